@@ -1,0 +1,825 @@
+//! Stage 1, load: reads the API documents and, transitively, every file a `$ref` names,
+//! into [`Node`] trees that keep line:column for every value.
+//!
+//! This is the only stage that touches the file system. It enforces the spec boundary (no
+//! file outside it is ever opened) and records every file read, for `rerun-if-changed`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place, SourceTexts};
+
+/// A YAML value with the position it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Mapping),
+}
+
+/// A YAML mapping. Keys are kept as written (`200`, `1.10`), in document order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping {
+    pub entries: IndexMap<String, Node>,
+    /// Keys given more than once (the last value is kept), with the position of the repeat.
+    pub duplicate_keys: Vec<(String, Loc)>,
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.entries.get(key))
+    }
+
+    /// A short name for the kind of value, for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// The `$ref` string of a reference object (`{$ref: ...}`), if this is one.
+    pub fn ref_target(&self) -> Option<&str> {
+        self.get("$ref").and_then(Node::as_str)
+    }
+
+    /// Follows a JSON pointer (`/a/b/0`, RFC 6901 escapes) through this tree.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(m) => m.entries.get(&token)?,
+                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Converts to JSON, dropping positions.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Value::Number(n.clone()),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(m) => serde_json::Value::Object(
+                m.entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<Value>::deserialize(deserializer)?;
+        Ok(Node {
+            value: spanned.value,
+            loc: Loc::new(spanned.referenced.line(), spanned.referenced.column()),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number that JSON cannot represent (NaN or infinity)"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Value::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut mapping = Mapping::default();
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<Key>>()? {
+            let value = map.next_value::<Node>()?;
+            let name = key.value.0;
+            if mapping.entries.contains_key(&name) {
+                let loc = Loc::new(key.referenced.line(), key.referenced.column());
+                mapping.duplicate_keys.push((name.clone(), loc));
+                // Keep the last value, as libyaml-based readers of the spec do.
+                mapping.entries.shift_remove(&name);
+            }
+            mapping.entries.insert(name, value);
+        }
+        Ok(Value::Map(mapping))
+    }
+}
+
+/// A mapping key as written: `200:` and `1.10:` stay `"200"` and `"1.10"`.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a scalar mapping key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(v.to_owned()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Key, E> {
+                Ok(Key("null".to_owned()))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Parsing limits: deep nesting and alias bombs end in an error, not a crash or a hang.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 200;
+    budget.max_aliases = 10_000;
+    budget.max_nodes = 2_000_000;
+    budget.max_events = 4_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    options.null_as_string = true;
+    options
+}
+
+/// Parses one YAML (or JSON) text. Pure: no file system access.
+pub fn parse_yaml(name: &Arc<str>, text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(
+            "the file is empty",
+            Some(place(name, Loc::new(1, 1), "")),
+        ));
+    }
+    let node: Node = serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+        let loc = e
+            .location()
+            .map_or(Loc::new(1, 1), |l| Loc::new(l.line(), l.column()));
+        let message = first_line(&e.without_snippet().to_string());
+        Diagnostic::error(
+            format!("invalid YAML: {message}"),
+            Some(place(name, loc, "")),
+        )
+    })?;
+    let mut warnings = Vec::new();
+    collect_duplicate_keys(name, &node, &mut String::new(), &mut warnings);
+    Ok((node, warnings))
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}
+
+fn collect_duplicate_keys(name: &Arc<str>, node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Map(m) => {
+            for (key, loc) in &m.duplicate_keys {
+                out.push(Diagnostic::warning(
+                    format!("duplicate key `{key}`; the last value is used"),
+                    Some(place(name, *loc, &format!("{pointer}/{}", escape_pointer(key)))),
+                ));
+            }
+            for (key, child) in &m.entries {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{}", escape_pointer(key));
+                collect_duplicate_keys(name, child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                collect_duplicate_keys(name, child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+pub(crate) fn place(file: &Arc<str>, loc: Loc, pointer: &str) -> Place {
+    Place {
+        file: file.clone(),
+        loc,
+        pointer: pointer.to_owned(),
+    }
+}
+
+pub type FileId = usize;
+
+/// Every file the spec consists of, parsed, plus which of them are API documents.
+#[derive(Debug)]
+pub struct SourceSet {
+    /// No file outside this folder is read.
+    pub boundary: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub apis: Vec<ApiSource>,
+    /// Every file opened, including ones that only stand in for a symbolic link.
+    pub files_read: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// `(referring file, file part of a $ref)` → the file it names, as the loader found it.
+    ref_files: HashMap<(FileId, String), FileId>,
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Canonical path on disk.
+    pub path: PathBuf,
+    /// Path relative to the boundary, with `/` separators: what messages show.
+    pub name: Arc<str>,
+    pub text: Arc<str>,
+    pub root: Node,
+}
+
+/// One API (a folder of the API root, e.g. `client-server`) and its documents.
+#[derive(Clone, Debug)]
+pub struct ApiSource {
+    pub name: String,
+    pub documents: Vec<FileId>,
+}
+
+impl SourceSet {
+    pub fn file_id(&self, canonical: &Path) -> Option<FileId> {
+        self.by_path.get(canonical).copied()
+    }
+
+    pub fn texts(&self) -> SourceTexts {
+        self.files
+            .iter()
+            .map(|f| (f.name.clone(), f.text.clone()))
+            .collect()
+    }
+
+    /// The file a `$ref`'s file part names, seen from `from`. The loader has read every such
+    /// file, so `None` means the reference was already reported as broken.
+    pub fn ref_file(&self, from: FileId, file_part: &str) -> Option<FileId> {
+        self.ref_files.get(&(from, file_part.to_owned())).copied()
+    }
+}
+
+/// What to load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// The API root: a folder with one sub-folder per API.
+    pub api_root: PathBuf,
+    /// The boundary; defaults to the folder above the API root.
+    pub boundary: Option<PathBuf>,
+    /// API folder names to load; empty means all.
+    pub apis: Vec<String>,
+}
+
+/// Loads the API documents under `api_root` and every file they reference, transitively.
+pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
+    let api_root = std::fs::canonicalize(&options.api_root).map_err(|e| {
+        Error::single(Diagnostic::error(
+            format!("cannot open the API root {}: {e}", options.api_root.display()),
+            None,
+        ))
+    })?;
+    let boundary = match &options.boundary {
+        Some(b) => std::fs::canonicalize(b).map_err(|e| {
+            Error::single(Diagnostic::error(
+                format!("cannot open the spec boundary {}: {e}", b.display()),
+                None,
+            ))
+        })?,
+        None => api_root.parent().unwrap_or(&api_root).to_path_buf(),
+    };
+    if !api_root.starts_with(&boundary) {
+        return Err(Error::single(Diagnostic::error(
+            format!(
+                "the API root {} is outside the spec boundary {}",
+                api_root.display(),
+                boundary.display()
+            ),
+            None,
+        )));
+    }
+
+    let mut loader = Loader {
+        set: SourceSet {
+            boundary,
+            files: Vec::new(),
+            apis: Vec::new(),
+            files_read: Vec::new(),
+            warnings: Vec::new(),
+            by_path: HashMap::new(),
+            ref_files: HashMap::new(),
+        },
+        diagnostics: Diagnostics::default(),
+        queue: Vec::new(),
+    };
+
+    for (api_name, documents) in discover_apis(&api_root, &options.apis)? {
+        let mut ids = Vec::new();
+        for path in documents {
+            if let Some(id) = loader.load_file(&path, None) {
+                ids.push(id);
+            }
+        }
+        loader.set.apis.push(ApiSource {
+            name: api_name,
+            documents: ids,
+        });
+    }
+    if loader.set.apis.is_empty() {
+        let wanted = if options.apis.is_empty() {
+            String::new()
+        } else {
+            format!(" named {}", options.apis.join(", "))
+        };
+        return Err(Error::single(Diagnostic::error(
+            format!(
+                "no API folder{wanted} with YAML documents under {}",
+                api_root.display()
+            ),
+            None,
+        )));
+    }
+    loader.follow_references();
+
+    let Loader {
+        mut set,
+        diagnostics,
+        ..
+    } = loader;
+    let texts = set.texts();
+    match diagnostics.finish(()) {
+        Ok(((), warnings)) => {
+            set.warnings.extend(warnings);
+            Ok(set)
+        }
+        Err(e) => Err(e.with_sources(&texts)),
+    }
+}
+
+/// API folders (sorted) and their top-level documents (sorted): the order never depends on
+/// how the file system lists a directory.
+fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<PathBuf>)>, Error> {
+    let io_error = |e: std::io::Error, path: &Path| {
+        Error::single(Diagnostic::error(
+            format!("cannot list {}: {e}", path.display()),
+            None,
+        ))
+    };
+    let mut apis = Vec::new();
+    let entries = std::fs::read_dir(api_root).map_err(|e| io_error(e, api_root))?;
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if !wanted.is_empty() && !wanted.contains(&name) {
+            continue;
+        }
+        let mut documents: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| io_error(e, &dir))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_spec_file_name(p))
+            .collect();
+        documents.sort();
+        if !documents.is_empty() {
+            apis.push((name, documents));
+        }
+    }
+    if let Some(missing) = wanted.iter().find(|w| !apis.iter().any(|(n, _)| n == *w)) {
+        return Err(Error::single(Diagnostic::error(
+            format!(
+                "no API folder `{missing}` under {} (expected one of: {})",
+                api_root.display(),
+                list_dirs(api_root).join(", ")
+            ),
+            None,
+        )));
+    }
+    Ok(apis)
+}
+
+fn list_dirs(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+fn is_spec_file_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+struct Loader {
+    set: SourceSet,
+    diagnostics: Diagnostics,
+    /// Files loaded whose references are not yet followed.
+    queue: Vec<FileId>,
+}
+
+impl Loader {
+    /// Reads and parses one file once; `referrer` is where a `$ref` asked for it.
+    fn load_file(&mut self, path: &Path, referrer: Option<&Place>) -> Option<FileId> {
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(p) => p,
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::error(
+                    format!("cannot open {}: {e}", path.display()),
+                    referrer.cloned(),
+                ));
+                return None;
+            }
+        };
+        if let Some(id) = self.set.by_path.get(&canonical) {
+            return Some(*id);
+        }
+        let name: Arc<str> = relative_name(&canonical, &self.set.boundary).into();
+        self.set.files_read.push(canonical.clone());
+        let bytes = match std::fs::read(&canonical) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::error(
+                    format!("cannot read {name}: {e}"),
+                    referrer.cloned(),
+                ));
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let prefix = String::from_utf8_lossy(valid);
+                let line = prefix.matches('\n').count() as u32 + 1;
+                let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+                let mut d = Diagnostic::error(
+                    format!(
+                        "the file is not UTF-8 (invalid byte at offset {})",
+                        valid.len()
+                    ),
+                    Some(place(&name, Loc::new(line, column), "")),
+                );
+                if let Some(r) = referrer {
+                    d = d.with_related("referenced from", r.clone());
+                }
+                self.diagnostics.push(d);
+                return None;
+            }
+        };
+        let text: Arc<str> = text.into();
+        match parse_yaml(&name, &text) {
+            Ok((root, warnings)) => {
+                self.set.warnings.extend(warnings);
+                let id = self.set.files.len();
+                self.set.files.push(SourceFile {
+                    path: canonical.clone(),
+                    name,
+                    text,
+                    root,
+                });
+                self.set.by_path.insert(canonical, id);
+                self.queue.push(id);
+                Some(id)
+            }
+            Err(mut d) => {
+                if let Some(r) = referrer {
+                    d = d.with_related("referenced from", r.clone());
+                }
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    fn follow_references(&mut self) {
+        while let Some(id) = self.queue.pop() {
+            let mut refs = Vec::new();
+            collect_refs(&self.set.files[id].root, &mut String::new(), &mut refs);
+            let dir = self.set.files[id]
+                .path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let name = self.set.files[id].name.clone();
+            for (reference, loc, pointer) in refs {
+                let file_part = reference.split('#').next().unwrap_or("");
+                if file_part.is_empty() {
+                    continue;
+                }
+                let at = place(&name, loc, &pointer);
+                let mut stand_ins = Vec::new();
+                let resolved =
+                    resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
+                for s in stand_ins {
+                    if !self.set.files_read.contains(&s) {
+                        self.set.files_read.push(s);
+                    }
+                }
+                match resolved {
+                    Ok(path) => {
+                        if let Some(target) = self.load_file(&path, Some(&at)) {
+                            self.set.ref_files.insert((id, file_part.to_owned()), target);
+                        }
+                    }
+                    Err(message) => self.diagnostics.push(Diagnostic::error(
+                        format!("`$ref: {reference}`: {message}"),
+                        Some(at),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn collect_refs(node: &Node, pointer: &mut String, out: &mut Vec<(String, Loc, String)>) {
+    match &node.value {
+        Value::Map(m) => {
+            if let Some(target) = m.entries.get("$ref") {
+                if let Some(s) = target.as_str() {
+                    out.push((s.to_owned(), target.loc, pointer.clone()));
+                }
+            }
+            for (key, child) in &m.entries {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{}", escape_pointer(key));
+                collect_refs(child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                collect_refs(child, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Path of `path` relative to `boundary`, `/`-separated.
+fn relative_name(path: &Path, boundary: &Path) -> String {
+    let rel = path.strip_prefix(boundary).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Resolves the file part of a `$ref` against the referring file's folder, following real
+/// symbolic links and the stand-in files Git writes for them where links are not supported
+/// (a small file whose whole content is a relative path to a folder). The result must lie
+/// inside `boundary`. Stand-in files read are appended to `stand_ins`.
+pub fn resolve_ref_path(
+    from_dir: &Path,
+    reference: &str,
+    boundary: &Path,
+    stand_ins: &mut Vec<PathBuf>,
+) -> Result<PathBuf, String> {
+    if reference.contains("://") {
+        return Err("remote references are not supported; the spec must be local files".into());
+    }
+    let rel = Path::new(reference);
+    if rel.is_absolute() || reference.starts_with('/') || reference.starts_with('\\') {
+        return Err("absolute paths are refused: a reference must stay inside the spec".into());
+    }
+    let outside = || {
+        format!(
+            "the target is outside the spec boundary {} (set a wider boundary with `--root`)",
+            boundary.display()
+        )
+    };
+    let components: Vec<Component> = rel.components().collect();
+    let mut current = from_dir.to_path_buf();
+    for (i, component) in components.iter().enumerate() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !current.pop() || !current.starts_with(boundary) {
+                    return Err(outside());
+                }
+            }
+            Component::Normal(part) => {
+                let next = current.join(part);
+                let meta = std::fs::metadata(&next)
+                    .map_err(|_| format!("no such file: {}", relative_name(&next, boundary)))?;
+                let is_last = i + 1 == components.len();
+                current = if meta.is_file() && !is_last {
+                    let target = read_stand_in(&next).ok_or_else(|| {
+                        format!("{} is a file, not a folder", relative_name(&next, boundary))
+                    })?;
+                    stand_ins.push(next.clone());
+                    let dir = current.join(target);
+                    let dir = std::fs::canonicalize(&dir)
+                        .map_err(|_| format!("broken link {}", relative_name(&next, boundary)))?;
+                    if !dir.is_dir() {
+                        return Err(format!("{} is not a folder", relative_name(&next, boundary)));
+                    }
+                    dir
+                } else {
+                    std::fs::canonicalize(&next).map_err(|e| e.to_string())?
+                };
+                if !current.starts_with(boundary) {
+                    return Err(outside());
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err("absolute paths are refused".into());
+            }
+        }
+    }
+    if !current.is_file() {
+        return Err(format!("{} is not a file", relative_name(&current, boundary)));
+    }
+    Ok(current)
+}
+
+/// The target of a Git symlink stand-in, if `path` is one.
+fn read_stand_in(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > 1024 {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let target = text.trim_end_matches(['\n', '\r']);
+    let valid = !target.is_empty()
+        && !target.contains('\n')
+        && !target.contains(':')
+        && !Path::new(target).is_absolute();
+    valid.then(|| PathBuf::from(target))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Node {
+        let name: Arc<str> = "t.yaml".into();
+        parse_yaml(&name, text).expect("parses").0
+    }
+
+    #[test]
+    fn keeps_positions_and_key_spelling() {
+        let node = parse("a:\n  200:\n    x: 1\n  1.10: v\n");
+        let a = node.get("a").expect("a");
+        assert_eq!(a.loc, Loc::new(2, 3));
+        let keys: Vec<&str> = a.as_map().expect("map").entries.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["200", "1.10"]);
+        assert_eq!(node.pointer("/a/200/x").map(|n| n.loc), Some(Loc::new(3, 8)));
+    }
+
+    #[test]
+    fn duplicate_keys_warn_and_keep_last() {
+        let name: Arc<str> = "t.yaml".into();
+        let (node, warnings) = parse_yaml(&name, "a: 1\nb: 2\na: 3\n").expect("parses");
+        assert_eq!(node.get("a").map(Node::to_json), Some(serde_json::json!(3)));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].place.as_ref().map(|p| p.loc.line), Some(3));
+    }
+
+    #[test]
+    fn errors_carry_positions() {
+        let name: Arc<str> = "bad.yaml".into();
+        let d = parse_yaml(&name, "a: [1, 2\nb: c\n").expect_err("invalid");
+        assert!(d.message.starts_with("invalid YAML"), "{d}");
+        assert!(d.place.is_some());
+        let d = parse_yaml(&name, "  \n").expect_err("empty");
+        assert_eq!(d.message, "the file is empty");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        let name: Arc<str> = "deep.yaml".into();
+        assert!(parse_yaml(&name, &text).is_err());
+        let text: String = (0..5000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert!(parse_yaml(&name, &text).is_err());
+    }
+
+    #[test]
+    fn json_pointer_escapes() {
+        let node = parse("\"a/b\":\n  \"c~d\": [x, y]\n");
+        assert_eq!(node.pointer("/a~1b/c~0d/1").and_then(Node::as_str), Some("y"));
+        assert!(node.pointer("/nope").is_none());
+    }
+}

@@ -1,0 +1,720 @@
+//! Stage 2, resolve: turns every `$ref` into a link to a resolved target and merges `allOf`.
+//!
+//! A `$ref` without siblings stays a link ([`RValue::Ref`]) so recursive schemas stay finite;
+//! the model decides what a link means. A `$ref` with sibling keys, and every `allOf`, need the
+//! target's content now: those are merged here, and a cycle through them is an error. A chain
+//! of bare links that never reaches content (`a → b → a`) is an error too.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place};
+use crate::load::{FileId, Node, SourceSet, Value, escape_pointer, place};
+
+pub type TargetId = usize;
+
+/// A resolved value. `file` and `loc` say where it was written (merged values keep the place
+/// of the construct that produced them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RNode {
+    pub value: RValue,
+    pub file: FileId,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Seq(Vec<RNode>),
+    Map(IndexMap<String, RNode>),
+    /// A link to a target in [`ResolvedSpec::targets`].
+    Ref(TargetId),
+}
+
+impl RNode {
+    pub fn as_map(&self) -> Option<&IndexMap<String, RNode>> {
+        match &self.value {
+            RValue::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            RValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[RNode]> {
+        match &self.value {
+            RValue::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            RValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&RNode> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            RValue::Null => "null",
+            RValue::Bool(_) => "a boolean",
+            RValue::Number(_) => "a number",
+            RValue::String(_) => "a string",
+            RValue::Seq(_) => "a list",
+            RValue::Map(_) => "a mapping",
+            RValue::Ref(_) => "a reference",
+        }
+    }
+}
+
+/// Where a `$ref` points: a file and a JSON pointer into it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub file: FileId,
+    pub pointer: String,
+    /// The resolved content, possibly itself a link (an alias).
+    pub node: RNode,
+    /// The `$ref` through which this target was first reached.
+    pub referrer: Place,
+    /// The target whose content holds that `$ref` (`None`: an API document).
+    pub parent: Option<TargetId>,
+}
+
+/// Stage output: the sources plus, per API, its documents resolved.
+#[derive(Debug)]
+pub struct ResolvedSpec {
+    pub sources: SourceSet,
+    pub targets: Vec<Target>,
+    pub apis: Vec<ResolvedApi>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct ResolvedApi {
+    pub name: String,
+    pub documents: Vec<(FileId, RNode)>,
+}
+
+impl ResolvedSpec {
+    /// Follows links until content is reached. Alias cycles were rejected during resolution.
+    pub fn deref<'a>(&'a self, mut node: &'a RNode) -> &'a RNode {
+        let mut steps = 0;
+        while let RValue::Ref(t) = node.value {
+            node = &self.targets[t].node;
+            steps += 1;
+            if steps > self.targets.len() {
+                break;
+            }
+        }
+        node
+    }
+
+    /// The chain of `$ref`s by which a target was first reached, outermost first.
+    pub fn ref_chain(&self, target: TargetId) -> Vec<Place> {
+        let mut chain = Vec::new();
+        let mut current = Some(target);
+        while let Some(t) = current {
+            if chain.len() > self.targets.len() {
+                break;
+            }
+            chain.push(self.targets[t].referrer.clone());
+            current = self.targets[t].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn file_name(&self, file: FileId) -> &Arc<str> {
+        &self.sources.files[file].name
+    }
+
+    pub fn place(&self, node: &RNode, pointer: &str) -> Place {
+        place(self.file_name(node.file), node.loc, pointer)
+    }
+
+    /// JSON of a resolved value, following links (used for examples). `None` on a cycle.
+    pub fn to_json(&self, node: &RNode) -> Option<serde_json::Value> {
+        self.to_json_depth(node, 0)
+    }
+
+    fn to_json_depth(&self, node: &RNode, depth: usize) -> Option<serde_json::Value> {
+        if depth > 256 {
+            return None;
+        }
+        Some(match &node.value {
+            RValue::Null => serde_json::Value::Null,
+            RValue::Bool(b) => serde_json::Value::Bool(*b),
+            RValue::Number(n) => serde_json::Value::Number(n.clone()),
+            RValue::String(s) => serde_json::Value::String(s.clone()),
+            RValue::Seq(items) => serde_json::Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.to_json_depth(i, depth + 1))
+                    .collect::<Option<_>>()?,
+            ),
+            RValue::Map(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| Some((k.clone(), self.to_json_depth(v, depth + 1)?)))
+                    .collect::<Option<_>>()?,
+            ),
+            RValue::Ref(t) => self.to_json_depth(&self.targets[*t].node, depth + 1)?,
+        })
+    }
+}
+
+enum Slot {
+    Pending,
+    InProgress,
+    Done,
+    Failed,
+}
+
+struct Resolver<'a> {
+    set: &'a SourceSet,
+    targets: Vec<Target>,
+    slots: Vec<Slot>,
+    index: HashMap<(FileId, String), TargetId>,
+    pending: Vec<TargetId>,
+    diagnostics: Diagnostics,
+    /// The target being resolved (whose content new `$ref`s are found in).
+    current: Option<TargetId>,
+}
+
+/// Resolves every API document of `sources`.
+pub fn resolve(sources: SourceSet) -> Result<ResolvedSpec, Error> {
+    let texts = sources.texts();
+    let mut resolver = Resolver {
+        set: &sources,
+        targets: Vec::new(),
+        slots: Vec::new(),
+        index: HashMap::new(),
+        pending: Vec::new(),
+        diagnostics: Diagnostics::default(),
+        current: None,
+    };
+    let mut apis = Vec::new();
+    for api in &sources.apis {
+        let mut documents = Vec::new();
+        for &file in &api.documents {
+            resolver.current = None;
+            let root = &sources.files[file].root;
+            let node = resolver.resolve_node(root, file, &mut String::new());
+            documents.push((file, node));
+        }
+        apis.push(ResolvedApi {
+            name: api.name.clone(),
+            documents,
+        });
+    }
+    // Targets found along the way; resolving one can find more.
+    while let Some(t) = resolver.pending.pop() {
+        resolver.force(t, &[]);
+    }
+    resolver.check_alias_cycles();
+    let Resolver {
+        targets,
+        diagnostics,
+        ..
+    } = resolver;
+    let warnings = match diagnostics.finish(()) {
+        Ok(((), warnings)) => warnings,
+        Err(e) => return Err(e.with_sources(&texts)),
+    };
+    let mut all_warnings = sources.warnings.clone();
+    all_warnings.extend(warnings);
+    Ok(ResolvedSpec {
+        sources,
+        targets,
+        apis,
+        warnings: all_warnings,
+    })
+}
+
+/// Keys that give a schema its shape; a schema with none of them only annotates.
+const SHAPE_KEYS: &[&str] = &[
+    "type",
+    "properties",
+    "items",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "enum",
+    "additionalProperties",
+    "patternProperties",
+    "const",
+];
+
+impl Resolver<'_> {
+    fn file_name(&self, file: FileId) -> &Arc<str> {
+        &self.set.files[file].name
+    }
+
+    fn chain(&self) -> Vec<Place> {
+        let mut chain = Vec::new();
+        let mut current = self.current;
+        while let Some(t) = current {
+            if chain.len() > self.targets.len() {
+                break;
+            }
+            chain.push(self.targets[t].referrer.clone());
+            current = self.targets[t].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn error(&mut self, message: String, file: FileId, loc: Loc, pointer: &str) {
+        let d = Diagnostic::error(message, Some(place(self.file_name(file), loc, pointer)))
+            .with_chain(&self.chain());
+        self.diagnostics.push(d);
+    }
+
+    /// Registers the target of `reference` (written in `file`) and returns its id.
+    fn intern(&mut self, reference: &str, file: FileId, loc: Loc, pointer: &str) -> Option<TargetId> {
+        let (file_part, fragment) = match reference.split_once('#') {
+            Some((f, p)) => (f, p),
+            None => (reference, ""),
+        };
+        let target_file = if file_part.is_empty() {
+            file
+        } else {
+            // The loader reported references it could not follow.
+            self.set.ref_file(file, file_part)?
+        };
+        let target_pointer = fragment.to_owned();
+        if !target_pointer.is_empty() && !target_pointer.starts_with('/') {
+            self.error(
+                format!("`$ref: {reference}`: the fragment must be a JSON pointer starting with `/`"),
+                file,
+                loc,
+                pointer,
+            );
+            return None;
+        }
+        if self.set.files[target_file].root.pointer(&target_pointer).is_none() {
+            self.error(
+                format!(
+                    "`$ref: {reference}`: {} has nothing at `#{target_pointer}`",
+                    self.file_name(target_file)
+                ),
+                file,
+                loc,
+                pointer,
+            );
+            return None;
+        }
+        let key = (target_file, target_pointer);
+        if let Some(&t) = self.index.get(&key) {
+            return Some(t);
+        }
+        let id = self.targets.len();
+        self.targets.push(Target {
+            file: key.0,
+            pointer: key.1.clone(),
+            node: RNode {
+                value: RValue::Null,
+                file: key.0,
+                loc: Loc::default(),
+            },
+            referrer: place(self.file_name(file), loc, pointer),
+            parent: self.current,
+        });
+        self.slots.push(Slot::Pending);
+        self.index.insert(key, id);
+        self.pending.push(id);
+        Some(id)
+    }
+
+    /// Resolves a target now if it is not yet. `stack` is the chain of targets whose content
+    /// is being forced, to report a cycle.
+    fn force(&mut self, t: TargetId, stack: &[TargetId]) -> bool {
+        match self.slots[t] {
+            Slot::Done => return true,
+            Slot::Failed => return false,
+            Slot::InProgress => {
+                let referrer = self.targets[t].referrer.clone();
+                let mut d = Diagnostic::error(
+                    "`$ref` cycle: this schema includes itself through `allOf` or a `$ref` with sibling keys",
+                    Some(referrer),
+                )
+                .with_chain(&self.chain());
+                for &s in stack {
+                    d = d.with_related("part of the cycle", self.targets[s].referrer.clone());
+                }
+                self.diagnostics.push(d);
+                self.slots[t] = Slot::Failed;
+                return false;
+            }
+            Slot::Pending => {}
+        }
+        self.slots[t] = Slot::InProgress;
+        let saved = self.current.replace(t);
+        let file = self.targets[t].file;
+        let mut pointer = self.targets[t].pointer.clone();
+        let ok = match self.set.files[file].root.pointer(&pointer) {
+            Some(node) => {
+                let before = self.diagnostics.items.len();
+                let resolved = self.resolve_node(node, file, &mut pointer);
+                self.targets[t].node = resolved;
+                !self.diagnostics.items[before..].iter().any(Diagnostic::is_error)
+            }
+            None => false,
+        };
+        self.current = saved;
+        if matches!(self.slots[t], Slot::InProgress) {
+            self.slots[t] = if ok { Slot::Done } else { Slot::Failed };
+        }
+        matches!(self.slots[t], Slot::Done)
+    }
+
+    /// The content behind a link, resolved now: needed to merge it.
+    fn content(&mut self, node: RNode, stack: &mut Vec<TargetId>) -> Option<RNode> {
+        let mut node = node;
+        let mut seen = Vec::new();
+        while let RValue::Ref(t) = node.value {
+            if seen.contains(&t) {
+                let referrer = self.targets[t].referrer.clone();
+                self.diagnostics.push(
+                    Diagnostic::error("`$ref` cycle: these references only point at each other", Some(referrer))
+                        .with_chain(&self.chain()),
+                );
+                return None;
+            }
+            seen.push(t);
+            stack.push(t);
+            let ok = self.force(t, stack);
+            stack.pop();
+            if !ok {
+                return None;
+            }
+            node = self.targets[t].node.clone();
+        }
+        Some(node)
+    }
+
+    fn resolve_node(&mut self, node: &Node, file: FileId, pointer: &mut String) -> RNode {
+        let value = match &node.value {
+            Value::Null => RValue::Null,
+            Value::Bool(b) => RValue::Bool(*b),
+            Value::Number(n) => RValue::Number(n.clone()),
+            Value::String(s) => RValue::String(s.clone()),
+            Value::Seq(items) => RValue::Seq(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let len = pointer.len();
+                        let _ = write!(pointer, "/{i}");
+                        let r = self.resolve_node(item, file, pointer);
+                        pointer.truncate(len);
+                        r
+                    })
+                    .collect(),
+            ),
+            Value::Map(m) => {
+                if let Some(reference) = node.ref_target() {
+                    return self.resolve_reference(node, reference, file, pointer);
+                }
+                let mut entries = IndexMap::with_capacity(m.entries.len());
+                for (key, child) in &m.entries {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{}", escape_pointer(key));
+                    entries.insert(key.clone(), self.resolve_node(child, file, pointer));
+                    pointer.truncate(len);
+                }
+                if let Some(all_of) = entries.shift_remove("allOf") {
+                    return self.merge_all_of(all_of, entries, file, node.loc, pointer);
+                }
+                RValue::Map(entries)
+            }
+        };
+        RNode {
+            value,
+            file,
+            loc: node.loc,
+        }
+    }
+
+    fn resolve_reference(&mut self, node: &Node, reference: &str, file: FileId, pointer: &mut String) -> RNode {
+        let loc = node.get("$ref").map_or(node.loc, |r| r.loc);
+        let broken = RNode {
+            value: RValue::Null,
+            file,
+            loc,
+        };
+        let Some(t) = self.intern(reference, file, loc, pointer) else {
+            return broken;
+        };
+        let link = RNode {
+            value: RValue::Ref(t),
+            file,
+            loc,
+        };
+        let Some(map) = node.as_map().filter(|m| m.entries.len() > 1) else {
+            return link;
+        };
+        // Sibling keys override (or, for `properties`/`required`, extend) the target.
+        let Some(base) = self.content(link, &mut Vec::new()) else {
+            return broken;
+        };
+        let RValue::Map(mut merged) = base.value else {
+            self.error(
+                format!("`$ref: {reference}` has sibling keys but its target is {}, not a mapping", base.kind_name()),
+                file,
+                loc,
+                pointer,
+            );
+            return broken;
+        };
+        for (key, child) in &map.entries {
+            if key == "$ref" {
+                continue;
+            }
+            let len = pointer.len();
+            let _ = write!(pointer, "/{}", escape_pointer(key));
+            let value = self.resolve_node(child, file, pointer);
+            pointer.truncate(len);
+            self.merge_key(&mut merged, key, value, pointer, true);
+        }
+        if let Some(all_of) = merged.shift_remove("allOf") {
+            return self.merge_all_of(all_of, merged, file, node.loc, pointer);
+        }
+        RNode {
+            value: RValue::Map(merged),
+            file,
+            loc: node.loc,
+        }
+    }
+
+    /// Merges `allOf` members into one schema; `outer` (the keys beside `allOf`) wins for
+    /// annotations and extends properties.
+    fn merge_all_of(
+        &mut self,
+        all_of: RNode,
+        outer: IndexMap<String, RNode>,
+        file: FileId,
+        loc: Loc,
+        pointer: &str,
+    ) -> RNode {
+        let mut merged: IndexMap<String, RNode> = IndexMap::new();
+        let members = match all_of.value {
+            RValue::Seq(items) => items,
+            _ => {
+                self.error(
+                    format!("`allOf` must be a list, found {}", all_of.kind_name()),
+                    all_of.file,
+                    all_of.loc,
+                    pointer,
+                );
+                Vec::new()
+            }
+        };
+        for (i, member) in members.into_iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{i}");
+            let Some(content) = self.content(member, &mut Vec::new()) else {
+                continue;
+            };
+            match content.value {
+                RValue::Map(entries) => {
+                    for (key, value) in entries {
+                        self.merge_key(&mut merged, &key, value, &member_pointer, false);
+                    }
+                }
+                other => {
+                    let kind = RNode {
+                        value: other,
+                        file: content.file,
+                        loc: content.loc,
+                    }
+                    .kind_name();
+                    self.error(
+                        format!("an `allOf` member must be a schema object, found {kind}"),
+                        content.file,
+                        content.loc,
+                        &member_pointer,
+                    );
+                }
+            }
+        }
+        for (key, value) in outer {
+            self.merge_key(&mut merged, &key, value, pointer, true);
+        }
+        RNode {
+            value: RValue::Map(merged),
+            file,
+            loc,
+        }
+    }
+
+    /// Merges one schema keyword into `into`. `overrides` says whether annotations in the new
+    /// value replace existing ones (outer keys) or only fill gaps (later `allOf` members).
+    fn merge_key(
+        &mut self,
+        into: &mut IndexMap<String, RNode>,
+        key: &str,
+        value: RNode,
+        pointer: &str,
+        overrides: bool,
+    ) {
+        let Some(existing) = into.get_mut(key) else {
+            into.insert(key.to_owned(), value);
+            return;
+        };
+        match key {
+            "properties" => {
+                let (RValue::Map(have), RValue::Map(new)) = (&mut existing.value, value.value) else {
+                    return;
+                };
+                let mut have = std::mem::take(have);
+                for (name, schema) in new {
+                    let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(&name));
+                    match have.shift_remove(&name) {
+                        None => {
+                            have.insert(name, schema);
+                        }
+                        Some(old) => {
+                            let merged = self.merge_property(old, schema, &prop_pointer);
+                            have.insert(name, merged);
+                        }
+                    }
+                }
+                existing.value = RValue::Map(have);
+            }
+            "required" => {
+                let (RValue::Seq(have), RValue::Seq(new)) = (&mut existing.value, value.value) else {
+                    return;
+                };
+                for item in new {
+                    if !have.iter().any(|h| h.value == item.value) {
+                        have.push(item);
+                    }
+                }
+            }
+            "type" => {
+                if existing.value != value.value {
+                    let d = Diagnostic::error(
+                        format!(
+                            "`allOf` members disagree on `type`: {} here, {} there",
+                            describe(existing),
+                            describe(&value)
+                        ),
+                        Some(place(self.file_name(value.file), value.loc, pointer)),
+                    )
+                    .with_related("the other `type`", place(self.file_name(existing.file), existing.loc, ""))
+                    .with_chain(&self.chain());
+                    self.diagnostics.push(d);
+                }
+            }
+            "example" => {
+                // Partial examples of the parts combine into an example of the whole.
+                if let (RValue::Map(have), RValue::Map(new)) = (&mut existing.value, &value.value) {
+                    for (k, v) in new {
+                        if overrides || !have.contains_key(k) {
+                            have.insert(k.clone(), v.clone());
+                        }
+                    }
+                } else if overrides {
+                    *existing = value;
+                }
+            }
+            _ => {
+                if overrides {
+                    *existing = value;
+                }
+            }
+        }
+    }
+
+    /// Two definitions of one property in an `allOf`: one that only annotates keeps the
+    /// other's type; two shapes must agree on `type`.
+    fn merge_property(&mut self, old: RNode, new: RNode, pointer: &str) -> RNode {
+        let new_shapes = shapes(&new);
+        let old_shapes = shapes(&old);
+        match (old.value, new.value) {
+            (RValue::Map(mut old_map), RValue::Map(new_map)) if !new_shapes || !old_shapes => {
+                // Annotations (description, x-addedInMatrixVersion, ...) land on the shape.
+                if new_shapes {
+                    let mut base = new_map;
+                    for (k, v) in old_map {
+                        base.entry(k).or_insert(v);
+                    }
+                    RNode { value: RValue::Map(base), file: new.file, loc: new.loc }
+                } else {
+                    for (k, v) in new_map {
+                        old_map.insert(k, v);
+                    }
+                    RNode { value: RValue::Map(old_map), file: old.file, loc: old.loc }
+                }
+            }
+            (RValue::Map(mut old_map), RValue::Map(new_map)) => {
+                for (k, v) in new_map {
+                    self.merge_key(&mut old_map, &k, v, pointer, true);
+                }
+                RNode { value: RValue::Map(old_map), file: old.file, loc: old.loc }
+            }
+            (_, new_value) => RNode { value: new_value, file: new.file, loc: new.loc },
+        }
+    }
+
+    fn check_alias_cycles(&mut self) {
+        let mut reported = vec![false; self.targets.len()];
+        for start in 0..self.targets.len() {
+            let mut seen = Vec::new();
+            let mut t = start;
+            while let RValue::Ref(next) = self.targets[t].node.value {
+                if seen.contains(&next) {
+                    if !reported[next] {
+                        for &s in &seen {
+                            reported[s] = true;
+                        }
+                        let mut d = Diagnostic::error(
+                            "`$ref` cycle: these references only point at each other",
+                            Some(self.targets[next].referrer.clone()),
+                        );
+                        for &s in &seen {
+                            d = d.with_related("part of the cycle", self.targets[s].referrer.clone());
+                        }
+                        self.diagnostics.push(d);
+                    }
+                    break;
+                }
+                seen.push(next);
+                t = next;
+            }
+        }
+    }
+}
+
+fn shapes(node: &RNode) -> bool {
+    match &node.value {
+        RValue::Map(m) => SHAPE_KEYS.iter().any(|k| m.contains_key(*k)),
+        _ => true,
+    }
+}
+
+fn describe(node: &RNode) -> String {
+    match &node.value {
+        RValue::String(s) => format!("`{s}`"),
+        RValue::Seq(items) => format!(
+            "[{}]",
+            items.iter().filter_map(RNode::as_str).collect::<Vec<_>>().join(", ")
+        ),
+        _ => node.kind_name().to_owned(),
+    }
+}
