@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for Node {
         let spanned = serde_saphyr::Spanned::<Value>::deserialize(deserializer)?;
         Ok(Node {
             value: spanned.value,
-            loc: Loc::new(spanned.referenced.line(), spanned.referenced.column()),
+            loc: loc_of(&spanned.referenced),
         })
     }
 }
@@ -187,7 +187,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let value = map.next_value::<Node>()?;
             let name = key.value.0;
             if mapping.entries.contains_key(&name) {
-                let loc = Loc::new(key.referenced.line(), key.referenced.column());
+                let loc = loc_of(&key.referenced);
                 mapping.duplicate_keys.push((name.clone(), loc));
                 // Keep the last value, as libyaml-based readers of the spec do.
                 mapping.entries.shift_remove(&name);
@@ -196,6 +196,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         Ok(Value::Map(mapping))
     }
+}
+
+fn loc_of(location: &serde_saphyr::Location) -> Loc {
+    let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    Loc::new(clamp(location.line()), clamp(location.column()))
 }
 
 /// A mapping key as written: `200:` and `1.10:` stay `"200"` and `"1.10"`.
@@ -243,6 +248,8 @@ fn yaml_options() -> serde_saphyr::Options {
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
     options.null_as_string = true;
+    // YAML 1.2 core booleans only: `y`, `on` and `no` stay strings, as JSON readers expect.
+    options.strict_booleans = true;
     options
 }
 
@@ -257,7 +264,7 @@ pub fn parse_yaml(name: &Arc<str>, text: &str) -> Result<(Node, Vec<Diagnostic>)
     let node: Node = serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
         let loc = e
             .location()
-            .map_or(Loc::new(1, 1), |l| Loc::new(l.line(), l.column()));
+            .map_or(Loc::new(1, 1), |l| loc_of(&l));
         let message = first_line(&e.without_snippet().to_string());
         Diagnostic::error(
             format!("invalid YAML: {message}"),
@@ -811,9 +818,11 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         let name: Arc<str> = "deep.yaml".into();
-        assert!(parse_yaml(&name, &text).is_err());
+        let flow = crate::with_large_stack(|| parse_yaml(&name, &text)).expect("thread").expect_err("too deep");
+        assert!(flow.message.contains("recursion limit"), "{flow}");
         let text: String = (0..5000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        assert!(parse_yaml(&name, &text).is_err());
+        let block = crate::with_large_stack(|| parse_yaml(&name, &text)).expect("thread").expect_err("too deep");
+        assert!(block.message.contains("Depth"), "{block}");
     }
 
     #[test]

@@ -33,8 +33,9 @@ pub enum RValue {
     String(String),
     Seq(Vec<RNode>),
     Map(IndexMap<String, RNode>),
-    /// A link to a target in [`ResolvedSpec::targets`].
-    Ref(TargetId),
+    /// A link to a target in [`ResolvedSpec::targets`], with sibling keys that only annotate
+    /// it (`description`, `x-addedInMatrixVersion`, ...): the target stays one shared schema.
+    Ref(TargetId, Option<Box<IndexMap<String, RNode>>>),
 }
 
 impl RNode {
@@ -78,7 +79,7 @@ impl RNode {
             RValue::String(_) => "a string",
             RValue::Seq(_) => "a list",
             RValue::Map(_) => "a mapping",
-            RValue::Ref(_) => "a reference",
+            RValue::Ref(..) => "a reference",
         }
     }
 }
@@ -115,7 +116,7 @@ impl ResolvedSpec {
     /// Follows links until content is reached. Alias cycles were rejected during resolution.
     pub fn deref<'a>(&'a self, mut node: &'a RNode) -> &'a RNode {
         let mut steps = 0;
-        while let RValue::Ref(t) = node.value {
+        while let RValue::Ref(t, _) = node.value {
             node = &self.targets[t].node;
             steps += 1;
             if steps > self.targets.len() {
@@ -173,7 +174,7 @@ impl ResolvedSpec {
                     .map(|(k, v)| Some((k.clone(), self.to_json_depth(v, depth + 1)?)))
                     .collect::<Option<_>>()?,
             ),
-            RValue::Ref(t) => self.to_json_depth(&self.targets[*t].node, depth + 1)?,
+            RValue::Ref(t, _) => self.to_json_depth(&self.targets[*t].node, depth + 1)?,
         })
     }
 }
@@ -387,7 +388,7 @@ impl Resolver<'_> {
     fn content(&mut self, node: RNode, stack: &mut Vec<TargetId>) -> Option<RNode> {
         let mut node = node;
         let mut seen = Vec::new();
-        while let RValue::Ref(t) = node.value {
+        while let RValue::Ref(t, _) = node.value {
             if seen.contains(&t) {
                 let referrer = self.targets[t].referrer.clone();
                 self.diagnostics.push(
@@ -403,7 +404,14 @@ impl Resolver<'_> {
             if !ok {
                 return None;
             }
+            let annotations = match node.value {
+                RValue::Ref(_, annotations) => annotations,
+                _ => None,
+            };
             node = self.targets[t].node.clone();
+            if let (Some(annotations), RValue::Map(map)) = (annotations, &mut node.value) {
+                map.extend(*annotations);
+            }
         }
         Some(node)
     }
@@ -462,13 +470,28 @@ impl Resolver<'_> {
             return broken;
         };
         let link = RNode {
-            value: RValue::Ref(t),
+            value: RValue::Ref(t, None),
             file,
             loc,
         };
         let Some(map) = node.as_map().filter(|m| m.entries.len() > 1) else {
             return link;
         };
+        if !map.entries.keys().any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required") {
+            // Only annotations beside the `$ref`: keep the link, carry the annotations.
+            let mut annotations = IndexMap::new();
+            for (key, child) in map.entries.iter().filter(|(k, _)| *k != "$ref") {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{}", escape_pointer(key));
+                annotations.insert(key.clone(), self.resolve_node(child, file, pointer));
+                pointer.truncate(len);
+            }
+            return RNode {
+                value: RValue::Ref(t, Some(Box::new(annotations))),
+                file,
+                loc,
+            };
+        }
         // Sibling keys override (or, for `properties`/`required`, extend) the target.
         let Some(base) = self.content(link, &mut Vec::new()) else {
             return broken;
@@ -677,7 +700,7 @@ impl Resolver<'_> {
         for start in 0..self.targets.len() {
             let mut seen = Vec::new();
             let mut t = start;
-            while let RValue::Ref(next) = self.targets[t].node.value {
+            while let RValue::Ref(next, _) = self.targets[t].node.value {
                 if seen.contains(&next) {
                     if !reported[next] {
                         for &s in &seen {

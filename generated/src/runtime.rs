@@ -1,0 +1,35 @@
+//! Hand-written pieces every generated operation shares.
+//!
+//! Generated code refers to this module by the path given to
+//! `matrix_codegen::Config::runtime_path`, so crates that generate their own code can use it
+//! from `matrix-api`.
+
+/// How an endpoint is reached: everything about it that is not its request or response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metadata {
+    /// The spec's `operationId`.
+    pub operation_id: &'static str,
+    pub method: http::Method,
+    /// The path template with the API's base path, e.g.
+    /// `/_matrix/client/{client_major_version}/account/whoami`.
+    pub path: &'static str,
+    pub authentication: Authentication,
+    /// The spec lists a 429 response for it.
+    pub rate_limited: bool,
+    pub deprecated: bool,
+    /// The spec version that added it, where the spec says.
+    pub added_in: Option<&'static str>,
+}
+
+/// What the caller must present.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Authentication {
+    /// Nothing.
+    None,
+    /// An access token (`Authorization: Bearer`).
+    AccessToken,
+    /// An access token if the caller has one.
+    OptionalAccessToken,
+    /// Another scheme, by its name in the spec (server signatures, appservice tokens).
+    Other(&'static str),
+}

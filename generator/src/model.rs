@@ -1,0 +1,1282 @@
+//! Stage 3, model: one normalized description of the API, whichever format it came in.
+//!
+//! Swagger 2.0 (with the Matrix dialect: `in: body`, response `schema` and `examples`,
+//! integer status keys, `basePath` with `%VARIABLES%`, `type: file`) and OpenAPI 3.x
+//! (`requestBody`, `content`, `servers`, `type: [X, "null"]`) both end up as [`Spec`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Error, Place};
+use crate::load::escape_pointer;
+use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
+
+#[derive(Debug)]
+pub struct Spec {
+    pub apis: Vec<Api>,
+    /// Schemas reached by `$ref`, by target; `None` for targets never used as a schema.
+    pub schemas: Vec<Option<Schema>>,
+    /// A name for each schema target, from its file and pointer (`sid`, `auth_data`).
+    pub schema_origins: Vec<Option<SchemaOrigin>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaOrigin {
+    /// The file's stem or the pointer's last segment: the fallback type name.
+    pub stem: String,
+    /// File path (relative to the boundary) and pointer, for ordering and disambiguation.
+    pub file: String,
+    pub pointer: String,
+}
+
+#[derive(Debug)]
+pub struct Api {
+    /// The API folder name (`client-server`).
+    pub name: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+}
+
+impl Method {
+    pub const ALL: [(&'static str, Method); 7] = [
+        ("get", Method::Get),
+        ("put", Method::Put),
+        ("post", Method::Post),
+        ("delete", Method::Delete),
+        ("options", Method::Options),
+        ("head", Method::Head),
+        ("patch", Method::Patch),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub operation_id: String,
+    pub method: Method,
+    /// Base path and path joined; `%VAR%` of a Swagger base path becomes `{var}`.
+    pub path: String,
+    /// Variables of the base path (`client_major_version`), in order.
+    pub base_variables: Vec<BaseVariable>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub auth: Auth,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    pub added_in: Option<String>,
+    pub changed_in: Vec<(String, String)>,
+    pub place: Place,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseVariable {
+    pub name: String,
+    /// What the spec's own tooling substitutes, when the spec says.
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    AccessToken,
+    /// `security` lists both "no auth" (`{}`) and an access token.
+    OptionalAccessToken,
+    /// A scheme other than an access token (server signatures, appservice tokens).
+    Other(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub description: Option<String>,
+    pub schema: Schema,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub description: Option<String>,
+    pub required: bool,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug)]
+pub enum BodyKind {
+    Json(Schema),
+    /// Raw bytes (uploads, downloads, `type: file`).
+    Binary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Code(u16),
+    /// `2xx` → `Range(2)`.
+    Range(u8),
+    Default,
+}
+
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub status: Status,
+    pub description: Option<String>,
+    pub body: Option<Body>,
+    pub headers: Vec<Parameter>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub name: Option<String>,
+    pub value: Json,
+    pub place: Place,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    pub kind: SchemaKind,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `null` is an allowed value (`type: [X, "null"]`, `nullable: true`).
+    pub nullable: bool,
+    pub format: Option<String>,
+    pub default: Option<Json>,
+    pub example: Option<Json>,
+    pub deprecated: bool,
+    pub place: Place,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaKind {
+    /// Another schema, by target (shared definitions, recursion).
+    Ref(TargetId),
+    /// No constraint: any JSON value.
+    Any,
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    /// A string; `values` lists the allowed values of a string enum.
+    String {
+        values: Vec<String>,
+    },
+    Array(Box<Schema>),
+    /// Draft-4 `items: [A, B]` and OpenAPI 3.1 `prefixItems`.
+    Tuple(Vec<Schema>),
+    Object(ObjectSchema),
+    /// `oneOf`/`anyOf` (and type arrays with several non-null types): one of these.
+    OneOf(Vec<Schema>),
+    Binary,
+    /// An enum of non-string values (integers, booleans): kept as its JSON values.
+    Enum(Vec<Json>),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectSchema {
+    pub properties: IndexMap<String, Property>,
+    pub additional: Additional,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Property {
+    pub schema: Schema,
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Additional {
+    /// No `additionalProperties`: extra keys are allowed but not described.
+    #[default]
+    Unspecified,
+    /// `additionalProperties: false`.
+    Forbidden,
+    /// `additionalProperties: true` or `{}`.
+    Any,
+    /// `additionalProperties`/`patternProperties` with a schema: a map of these.
+    Schema(Box<Schema>),
+}
+
+impl Schema {
+    pub fn is_free_form_object(&self) -> bool {
+        matches!(&self.kind, SchemaKind::Object(o) if o.properties.is_empty() && !matches!(o.additional, Additional::Schema(_)))
+    }
+}
+
+/// Builds the model from the resolved spec.
+pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
+    let mut builder = Builder {
+        spec: resolved,
+        schemas: vec![None; resolved.targets.len()],
+        queued: vec![false; resolved.targets.len()],
+        queue: Vec::new(),
+        diagnostics: Diagnostics::default(),
+        chain: Vec::new(),
+    };
+    let mut apis = Vec::new();
+    for api in &resolved.apis {
+        let mut operations = Vec::new();
+        for (file, document) in &api.documents {
+            builder.chain.clear();
+            builder.document(*file, document, &mut operations);
+        }
+        builder.check_unique_operation_ids(&api.name, &operations);
+        operations.sort_by(|a, b| {
+            (a.path.as_str(), a.method, a.operation_id.as_str()).cmp(&(
+                b.path.as_str(),
+                b.method,
+                b.operation_id.as_str(),
+            ))
+        });
+        apis.push(Api {
+            name: api.name.clone(),
+            operations,
+        });
+    }
+    // Schemas behind `$ref`s found above; converting one may find more.
+    while let Some(t) = builder.queue.pop() {
+        builder.chain = resolved.ref_chain(t);
+        let target = &resolved.targets[t];
+        let schema = builder.schema(&target.node, &target.pointer);
+        builder.schemas[t] = Some(schema);
+    }
+    let schema_origins = resolved
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(t, target)| {
+            builder.schemas[t].as_ref()?;
+            let file = resolved.file_name(target.file).to_string();
+            let stem = match target.pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
+                Some(last) => last.to_owned(),
+                None => file_stem(&file),
+            };
+            Some(SchemaOrigin {
+                stem,
+                file,
+                pointer: target.pointer.clone(),
+            })
+        })
+        .collect();
+    let Builder {
+        schemas,
+        diagnostics,
+        ..
+    } = builder;
+    let texts = resolved.sources.texts();
+    let (spec, warnings) = diagnostics
+        .finish(Spec {
+            apis,
+            schemas,
+            schema_origins,
+            warnings: Vec::new(),
+        })
+        .map_err(|e| e.with_sources(&texts))?;
+    let mut all = resolved.warnings.clone();
+    all.extend(warnings);
+    Ok(Spec {
+        warnings: all,
+        ..spec
+    })
+}
+
+fn file_stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if matches!(ext, "yaml" | "yml" | "json") => stem.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+enum Format {
+    Swagger2,
+    OpenApi3,
+}
+
+struct Builder<'a> {
+    spec: &'a ResolvedSpec,
+    schemas: Vec<Option<Schema>>,
+    queued: Vec<bool>,
+    queue: Vec<TargetId>,
+    diagnostics: Diagnostics,
+    /// `$ref`s followed to reach the node being converted, for messages.
+    chain: Vec<Place>,
+}
+
+/// Document-wide settings an operation inherits.
+struct DocumentContext {
+    format: Format,
+    base_path: String,
+    base_variables: Vec<BaseVariable>,
+    security_schemes: BTreeMap<String, SecurityScheme>,
+    default_security: Option<Auth>,
+    consumes: Vec<String>,
+    produces: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+enum SecurityScheme {
+    AccessToken,
+    Other,
+}
+
+impl<'a> Builder<'a> {
+    fn place(&self, node: &RNode, pointer: &str) -> Place {
+        self.spec.place(node, pointer)
+    }
+
+    fn error(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
+        let d = Diagnostic::error(message, Some(self.place(node, pointer))).with_chain(&self.chain);
+        self.diagnostics.push(d);
+    }
+
+    fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
+        let d = Diagnostic::warning(message, Some(self.place(node, pointer))).with_chain(&self.chain);
+        self.diagnostics.push(d);
+    }
+
+    fn deref<'n>(&self, node: &'n RNode) -> &'n RNode
+    where
+        'a: 'n,
+    {
+        self.spec.deref(node)
+    }
+
+    fn document(&mut self, file: usize, doc: &RNode, operations: &mut Vec<Operation>) {
+        let format = if doc.get("swagger").is_some() {
+            match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
+                Some("2.0") => Format::Swagger2,
+                other => {
+                    let found = other.unwrap_or_default().to_owned();
+                    let node = doc.get("swagger").unwrap_or(doc);
+                    self.error(format!("unsupported `swagger` version `{found}`; expected `2.0`"), node, "/swagger");
+                    return;
+                }
+            }
+        } else if let Some(v) = doc.get("openapi") {
+            let version = self.scalar_text(v);
+            if version.starts_with("3.") {
+                Format::OpenApi3
+            } else {
+                self.error(format!("unsupported `openapi` version `{version}`; expected 3.x"), v, "/openapi");
+                return;
+            }
+        } else {
+            let name = self.spec.file_name(file).clone();
+            let d = Diagnostic::error(
+                format!("{name} is in the API folder but has neither `swagger: \"2.0\"` nor `openapi: 3.x`"),
+                Some(self.place(doc, "")),
+            );
+            self.diagnostics.push(d);
+            return;
+        };
+        let context = self.document_context(format, doc);
+        let Some(paths) = doc.get("paths") else {
+            return;
+        };
+        let Some(paths) = self.deref(paths).as_map() else {
+            self.error("`paths` must be a mapping", paths, "/paths");
+            return;
+        };
+        for (raw_path, item) in paths {
+            let pointer = format!("/paths/{}", escape_pointer(raw_path));
+            // Some specs split one path over files or pad a key with spaces.
+            let path = raw_path.trim();
+            let item = self.deref(item);
+            let Some(item_map) = item.as_map() else {
+                self.error("a path item must be a mapping", item, &pointer);
+                continue;
+            };
+            let shared_params = item_map.get("parameters");
+            for (method_name, method) in Method::ALL {
+                let Some(op) = item_map.get(method_name) else {
+                    continue;
+                };
+                let op_pointer = format!("{pointer}/{method_name}");
+                if let Some(operation) = self.operation(&context, path, method, op, shared_params, &op_pointer) {
+                    operations.push(operation);
+                }
+            }
+        }
+    }
+
+    fn scalar_text(&self, node: &RNode) -> String {
+        match &node.value {
+            RValue::String(s) => s.clone(),
+            RValue::Number(n) => n.to_string(),
+            RValue::Bool(b) => b.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn document_context(&mut self, format: Format, doc: &RNode) -> DocumentContext {
+        let (base_path, base_variables) = match format {
+            Format::Swagger2 => {
+                let raw = doc.get("basePath").and_then(RNode::as_str).unwrap_or("");
+                swagger_base_path(raw)
+            }
+            Format::OpenApi3 => self.servers_base_path(doc),
+        };
+        let schemes_node = match format {
+            Format::Swagger2 => doc.get("securityDefinitions"),
+            Format::OpenApi3 => doc.get("components").map(|c| self.deref(c)).and_then(|c| c.get("securitySchemes")),
+        };
+        let mut security_schemes = BTreeMap::new();
+        if let Some(schemes) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
+            for (name, scheme) in schemes {
+                let scheme = self.deref(scheme);
+                security_schemes.insert(name.clone(), classify_scheme(scheme));
+            }
+        }
+        let strings = |node: Option<&RNode>| -> Vec<String> {
+            node.and_then(RNode::as_seq)
+                .map(|items| items.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+                .unwrap_or_default()
+        };
+        let mut context = DocumentContext {
+            format,
+            base_path,
+            base_variables,
+            security_schemes,
+            default_security: None,
+            consumes: strings(doc.get("consumes")),
+            produces: strings(doc.get("produces")),
+        };
+        if let Some(security) = doc.get("security") {
+            context.default_security = Some(self.security(&context, security, "/security"));
+        }
+        context
+    }
+
+    fn servers_base_path(&mut self, doc: &RNode) -> (String, Vec<BaseVariable>) {
+        let Some(server) = doc.get("servers").and_then(RNode::as_seq).and_then(|s| s.first()) else {
+            return (String::new(), Vec::new());
+        };
+        let server = self.deref(server);
+        let mut url = server.get("url").and_then(RNode::as_str).unwrap_or("").to_owned();
+        // Substitute server variables by their defaults; the path part is the base path.
+        if let Some(vars) = server.get("variables").and_then(RNode::as_map) {
+            for (name, var) in vars {
+                let default = var.get("default").map(|d| self.scalar_text(d)).unwrap_or_default();
+                url = url.replace(&format!("{{{name}}}"), &default);
+            }
+        }
+        let path = match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]).to_owned(),
+            None => url,
+        };
+        (path.trim_end_matches('/').to_owned(), Vec::new())
+    }
+
+    fn security(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Auth {
+        let node = self.deref(node);
+        let Some(requirements) = node.as_seq() else {
+            self.error("`security` must be a list of requirements", node, pointer);
+            return Auth::None;
+        };
+        let mut anonymous = requirements.is_empty();
+        let mut token = false;
+        let mut other = None;
+        for requirement in requirements {
+            let Some(map) = self.deref(requirement).as_map() else {
+                continue;
+            };
+            if map.is_empty() {
+                anonymous = true;
+            }
+            for name in map.keys() {
+                match context.security_schemes.get(name) {
+                    Some(SecurityScheme::AccessToken) => token = true,
+                    Some(SecurityScheme::Other) => other = Some(name.clone()),
+                    None => {
+                        self.error(format!("unknown security scheme `{name}`"), requirement, pointer);
+                    }
+                }
+            }
+        }
+        match (token, anonymous, other) {
+            (true, true, _) => Auth::OptionalAccessToken,
+            (true, false, _) => Auth::AccessToken,
+            (false, _, Some(name)) => Auth::Other(name),
+            (false, _, None) => Auth::None,
+        }
+    }
+
+    fn operation(
+        &mut self,
+        context: &DocumentContext,
+        path: &str,
+        method: Method,
+        op: &RNode,
+        shared_params: Option<&RNode>,
+        pointer: &str,
+    ) -> Option<Operation> {
+        let op = self.deref(op);
+        let Some(op_map) = op.as_map() else {
+            self.error("an operation must be a mapping", op, pointer);
+            return None;
+        };
+        let Some(operation_id) = op_map.get("operationId").and_then(RNode::as_str) else {
+            self.error(format!("{} {path} has no `operationId`", method), op, pointer);
+            return None;
+        };
+        let text = |key: &str| op_map.get(key).and_then(RNode::as_str).map(str::to_owned);
+        let auth = match op_map.get("security") {
+            Some(security) => self.security(context, security, &format!("{pointer}/security")),
+            None => context.default_security.clone().unwrap_or(Auth::None),
+        };
+
+        let mut parameters: Vec<Parameter> = Vec::new();
+        let mut body = None;
+        let param_lists = [
+            (shared_params, format!("{}/parameters", pointer.rsplit_once('/').map_or("", |p| p.0))),
+            (op_map.get("parameters"), format!("{pointer}/parameters")),
+        ];
+        for (list, list_pointer) in param_lists {
+            let Some(list) = list.map(|l| self.deref(l)) else {
+                continue;
+            };
+            let Some(items) = list.as_seq() else {
+                self.error("`parameters` must be a list", list, &list_pointer);
+                continue;
+            };
+            for (i, param) in items.iter().enumerate() {
+                let param_pointer = format!("{list_pointer}/{i}");
+                match self.parameter(context, param, &param_pointer) {
+                    Some(ParameterOrBody::Parameter(p)) => {
+                        // An operation's parameter overrides a path-level one of the same name.
+                        parameters.retain(|q| !(q.name == p.name && q.location == p.location));
+                        parameters.push(p);
+                    }
+                    Some(ParameterOrBody::Body(b)) => body = Some(b),
+                    None => {}
+                }
+            }
+        }
+        if let Some(request_body) = op_map.get("requestBody") {
+            body = self.request_body(request_body, &format!("{pointer}/requestBody"));
+        }
+
+        let full_path = format!("{}{}", context.base_path, path);
+        self.check_path_parameters(&full_path, &context.base_variables, &parameters, op, pointer);
+
+        let mut responses = Vec::new();
+        if let Some(list) = op_map.get("responses").map(|r| self.deref(r)) {
+            match list.as_map() {
+                Some(map) => {
+                    for (status, response) in map {
+                        let response_pointer = format!("{pointer}/responses/{}", escape_pointer(status));
+                        let Some(status) = parse_status(status) else {
+                            self.error(format!("`{status}` is not a response status"), response, &response_pointer);
+                            continue;
+                        };
+                        if let Some(r) = self.response(context, op_map, status, response, &response_pointer) {
+                            responses.push(r);
+                        }
+                    }
+                }
+                None => self.error("`responses` must be a mapping", list, &format!("{pointer}/responses")),
+            }
+        }
+        responses.sort_by_key(|r| r.status);
+
+        let mut changed_in: Vec<(String, String)> = Vec::new();
+        if let Some(changes) = op_map.get("x-changedInMatrixVersion").and_then(RNode::as_map) {
+            for (version, note) in changes {
+                changed_in.push((version.clone(), self.scalar_text(note)));
+            }
+        }
+        Some(Operation {
+            operation_id: operation_id.to_owned(),
+            method,
+            path: full_path,
+            base_variables: context.base_variables.clone(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: op_map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false),
+            auth,
+            parameters,
+            body,
+            responses,
+            added_in: op_map.get("x-addedInMatrixVersion").map(|v| self.scalar_text(v)),
+            changed_in,
+            place: self.place(op, pointer),
+        })
+    }
+
+    fn check_path_parameters(
+        &mut self,
+        path: &str,
+        base_variables: &[BaseVariable],
+        parameters: &[Parameter],
+        op: &RNode,
+        pointer: &str,
+    ) {
+        let in_template = template_variables(path);
+        for name in &in_template {
+            let declared = parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == name)
+                || base_variables.iter().any(|v| &v.name == name);
+            if !declared {
+                self.error(
+                    format!("the path `{path}` names `{{{name}}}` but no path parameter `{name}` is declared"),
+                    op,
+                    pointer,
+                );
+            }
+        }
+        for p in parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !in_template.contains(&p.name) {
+                self.error(
+                    format!("path parameter `{}` does not appear in the path `{path}`", p.name),
+                    op,
+                    pointer,
+                );
+            }
+        }
+    }
+
+    fn parameter(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Option<ParameterOrBody> {
+        let param = self.deref(node);
+        let Some(map) = param.as_map() else {
+            self.error("a parameter must be a mapping", param, pointer);
+            return None;
+        };
+        let Some(name) = map.get("name").and_then(RNode::as_str) else {
+            self.error("a parameter needs a `name`", param, pointer);
+            return None;
+        };
+        let description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
+        let required = map.get("required").and_then(RNode::as_bool).unwrap_or(false);
+        let location = match map.get("in").and_then(RNode::as_str) {
+            Some("path") => ParamLocation::Path,
+            Some("query") => ParamLocation::Query,
+            Some("header") => ParamLocation::Header,
+            Some("body") => {
+                let schema_node = map.get("schema")?;
+                let schema = self.schema(schema_node, &format!("{pointer}/schema"));
+                let examples = schema_examples(&schema, self.place(param, pointer));
+                let kind = if schema.kind == SchemaKind::Binary {
+                    BodyKind::Binary
+                } else {
+                    BodyKind::Json(schema)
+                };
+                let content_type = context.consumes.first().cloned().unwrap_or_else(|| "application/json".to_owned());
+                return Some(ParameterOrBody::Body(Body {
+                    content_type,
+                    kind,
+                    description,
+                    required,
+                    examples,
+                }));
+            }
+            Some("cookie") => {
+                self.warn(format!("cookie parameter `{name}` is not supported and is ignored"), param, pointer);
+                return None;
+            }
+            other => {
+                self.error(
+                    format!("parameter `{name}` has unsupported location `in: {}`", other.unwrap_or("(missing)")),
+                    param,
+                    pointer,
+                );
+                return None;
+            }
+        };
+        // Swagger 2.0 describes a non-body parameter's type on the parameter itself.
+        let schema = match (&context.format, map.get("schema")) {
+            (_, Some(schema)) => self.schema(schema, &format!("{pointer}/schema")),
+            (Format::Swagger2, None) => self.schema(param, pointer),
+            (Format::OpenApi3, None) => self.schema_any(param, pointer),
+        };
+        Some(ParameterOrBody::Parameter(Parameter {
+            name: name.to_owned(),
+            location,
+            // Path parameters are always required.
+            required: required || location == ParamLocation::Path,
+            description,
+            schema,
+            deprecated: map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false),
+        }))
+    }
+
+    fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
+        Schema {
+            kind: SchemaKind::Any,
+            title: None,
+            description: None,
+            nullable: false,
+            format: None,
+            default: None,
+            example: None,
+            deprecated: false,
+            place: self.place(node, pointer),
+        }
+    }
+
+    /// OpenAPI 3 `requestBody`.
+    fn request_body(&mut self, node: &RNode, pointer: &str) -> Option<Body> {
+        let node = self.deref(node);
+        let map = node.as_map()?;
+        let mut body = self.content(map.get("content"), &format!("{pointer}/content"))?;
+        body.description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
+        body.required = map.get("required").and_then(RNode::as_bool).unwrap_or(false);
+        Some(body)
+    }
+
+    /// OpenAPI 3 `content`: the JSON media type if there is one, else the first.
+    fn content(&mut self, content: Option<&RNode>, pointer: &str) -> Option<Body> {
+        let content = self.deref(content?);
+        let map = content.as_map()?;
+        let (media_type, media) = map
+            .iter()
+            .find(|(k, _)| is_json_media_type(k))
+            .or_else(|| map.iter().next())?;
+        let media_pointer = format!("{pointer}/{}", escape_pointer(media_type));
+        let media = self.deref(media);
+        let schema = media.get("schema").map(|s| self.schema(s, &format!("{media_pointer}/schema")));
+        let mut examples = Vec::new();
+        if let Some(example) = media.get("example") {
+            if let Some(value) = self.spec.to_json(example) {
+                examples.push(Example {
+                    name: None,
+                    value,
+                    place: self.place(example, &format!("{media_pointer}/example")),
+                });
+            }
+        }
+        if let Some(named) = media.get("examples").map(|e| self.deref(e)).and_then(RNode::as_map) {
+            for (name, example) in named {
+                let example = self.deref(example);
+                if let Some(value) = example.get("value").and_then(|v| self.spec.to_json(v)) {
+                    examples.push(Example {
+                        name: Some(name.clone()),
+                        value,
+                        place: self.place(example, &format!("{media_pointer}/examples/{}", escape_pointer(name))),
+                    });
+                }
+            }
+        }
+        let kind = match schema {
+            Some(s) if is_json_media_type(media_type) && s.kind != SchemaKind::Binary => BodyKind::Json(s),
+            Some(s) if s.kind != SchemaKind::Binary && !media_type.contains('*') && media_type.starts_with("text/") => {
+                BodyKind::Json(s)
+            }
+            _ => BodyKind::Binary,
+        };
+        if examples.is_empty()
+            && let BodyKind::Json(s) = &kind
+        {
+            examples = schema_examples(s, self.place(media, &media_pointer));
+        }
+        Some(Body {
+            content_type: media_type.clone(),
+            kind,
+            description: None,
+            required: true,
+            examples,
+        })
+    }
+
+    fn response(
+        &mut self,
+        context: &DocumentContext,
+        op: &IndexMap<String, RNode>,
+        status: Status,
+        node: &RNode,
+        pointer: &str,
+    ) -> Option<Response> {
+        let node = self.deref(node);
+        let Some(map) = node.as_map() else {
+            self.error("a response must be a mapping", node, pointer);
+            return None;
+        };
+        let description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
+        let body = match context.format {
+            Format::Swagger2 => map.get("schema").map(|schema_node| {
+                let schema = self.schema(schema_node, &format!("{pointer}/schema"));
+                let mut examples = Vec::new();
+                if let Some(by_type) = map.get("examples").and_then(RNode::as_map) {
+                    for (media_type, example) in by_type {
+                        if !is_json_media_type(media_type) {
+                            continue;
+                        }
+                        if let Some(value) = self.spec.to_json(example) {
+                            examples.push(Example {
+                                name: None,
+                                value,
+                                place: self.place(example, &format!("{pointer}/examples/{}", escape_pointer(media_type))),
+                            });
+                        }
+                    }
+                }
+                if examples.is_empty() {
+                    examples = schema_examples(&schema, self.place(schema_node, pointer));
+                }
+                let produces = op
+                    .get("produces")
+                    .and_then(RNode::as_seq)
+                    .and_then(|p| p.first())
+                    .and_then(RNode::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| context.produces.first().cloned())
+                    .unwrap_or_else(|| "application/json".to_owned());
+                let binary = schema.kind == SchemaKind::Binary;
+                Body {
+                    content_type: if binary { produces } else { "application/json".to_owned() },
+                    kind: if binary { BodyKind::Binary } else { BodyKind::Json(schema) },
+                    description: None,
+                    required: true,
+                    examples,
+                }
+            }),
+            Format::OpenApi3 => self.content(map.get("content"), &format!("{pointer}/content")),
+        };
+        let mut headers = Vec::new();
+        if let Some(list) = map.get("headers").map(|h| self.deref(h)).and_then(RNode::as_map) {
+            for (name, header) in list {
+                let header_pointer = format!("{pointer}/headers/{}", escape_pointer(name));
+                let header = self.deref(header);
+                let schema = match header.get("schema") {
+                    Some(s) => self.schema(s, &format!("{header_pointer}/schema")),
+                    None => self.schema(header, &header_pointer),
+                };
+                headers.push(Parameter {
+                    name: name.clone(),
+                    location: ParamLocation::Header,
+                    required: header.get("required").and_then(RNode::as_bool).unwrap_or(false),
+                    description: header.get("description").and_then(RNode::as_str).map(str::to_owned),
+                    schema,
+                    deprecated: false,
+                });
+            }
+        }
+        Some(Response {
+            status,
+            description,
+            body,
+            headers,
+        })
+    }
+
+    fn check_unique_operation_ids(&mut self, api: &str, operations: &[Operation]) {
+        let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
+        for op in operations {
+            if let Some(first) = seen.get(op.operation_id.as_str()) {
+                let d = Diagnostic::error(
+                    format!("operationId `{}` is used twice in the {api} API", op.operation_id),
+                    Some(op.place.clone()),
+                )
+                .with_related("first used here", first.place.clone());
+                self.diagnostics.push(d);
+            } else {
+                seen.insert(&op.operation_id, op);
+            }
+        }
+    }
+
+    /// Converts a schema object. `$ref`s stay links; their targets are converted once.
+    pub fn schema(&mut self, node: &RNode, pointer: &str) -> Schema {
+        if let RValue::Ref(t, annotations) = &node.value {
+            let t = *t;
+            // Aliases (a target that is only a link) collapse to the final target.
+            let mut target = t;
+            let mut steps = 0;
+            while let RValue::Ref(next, _) = self.spec.targets[target].node.value {
+                target = next;
+                steps += 1;
+                if steps > self.spec.targets.len() {
+                    break;
+                }
+            }
+            if !self.queued[target] {
+                self.queued[target] = true;
+                self.queue.push(target);
+            }
+            let mut schema = self.schema_any(node, pointer);
+            schema.kind = SchemaKind::Ref(target);
+            if let Some(annotations) = annotations {
+                let text = |key: &str| annotations.get(key).and_then(RNode::as_str).map(str::to_owned);
+                schema.description = text("description");
+                schema.title = text("title");
+                schema.nullable = annotations.get("nullable").and_then(RNode::as_bool).unwrap_or(false);
+                schema.deprecated = annotations.get("deprecated").and_then(RNode::as_bool).unwrap_or(false);
+                schema.example = annotations.get("example").and_then(|e| self.spec.to_json(e));
+            }
+            return schema;
+        }
+        let place = self.place(node, pointer);
+        let mut schema = Schema {
+            kind: SchemaKind::Any,
+            title: None,
+            description: None,
+            nullable: false,
+            format: None,
+            default: None,
+            example: None,
+            deprecated: false,
+            place,
+        };
+        let map = match &node.value {
+            RValue::Map(m) => m,
+            // `true`/`{}` allow anything; `false` nothing (we keep `Any` and let serde reject).
+            RValue::Bool(_) => return schema,
+            _ => {
+                self.error(format!("a schema must be a mapping, found {}", node.kind_name()), node, pointer);
+                return schema;
+            }
+        };
+        let text = |key: &str| map.get(key).and_then(RNode::as_str).map(str::to_owned);
+        schema.title = text("title");
+        schema.description = text("description");
+        schema.format = text("format");
+        schema.default = map.get("default").and_then(|d| self.spec.to_json(d));
+        schema.example = map.get("example").and_then(|e| self.spec.to_json(e));
+        schema.deprecated = map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false);
+        schema.nullable = map.get("nullable").and_then(RNode::as_bool).unwrap_or(false);
+
+        // `type` may be a list (3.1): `null` in it makes the schema nullable.
+        let mut types: Vec<String> = match map.get("type").map(|t| &t.value) {
+            Some(RValue::String(t)) => vec![t.clone()],
+            Some(RValue::Seq(items)) => items.iter().filter_map(RNode::as_str).map(str::to_owned).collect(),
+            Some(_) => {
+                let t = &map["type"];
+                self.error(format!("`type` must be a string or a list of strings, found {}", t.kind_name()), t, pointer);
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        if types.iter().any(|t| t == "null") && types.len() > 1 {
+            schema.nullable = true;
+            types.retain(|t| t != "null");
+        }
+
+        for key in ["oneOf", "anyOf"] {
+            if let Some(members) = map.get(key) {
+                let Some(items) = members.as_seq() else {
+                    self.error(format!("`{key}` must be a list"), members, pointer);
+                    continue;
+                };
+                let mut variants = Vec::new();
+                for (i, member) in items.iter().enumerate() {
+                    let member_schema = self.schema(member, &format!("{pointer}/{key}/{i}"));
+                    if member_schema.kind == SchemaKind::Null {
+                        schema.nullable = true;
+                    } else {
+                        variants.push(member_schema);
+                    }
+                }
+                schema.kind = match variants.len() {
+                    0 => SchemaKind::Null,
+                    1 => {
+                        let only = variants.remove(0);
+                        schema.description = schema.description.or(only.description);
+                        schema.title = schema.title.or(only.title);
+                        only.kind
+                    }
+                    _ => SchemaKind::OneOf(variants),
+                };
+                return schema;
+            }
+        }
+
+        if let Some(values) = map.get("enum") {
+            let Some(items) = values.as_seq() else {
+                self.error("`enum` must be a list", values, pointer);
+                return schema;
+            };
+            let strings: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_owned)).collect();
+            let is_string_type = types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
+            schema.kind = match strings {
+                Some(values) if is_string_type => SchemaKind::String { values },
+                _ => SchemaKind::Enum(items.iter().filter_map(|i| self.spec.to_json(i)).collect()),
+            };
+            return schema;
+        }
+        if types.len() > 1 {
+            // `[string, integer, boolean]`: one of several primitive types.
+            let variants = types
+                .iter()
+                .map(|t| {
+                    let mut member = self.schema_any(node, pointer);
+                    member.kind = self.primitive_kind(t, map, node, pointer);
+                    member
+                })
+                .collect();
+            schema.kind = SchemaKind::OneOf(variants);
+            return schema;
+        }
+        let ty = types.first().map(String::as_str);
+        schema.kind = match ty {
+            Some(t) => self.primitive_kind(t, map, node, pointer),
+            None if map.contains_key("properties")
+                || map.contains_key("additionalProperties")
+                || map.contains_key("patternProperties") =>
+            {
+                self.primitive_kind("object", map, node, pointer)
+            }
+            None if map.contains_key("items") => self.primitive_kind("array", map, node, pointer),
+            None => SchemaKind::Any,
+        };
+        schema
+    }
+
+    fn primitive_kind(&mut self, ty: &str, map: &IndexMap<String, RNode>, node: &RNode, pointer: &str) -> SchemaKind {
+        match ty {
+            "string" => {
+                let format = map.get("format").and_then(RNode::as_str);
+                if format == Some("binary") {
+                    SchemaKind::Binary
+                } else {
+                    SchemaKind::String { values: Vec::new() }
+                }
+            }
+            "file" => SchemaKind::Binary,
+            "integer" => SchemaKind::Integer,
+            "number" => SchemaKind::Number,
+            "boolean" => SchemaKind::Boolean,
+            "null" => SchemaKind::Null,
+            "array" => match map.get("items").or_else(|| map.get("prefixItems")) {
+                Some(items) => match &items.value {
+                    RValue::Seq(list) => SchemaKind::Tuple(
+                        list.iter()
+                            .enumerate()
+                            .map(|(i, item)| self.schema(item, &format!("{pointer}/items/{i}")))
+                            .collect(),
+                    ),
+                    _ => SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items")))),
+                },
+                None => SchemaKind::Array(Box::new(self.schema_any(node, pointer))),
+            },
+            "object" => SchemaKind::Object(self.object(map, node, pointer)),
+            "enum" => {
+                // A Matrix dialect slip for `type: string` with an `enum`.
+                self.warn("`type: enum` is not a JSON Schema type; read as `string`", node, pointer);
+                SchemaKind::String { values: Vec::new() }
+            }
+            other => {
+                self.error(format!("unknown schema type `{other}`"), node, pointer);
+                SchemaKind::Any
+            }
+        }
+    }
+
+    fn object(&mut self, map: &IndexMap<String, RNode>, node: &RNode, pointer: &str) -> ObjectSchema {
+        let mut required: HashSet<String> = map
+            .get("required")
+            .and_then(RNode::as_seq)
+            .map(|items| items.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut object = ObjectSchema::default();
+        if let Some(props) = map.get("properties") {
+            let props = self.deref(props);
+            match props.as_map() {
+                Some(props) => {
+                    for (name, prop) in props {
+                        let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+                        // Draft-3 style `required: true` on the property itself.
+                        if self.deref(prop).get("required").and_then(RNode::as_bool) == Some(true) {
+                            required.insert(name.clone());
+                        }
+                        let schema = self.schema(prop, &prop_pointer);
+                        object.properties.insert(
+                            name.clone(),
+                            Property {
+                                schema,
+                                required: false,
+                            },
+                        );
+                    }
+                }
+                None => self.error("`properties` must be a mapping", props, pointer),
+            }
+        }
+        for (name, prop) in object.properties.iter_mut() {
+            prop.required = required.contains(name);
+        }
+        object.additional = match map.get("additionalProperties").map(|a| (a, &a.value)) {
+            None => Additional::Unspecified,
+            Some((_, RValue::Bool(false))) => Additional::Forbidden,
+            Some((_, RValue::Bool(true))) => Additional::Any,
+            Some((a, RValue::Map(m))) if m.is_empty() => {
+                let _ = a;
+                Additional::Any
+            }
+            Some((a, _)) => Additional::Schema(Box::new(self.schema(a, &format!("{pointer}/additionalProperties")))),
+        };
+        if let Some(patterns) = map.get("patternProperties").and_then(RNode::as_map) {
+            // Keys are only constrained by pattern: a map of the (first) pattern's schema.
+            if let Some((pattern, schema)) = patterns.iter().next() {
+                let s = self.schema(schema, &format!("{pointer}/patternProperties/{}", escape_pointer(pattern)));
+                if matches!(object.additional, Additional::Unspecified | Additional::Any) {
+                    object.additional = Additional::Schema(Box::new(s));
+                }
+            }
+        }
+        let _ = node;
+        object
+    }
+}
+
+enum ParameterOrBody {
+    Parameter(Parameter),
+    Body(Body),
+}
+
+fn classify_scheme(scheme: &RNode) -> SecurityScheme {
+    let ty = scheme.get("type").and_then(RNode::as_str);
+    let name = scheme.get("name").and_then(RNode::as_str);
+    let http_scheme = scheme.get("scheme").and_then(RNode::as_str);
+    match (ty, name, http_scheme) {
+        (Some("apiKey"), Some("access_token"), _) => SecurityScheme::AccessToken,
+        (Some("http"), _, Some(s)) if s.eq_ignore_ascii_case("bearer") => SecurityScheme::AccessToken,
+        _ => SecurityScheme::Other,
+    }
+}
+
+/// `/_matrix/client/%CLIENT_MAJOR_VERSION%` → `/_matrix/client/{client_major_version}`.
+fn swagger_base_path(raw: &str) -> (String, Vec<BaseVariable>) {
+    let mut out = String::new();
+    let mut variables = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find('%') {
+        let Some(len) = rest[start + 1..].find('%') else {
+            break;
+        };
+        let name = rest[start + 1..start + 1 + len].to_ascii_lowercase();
+        out.push_str(&rest[..start]);
+        out.push('{');
+        out.push_str(&name);
+        out.push('}');
+        variables.push(BaseVariable { name, default: None });
+        rest = &rest[start + 2 + len..];
+    }
+    out.push_str(rest);
+    (out.trim_end_matches('/').to_owned(), variables)
+}
+
+/// Names in `{...}` of a path template, in order.
+pub fn template_variables(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        names.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+fn parse_status(key: &str) -> Option<Status> {
+    if key == "default" {
+        return Some(Status::Default);
+    }
+    if let Ok(code) = key.parse::<u16>() {
+        return (100..600).contains(&code).then_some(Status::Code(code));
+    }
+    let bytes = key.as_bytes();
+    if bytes.len() == 3 && bytes[0].is_ascii_digit() && key[1..].eq_ignore_ascii_case("xx") {
+        return Some(Status::Range(bytes[0] - b'0'));
+    }
+    None
+}
+
+fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A schema's own `example`, when the body gives none.
+fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
+    schema
+        .example
+        .iter()
+        .map(|value| Example {
+            name: None,
+            value: value.clone(),
+            place: place.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_variables() {
+        let (path, vars) = swagger_base_path("/_matrix/client/%CLIENT_MAJOR_VERSION%");
+        assert_eq!(path, "/_matrix/client/{client_major_version}");
+        assert_eq!(vars.len(), 1);
+        assert_eq!(vars[0].name, "client_major_version");
+        assert_eq!(swagger_base_path("/_matrix/identity/api/v1/").0, "/_matrix/identity/api/v1");
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(parse_status("200"), Some(Status::Code(200)));
+        assert_eq!(parse_status("2xx"), Some(Status::Range(2)));
+        assert_eq!(parse_status("4XX"), Some(Status::Range(4)));
+        assert_eq!(parse_status("default"), Some(Status::Default));
+        assert_eq!(parse_status("abc"), None);
+        assert_eq!(parse_status("999"), None);
+    }
+
+    #[test]
+    fn template() {
+        assert_eq!(
+            template_variables("/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}"),
+            ["v", "roomId", "eventType", "stateKey"]
+        );
+    }
+
+    #[test]
+    fn media_types() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("application/json; charset=utf-8"));
+        assert!(is_json_media_type("application/problem+json"));
+        assert!(!is_json_media_type("image/png"));
+    }
+}

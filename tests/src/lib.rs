@@ -1,0 +1,1 @@
+//! Consumer-side integration tests live in `tests/`.
