@@ -257,8 +257,16 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a diagnostic unless the same one (message and place) is already there: a shared
+    /// schema reached twice is reported once.
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        let duplicate = self
+            .items
+            .iter()
+            .any(|e| e.message == d.message && e.place.as_ref().map(|p| (&p.file, p.loc)) == d.place.as_ref().map(|p| (&p.file, p.loc)));
+        if !duplicate {
+            self.items.push(d);
+        }
     }
 
     pub fn has_errors(&self) -> bool {

@@ -620,22 +620,22 @@ impl Loader {
     fn follow_references(&mut self) {
         while let Some(id) = self.queue.pop() {
             let mut refs = Vec::new();
-            collect_refs(&self.set.files[id].root, &mut String::new(), &mut refs);
+            collect_refs(&self.set.files[id].root, None, false, &mut String::new(), &mut refs);
             let dir = self.set.files[id]
                 .path
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
             let name = self.set.files[id].name.clone();
-            for (reference, loc, pointer) in refs {
+            for found in refs {
+                let reference = found.target;
                 let file_part = reference.split('#').next().unwrap_or("");
                 if file_part.is_empty() {
                     continue;
                 }
-                let at = place(&name, loc, &pointer);
+                let at = place(&name, found.loc, &found.pointer);
                 let mut stand_ins = Vec::new();
-                let resolved =
-                    resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
+                let resolved = resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
                 for s in stand_ins {
                     if !self.set.files_read.contains(&s) {
                         self.set.files_read.push(s);
@@ -647,6 +647,12 @@ impl Loader {
                             self.set.ref_files.insert((id, file_part.to_owned()), target);
                         }
                     }
+                    // Example values are documentation: a reference there that leads nowhere
+                    // stays literal text.
+                    Err(message) if found.in_example => self.set.warnings.push(Diagnostic::warning(
+                        format!("`$ref: {reference}` in an example: {message}; kept as written"),
+                        Some(at),
+                    )),
                     Err(message) => self.diagnostics.push(Diagnostic::error(
                         format!("`$ref: {reference}`: {message}"),
                         Some(at),
@@ -657,18 +663,39 @@ impl Loader {
     }
 }
 
-fn collect_refs(node: &Node, pointer: &mut String, out: &mut Vec<(String, Loc, String)>) {
+/// A `$ref` found while loading: target, position, JSON pointer, and whether it sits inside an
+/// example value (where a reference that cannot be followed is kept as literal text).
+struct FoundRef {
+    target: String,
+    loc: Loc,
+    pointer: String,
+    in_example: bool,
+}
+
+/// Whether `key`, a key of a mapping reached through `parent_key`, holds an example value.
+pub fn is_example_key(parent_key: Option<&str>, key: &str) -> bool {
+    let names_properties = matches!(parent_key, Some("properties" | "patternProperties" | "definitions" | "schemas"));
+    !names_properties && matches!(key, "example" | "examples" | "x-example")
+}
+
+fn collect_refs(node: &Node, parent_key: Option<&str>, in_example: bool, pointer: &mut String, out: &mut Vec<FoundRef>) {
     match &node.value {
         Value::Map(m) => {
-            if let Some(target) = m.entries.get("$ref") {
-                if let Some(s) = target.as_str() {
-                    out.push((s.to_owned(), target.loc, pointer.clone()));
-                }
+            if let Some(target) = m.entries.get("$ref")
+                && let Some(s) = target.as_str()
+            {
+                out.push(FoundRef {
+                    target: s.to_owned(),
+                    loc: target.loc,
+                    pointer: pointer.clone(),
+                    in_example,
+                });
             }
             for (key, child) in &m.entries {
                 let len = pointer.len();
                 let _ = write!(pointer, "/{}", escape_pointer(key));
-                collect_refs(child, pointer, out);
+                let child_in_example = in_example || is_example_key(parent_key, key);
+                collect_refs(child, Some(key), child_in_example, pointer, out);
                 pointer.truncate(len);
             }
         }
@@ -676,7 +703,7 @@ fn collect_refs(node: &Node, pointer: &mut String, out: &mut Vec<(String, Loc, S
             for (i, child) in items.iter().enumerate() {
                 let len = pointer.len();
                 let _ = write!(pointer, "/{i}");
-                collect_refs(child, pointer, out);
+                collect_refs(child, None, in_example, pointer, out);
                 pointer.truncate(len);
             }
         }

@@ -257,9 +257,14 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
     let mut apis = Vec::new();
     for api in &resolved.apis {
         let mut operations = Vec::new();
+        // Documents of one API share security schemes; some use one they do not declare.
+        let mut api_schemes = BTreeMap::new();
+        for (_, document) in &api.documents {
+            api_schemes.extend(builder.security_schemes(document));
+        }
         for (file, document) in &api.documents {
             builder.chain.clear();
-            builder.document(*file, document, &mut operations);
+            builder.document(*file, document, &api_schemes, &mut operations);
         }
         builder.check_unique_operation_ids(&api.name, &operations);
         operations.sort_by(|a, b| {
@@ -350,6 +355,8 @@ struct DocumentContext {
     base_path: String,
     base_variables: Vec<BaseVariable>,
     security_schemes: BTreeMap<String, SecurityScheme>,
+    /// Schemes any document of the API declares, for documents that forget to.
+    api_security_schemes: BTreeMap<String, SecurityScheme>,
     default_security: Option<Auth>,
     consumes: Vec<String>,
     produces: Vec<String>,
@@ -383,7 +390,27 @@ impl<'a> Builder<'a> {
         self.spec.deref(node)
     }
 
-    fn document(&mut self, file: usize, doc: &RNode, operations: &mut Vec<Operation>) {
+    fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
+        let schemes_node = match doc.get("swagger") {
+            Some(_) => doc.get("securityDefinitions"),
+            None => doc.get("components").map(|c| self.deref(c)).and_then(|c| c.get("securitySchemes")),
+        };
+        let mut schemes = BTreeMap::new();
+        if let Some(map) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
+            for (name, scheme) in map {
+                schemes.insert(name.clone(), classify_scheme(self.deref(scheme)));
+            }
+        }
+        schemes
+    }
+
+    fn document(
+        &mut self,
+        file: usize,
+        doc: &RNode,
+        api_schemes: &BTreeMap<String, SecurityScheme>,
+        operations: &mut Vec<Operation>,
+    ) {
         let format = if doc.get("swagger").is_some() {
             match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
                 Some("2.0") => Format::Swagger2,
@@ -411,7 +438,7 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(d);
             return;
         };
-        let context = self.document_context(format, doc);
+        let context = self.document_context(format, doc, api_schemes);
         let Some(paths) = doc.get("paths") else {
             return;
         };
@@ -450,7 +477,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn document_context(&mut self, format: Format, doc: &RNode) -> DocumentContext {
+    fn document_context(
+        &mut self,
+        format: Format,
+        doc: &RNode,
+        api_schemes: &BTreeMap<String, SecurityScheme>,
+    ) -> DocumentContext {
         let (base_path, base_variables) = match format {
             Format::Swagger2 => {
                 let raw = doc.get("basePath").and_then(RNode::as_str).unwrap_or("");
@@ -458,17 +490,7 @@ impl<'a> Builder<'a> {
             }
             Format::OpenApi3 => self.servers_base_path(doc),
         };
-        let schemes_node = match format {
-            Format::Swagger2 => doc.get("securityDefinitions"),
-            Format::OpenApi3 => doc.get("components").map(|c| self.deref(c)).and_then(|c| c.get("securitySchemes")),
-        };
-        let mut security_schemes = BTreeMap::new();
-        if let Some(schemes) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
-            for (name, scheme) in schemes {
-                let scheme = self.deref(scheme);
-                security_schemes.insert(name.clone(), classify_scheme(scheme));
-            }
-        }
+        let security_schemes = self.security_schemes(doc);
         let strings = |node: Option<&RNode>| -> Vec<String> {
             node.and_then(RNode::as_seq)
                 .map(|items| items.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
@@ -479,6 +501,7 @@ impl<'a> Builder<'a> {
             base_path,
             base_variables,
             security_schemes,
+            api_security_schemes: api_schemes.clone(),
             default_security: None,
             consumes: strings(doc.get("consumes")),
             produces: strings(doc.get("produces")),
@@ -526,12 +549,23 @@ impl<'a> Builder<'a> {
                 anonymous = true;
             }
             for name in map.keys() {
-                match context.security_schemes.get(name) {
-                    Some(SecurityScheme::AccessToken) => token = true,
-                    Some(SecurityScheme::Other) => other = Some(name.clone()),
+                let scheme = match context.security_schemes.get(name) {
+                    Some(scheme) => Some(scheme),
                     None => {
-                        self.error(format!("unknown security scheme `{name}`"), requirement, pointer);
+                        let shared = context.api_security_schemes.get(name);
+                        let message = match shared {
+                            Some(_) => format!(
+                                "security scheme `{name}` is not declared in this document; using the API's declaration"
+                            ),
+                            None => format!("unknown security scheme `{name}`"),
+                        };
+                        self.warn(message, requirement, pointer);
+                        shared
                     }
+                };
+                match scheme {
+                    Some(SecurityScheme::AccessToken) => token = true,
+                    Some(SecurityScheme::Other) | None => other = Some(name.clone()),
                 }
             }
         }
@@ -557,9 +591,13 @@ impl<'a> Builder<'a> {
             self.error("an operation must be a mapping", op, pointer);
             return None;
         };
-        let Some(operation_id) = op_map.get("operationId").and_then(RNode::as_str) else {
-            self.error(format!("{} {path} has no `operationId`", method), op, pointer);
-            return None;
+        let operation_id = match op_map.get("operationId").and_then(RNode::as_str) {
+            Some(id) => id.to_owned(),
+            None => {
+                let id = synthesized_operation_id(method, path);
+                self.warn(format!("{method} {path} has no `operationId`; calling it `{id}`"), op, pointer);
+                id
+            }
         };
         let text = |key: &str| op_map.get(key).and_then(RNode::as_str).map(str::to_owned);
         let auth = match op_map.get("security") {
@@ -628,7 +666,7 @@ impl<'a> Builder<'a> {
             }
         }
         Some(Operation {
-            operation_id: operation_id.to_owned(),
+            operation_id,
             method,
             path: full_path,
             base_variables: context.base_variables.clone(),
@@ -1128,6 +1166,9 @@ impl<'a> Builder<'a> {
                         );
                     }
                 }
+                None if props.as_seq().is_some_and(<[RNode]>::is_empty) => {
+                    self.warn("`properties: []` read as no properties", props, pointer)
+                }
                 None => self.error("`properties` must be a mapping", props, pointer),
             }
         }
@@ -1172,6 +1213,19 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
         (Some("http"), _, Some(s)) if s.eq_ignore_ascii_case("bearer") => SecurityScheme::AccessToken,
         _ => SecurityScheme::Other,
     }
+}
+
+/// `GET /matrix/server` → `getMatrixServer`: an id for an operation the spec left unnamed.
+fn synthesized_operation_id(method: Method, path: &str) -> String {
+    let mut id = method.as_str().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')) {
+        let mut chars = segment.chars().filter(|c| c.is_alphanumeric());
+        if let Some(first) = chars.next() {
+            id.extend(first.to_uppercase());
+            id.extend(chars);
+        }
+    }
+    id
 }
 
 /// `/_matrix/client/%CLIENT_MAJOR_VERSION%` → `/_matrix/client/{client_major_version}`.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place};
-use crate::load::{FileId, Node, SourceSet, Value, escape_pointer, place};
+use crate::load::{FileId, Node, SourceSet, Value, escape_pointer, is_example_key, place};
 
 pub type TargetId = usize;
 
@@ -95,6 +95,8 @@ pub struct Target {
     pub referrer: Place,
     /// The target whose content holds that `$ref` (`None`: an API document).
     pub parent: Option<TargetId>,
+    /// Reached from an example value: data, where sibling keys simply override.
+    pub in_example: bool,
 }
 
 /// Stage output: the sources plus, per API, its documents resolved.
@@ -190,7 +192,7 @@ struct Resolver<'a> {
     set: &'a SourceSet,
     targets: Vec<Target>,
     slots: Vec<Slot>,
-    index: HashMap<(FileId, String), TargetId>,
+    index: HashMap<(FileId, String, bool), TargetId>,
     pending: Vec<TargetId>,
     diagnostics: Diagnostics,
     /// The target being resolved (whose content new `$ref`s are found in).
@@ -286,8 +288,14 @@ impl Resolver<'_> {
         self.diagnostics.push(d);
     }
 
+    /// Whether the loader found the file `reference` names (its fragment is checked later).
+    fn can_follow(&self, reference: &str, file: FileId) -> bool {
+        let file_part = reference.split('#').next().unwrap_or("");
+        file_part.is_empty() || self.set.ref_file(file, file_part).is_some()
+    }
+
     /// Registers the target of `reference` (written in `file`) and returns its id.
-    fn intern(&mut self, reference: &str, file: FileId, loc: Loc, pointer: &str) -> Option<TargetId> {
+    fn intern(&mut self, reference: &str, in_example: bool, file: FileId, loc: Loc, pointer: &str) -> Option<TargetId> {
         let (file_part, fragment) = match reference.split_once('#') {
             Some((f, p)) => (f, p),
             None => (reference, ""),
@@ -320,7 +328,7 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let key = (target_file, target_pointer);
+        let key = (target_file, target_pointer, in_example);
         if let Some(&t) = self.index.get(&key) {
             return Some(t);
         }
@@ -335,6 +343,7 @@ impl Resolver<'_> {
             },
             referrer: place(self.file_name(file), loc, pointer),
             parent: self.current,
+            in_example,
         });
         self.slots.push(Slot::Pending);
         self.index.insert(key, id);
@@ -371,7 +380,8 @@ impl Resolver<'_> {
         let ok = match self.set.files[file].root.pointer(&pointer) {
             Some(node) => {
                 let before = self.diagnostics.items.len();
-                let resolved = self.resolve_node(node, file, &mut pointer);
+                let in_example = self.targets[t].in_example;
+                let resolved = self.resolve_in(node, None, in_example, file, &mut pointer);
                 self.targets[t].node = resolved;
                 !self.diagnostics.items[before..].iter().any(Diagnostic::is_error)
             }
@@ -417,6 +427,10 @@ impl Resolver<'_> {
     }
 
     fn resolve_node(&mut self, node: &Node, file: FileId, pointer: &mut String) -> RNode {
+        self.resolve_in(node, None, false, file, pointer)
+    }
+
+    fn resolve_in(&mut self, node: &Node, parent_key: Option<&str>, in_example: bool, file: FileId, pointer: &mut String) -> RNode {
         let value = match &node.value {
             Value::Null => RValue::Null,
             Value::Bool(b) => RValue::Bool(*b),
@@ -429,7 +443,7 @@ impl Resolver<'_> {
                     .map(|(i, item)| {
                         let len = pointer.len();
                         let _ = write!(pointer, "/{i}");
-                        let r = self.resolve_node(item, file, pointer);
+                        let r = self.resolve_in(item, None, in_example, file, pointer);
                         pointer.truncate(len);
                         r
                     })
@@ -437,14 +451,22 @@ impl Resolver<'_> {
             ),
             Value::Map(m) => {
                 if let Some(reference) = node.ref_target() {
-                    return self.resolve_reference(node, reference, file, pointer);
+                    let followable = !in_example || self.can_follow(reference, file);
+                    if followable {
+                        return self.resolve_reference(node, reference, in_example, file, pointer);
+                    }
                 }
                 let mut entries = IndexMap::with_capacity(m.entries.len());
                 for (key, child) in &m.entries {
                     let len = pointer.len();
                     let _ = write!(pointer, "/{}", escape_pointer(key));
-                    entries.insert(key.clone(), self.resolve_node(child, file, pointer));
+                    let child_in_example = in_example || is_example_key(parent_key, key);
+                    entries.insert(key.clone(), self.resolve_in(child, Some(key), child_in_example, file, pointer));
                     pointer.truncate(len);
+                }
+                if in_example {
+                    // Example values are data: `allOf` there is just a key.
+                    return RNode { value: RValue::Map(entries), file, loc: node.loc };
                 }
                 if let Some(all_of) = entries.shift_remove("allOf") {
                     return self.merge_all_of(all_of, entries, file, node.loc, pointer);
@@ -459,14 +481,21 @@ impl Resolver<'_> {
         }
     }
 
-    fn resolve_reference(&mut self, node: &Node, reference: &str, file: FileId, pointer: &mut String) -> RNode {
+    fn resolve_reference(
+        &mut self,
+        node: &Node,
+        reference: &str,
+        in_example: bool,
+        file: FileId,
+        pointer: &mut String,
+    ) -> RNode {
         let loc = node.get("$ref").map_or(node.loc, |r| r.loc);
         let broken = RNode {
             value: RValue::Null,
             file,
             loc,
         };
-        let Some(t) = self.intern(reference, file, loc, pointer) else {
+        let Some(t) = self.intern(reference, in_example, file, loc, pointer) else {
             return broken;
         };
         let link = RNode {
@@ -477,7 +506,8 @@ impl Resolver<'_> {
         let Some(map) = node.as_map().filter(|m| m.entries.len() > 1) else {
             return link;
         };
-        if !map.entries.keys().any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required") {
+        let only_annotations = !map.entries.keys().any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required");
+        if only_annotations && !in_example {
             // Only annotations beside the `$ref`: keep the link, carry the annotations.
             let mut annotations = IndexMap::new();
             for (key, child) in map.entries.iter().filter(|(k, _)| *k != "$ref") {
@@ -511,9 +541,21 @@ impl Resolver<'_> {
             }
             let len = pointer.len();
             let _ = write!(pointer, "/{}", escape_pointer(key));
-            let value = self.resolve_node(child, file, pointer);
+            let value = self.resolve_in(child, Some(key), in_example, file, pointer);
             pointer.truncate(len);
-            self.merge_key(&mut merged, key, value, pointer, true);
+            if in_example {
+                // Data: a sibling key replaces the target's.
+                merged.insert(key.clone(), value);
+            } else {
+                self.merge_key(&mut merged, key, value, pointer, true);
+            }
+        }
+        if in_example {
+            return RNode {
+                value: RValue::Map(merged),
+                file,
+                loc: node.loc,
+            };
         }
         if let Some(all_of) = merged.shift_remove("allOf") {
             return self.merge_all_of(all_of, merged, file, node.loc, pointer);
