@@ -207,7 +207,11 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceTexts, color: bool
         if let Some(place) = &d.place
             && !place.pointer.is_empty()
         {
-            elements.push(Level::NOTE.message(format!("JSON pointer: #{}", place.pointer)).into());
+            elements.push(
+                Level::NOTE
+                    .message(format!("JSON pointer: #{}", place.pointer))
+                    .into(),
+            );
         }
         if !elements.is_empty() {
             let g = group.elements(elements);
@@ -260,10 +264,11 @@ impl Diagnostics {
     /// Adds a diagnostic unless the same one (message and place) is already there: a shared
     /// schema reached twice is reported once.
     pub fn push(&mut self, d: Diagnostic) {
-        let duplicate = self
-            .items
-            .iter()
-            .any(|e| e.message == d.message && e.place.as_ref().map(|p| (&p.file, p.loc)) == d.place.as_ref().map(|p| (&p.file, p.loc)));
+        let duplicate = self.items.iter().any(|e| {
+            e.message == d.message
+                && e.place.as_ref().map(|p| (&p.file, p.loc))
+                    == d.place.as_ref().map(|p| (&p.file, p.loc))
+        });
         if !duplicate {
             self.items.push(d);
         }

@@ -17,7 +17,11 @@ pub fn to_markdown(text: &str) -> String {
         if let Some(lang) = trimmed.strip_prefix("```") {
             let indent = &line[..line.len() - trimmed.len()];
             let lang = lang.trim();
-            let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+            let lang = if lang.is_empty() || lang == "rust" {
+                "text"
+            } else {
+                lang
+            };
             out.push(format!("```{lang}"));
             i += 1;
             while i < lines.len() && !lines[i].trim_start().starts_with("```") {
@@ -34,7 +38,9 @@ pub fn to_markdown(text: &str) -> String {
                 literal_next = true;
                 if let Some((name, _)) = directive.split_once("::") {
                     let name = name.trim();
-                    if !name.eq_ignore_ascii_case("code") && !name.eq_ignore_ascii_case("code-block") {
+                    if !name.eq_ignore_ascii_case("code")
+                        && !name.eq_ignore_ascii_case("code-block")
+                    {
                         out.push(format!("**{}:**", name.trim()));
                         // Admonitions hold prose, not code.
                         literal_next = false;
@@ -47,7 +53,8 @@ pub fn to_markdown(text: &str) -> String {
             i += 1;
             continue;
         }
-        let indented_list = (line.starts_with("    ") || line.starts_with('\t')) && is_list_item(trimmed);
+        let indented_list =
+            (line.starts_with("    ") || line.starts_with('\t')) && is_list_item(trimmed);
         if indented_list && !literal_next {
             // Markdown would read an indented list as a code block (a doctest, for rustdoc).
             out.push(inline(trimmed));
@@ -59,7 +66,11 @@ pub fn to_markdown(text: &str) -> String {
         let after_blank = out.last().is_none_or(|l| l.is_empty());
         if indented && (literal_next || after_blank) {
             let block_start = i;
-            while i < lines.len() && (lines[i].trim().is_empty() || lines[i].starts_with("    ") || lines[i].starts_with('\t')) {
+            while i < lines.len()
+                && (lines[i].trim().is_empty()
+                    || lines[i].starts_with("    ")
+                    || lines[i].starts_with('\t'))
+            {
                 i += 1;
             }
             let mut block: Vec<&str> = lines[block_start..i].to_vec();
@@ -166,7 +177,10 @@ fn inline(line: &str) -> String {
         // Bare URLs become autolinks (rustdoc warns about bare ones).
         if starts_with_at(&chars, i, "https://") || starts_with_at(&chars, i, "http://") {
             let mut end = i;
-            while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '>' | ')' | '"' | '\'' | '`') {
+            while end < chars.len()
+                && !chars[end].is_whitespace()
+                && !matches!(chars[end], '>' | ')' | '"' | '\'' | '`')
+            {
                 end += 1;
             }
             while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':') {
@@ -187,7 +201,9 @@ fn inline(line: &str) -> String {
         match chars[i] {
             '<' if looks_like_autolink(&chars, i) => out.push('<'),
             '<' => out.push_str("&lt;"),
-            '>' if out.ends_with(|c: char| !c.is_whitespace()) && autolink_open(&out) => out.push('>'),
+            '>' if out.ends_with(|c: char| !c.is_whitespace()) && autolink_open(&out) => {
+                out.push('>')
+            }
             '>' => out.push_str("&gt;"),
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),
@@ -233,14 +249,9 @@ fn autolink_open(out: &str) -> bool {
 }
 
 fn starts_with_at(chars: &[char], i: usize, pattern: &str) -> bool {
-    let mut j = i;
-    for p in pattern.chars() {
-        if chars.get(j) != Some(&p) {
-            return false;
-        }
-        j += 1;
-    }
-    true
+    (i..)
+        .zip(pattern.chars())
+        .all(|(j, p)| chars.get(j) == Some(&p))
 }
 
 fn find_seq(chars: &[char], from: usize, pattern: &str) -> Option<usize> {
@@ -257,7 +268,10 @@ mod tests {
             to_markdown("Use ``/validate/email/submitToken`` here."),
             "Use `/validate/email/submitToken` here."
         );
-        assert_eq!(to_markdown("See |/register/email/requestToken|_."), "See `/register/email/requestToken`.");
+        assert_eq!(
+            to_markdown("See |/register/email/requestToken|_."),
+            "See `/register/email/requestToken`."
+        );
     }
 
     #[test]
@@ -266,9 +280,18 @@ mod tests {
             to_markdown("the `Matrix spec <https://spec.matrix.org>`_ says"),
             "the [Matrix spec](https://spec.matrix.org) says"
         );
-        assert_eq!(to_markdown("go to https://example.org/x."), "go to <https://example.org/x>.");
-        assert_eq!(to_markdown("a <room_id> and [0]"), "a &lt;room_id&gt; and \\[0\\]");
-        assert_eq!(to_markdown("keep `<b>` and [text](https://x.y)"), "keep `<b>` and [text](https://x.y)");
+        assert_eq!(
+            to_markdown("go to https://example.org/x."),
+            "go to <https://example.org/x>."
+        );
+        assert_eq!(
+            to_markdown("a <room_id> and [0]"),
+            "a &lt;room_id&gt; and \\[0\\]"
+        );
+        assert_eq!(
+            to_markdown("keep `<b>` and [text](https://x.y)"),
+            "keep `<b>` and [text](https://x.y)"
+        );
     }
 
     #[test]
@@ -283,6 +306,9 @@ mod tests {
 
     #[test]
     fn list_items_stay_lists() {
-        assert_eq!(to_markdown("Items:\n\n    * one\n    * two"), "Items:\n\n* one\n* two");
+        assert_eq!(
+            to_markdown("Items:\n\n    * one\n    * two"),
+            "Items:\n\n* one\n* two"
+        );
     }
 }

@@ -7,8 +7,8 @@ use serde_json::Value as Json;
 
 use crate::diagnostic::{Diagnostic, Error, Place};
 use crate::model::{
-    Additional, Api, Auth, BaseVariable, BodyKind, Method, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind,
-    Spec, Status,
+    Additional, Api, Auth, BaseVariable, BodyKind, Method, ObjectSchema, Operation, ParamLocation,
+    Schema, SchemaKind, Spec, Status,
 };
 use crate::naming::{Acronyms, field_ident, snake_case, unique, unraw, upper_camel};
 use crate::resolve::TargetId;
@@ -61,7 +61,10 @@ pub enum RequestBody {
     /// Any other JSON value, held in the field named here.
     Whole(String),
     /// Raw bytes of the given content type, in the field named here.
-    Binary { field: String, content_type: String },
+    Binary {
+        field: String,
+        content_type: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +73,10 @@ pub enum ResponseIr {
     Fields(StructDef),
     /// Any other JSON value, wrapped transparently.
     Whole { ty: RustType, doc: Option<String> },
-    Binary { content_type: String, doc: Option<String> },
+    Binary {
+        content_type: String,
+        doc: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,7 +152,12 @@ impl TypeDef {
                 let fields: Vec<String> = s
                     .fields
                     .iter()
-                    .map(|f| format!("{}:{}:{:?}:{}:{}:{}", f.ident, f.wire, f.ty, f.optional, f.nullable, f.flatten))
+                    .map(|f| {
+                        format!(
+                            "{}:{}:{:?}:{}:{}:{}",
+                            f.ident, f.wire, f.ty, f.optional, f.nullable, f.flatten
+                        )
+                    })
                     .collect();
                 format!("struct{{{}}}", fields.join(","))
             }
@@ -173,7 +184,10 @@ pub enum RustType {
     Tuple(Vec<RustType>),
     Option(Box<RustType>),
     Boxed(Box<RustType>),
-    Named { scope: Scope, name: String },
+    Named {
+        scope: Scope,
+        name: String,
+    },
 }
 
 /// Where a named type lives: the API module or the operation's module.
@@ -197,13 +211,18 @@ pub fn build(spec: &Spec) -> Result<Ir, Error> {
     let mut examples = Vec::new();
     let mut module_names: BTreeMap<String, String> = BTreeMap::new();
     let acronyms = Acronyms::from_identifiers(
-        spec.apis.iter().flat_map(|a| a.operations.iter().map(|o| o.operation_id.as_str())),
+        spec.apis
+            .iter()
+            .flat_map(|a| a.operations.iter().map(|o| o.operation_id.as_str())),
     );
     for api in &spec.apis {
         let ident = snake_case(&api.name);
         if let Some(other) = module_names.insert(ident.clone(), api.name.clone()) {
             return Err(Error::single(Diagnostic::error(
-                format!("the APIs `{other}` and `{}` both become module `{ident}`", api.name),
+                format!(
+                    "the APIs `{other}` and `{}` both become module `{ident}`",
+                    api.name
+                ),
                 None,
             )));
         }
@@ -224,7 +243,58 @@ struct TypeScope {
     names: HashMap<String, Option<usize>>,
 }
 
+/// Names of the std prelude that generated code uses unqualified: a type must not shadow them.
+const PRELUDE_NAMES: &[&str] = &[
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "FromIterator",
+    "Unpin",
+    "Self",
+    "Debug",
+    "Hash",
+];
+
 impl TypeScope {
+    fn new() -> Self {
+        let mut scope = TypeScope::default();
+        for name in PRELUDE_NAMES {
+            scope.names.insert((*name).to_owned(), None);
+        }
+        scope
+    }
+
     fn taken(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }
@@ -314,15 +384,19 @@ impl<'a> ApiBuilder<'a> {
         ApiBuilder {
             spec,
             api,
-            shared: TypeScope::default(),
+            shared: TypeScope::new(),
             converted: HashMap::new(),
             in_progress: Vec::new(),
-            local: TypeScope::default(),
+            local: TypeScope::new(),
             scope: Scope::Api,
         }
     }
 
-    fn build(mut self, acronyms: &Acronyms, examples: &mut Vec<ExampleIr>) -> Result<ApiModule, Error> {
+    fn build(
+        mut self,
+        acronyms: &Acronyms,
+        examples: &mut Vec<ExampleIr>,
+    ) -> Result<ApiModule, Error> {
         let api_ident = snake_case(&self.api.name);
         let mut operations = Vec::new();
         let mut op_names: HashMap<String, &str> = HashMap::new();
@@ -344,8 +418,14 @@ impl<'a> ApiBuilder<'a> {
         })
     }
 
-    fn operation(&mut self, op: &Operation, ident: String, api_ident: &str, examples: &mut Vec<ExampleIr>) -> OperationIr {
-        self.local = TypeScope::default();
+    fn operation(
+        &mut self,
+        op: &Operation,
+        ident: String,
+        api_ident: &str,
+        examples: &mut Vec<ExampleIr>,
+    ) -> OperationIr {
+        self.local = TypeScope::new();
         // `Request` and `Response` are taken in every operation module.
         self.local.names.insert("Request".into(), None);
         self.local.names.insert("RequestBody".into(), None);
@@ -368,7 +448,11 @@ impl<'a> ApiBuilder<'a> {
             let ty = self.rust_type(&param.schema, &hint, false);
             let mut field_name = field_ident(&param.name);
             if used.contains_key(&field_name) {
-                field_name = format!("{}_{}", unraw(&field_name), snake_case(source_suffix(source)));
+                field_name = format!(
+                    "{}_{}",
+                    unraw(&field_name),
+                    snake_case(source_suffix(source))
+                );
             }
             used.insert(field_name.clone(), ());
             request_fields.push(FieldDef {
@@ -377,7 +461,10 @@ impl<'a> ApiBuilder<'a> {
                 ty,
                 optional: !param.required,
                 nullable: false,
-                doc: param.description.clone().or_else(|| param.schema.description.clone()),
+                doc: param
+                    .description
+                    .clone()
+                    .or_else(|| param.schema.description.clone()),
                 source,
                 flatten: false,
                 deprecated: param.deprecated,
@@ -437,7 +524,10 @@ impl<'a> ApiBuilder<'a> {
                                 ty,
                                 optional: false,
                                 nullable: schema.nullable,
-                                doc: body.description.clone().or_else(|| schema.description.clone()),
+                                doc: body
+                                    .description
+                                    .clone()
+                                    .or_else(|| schema.description.clone()),
                                 source: FieldSource::Body,
                                 flatten: false,
                                 deprecated: false,
@@ -522,7 +612,13 @@ impl<'a> ApiBuilder<'a> {
     fn object_of(&self, schema: &Schema) -> Option<(ObjectSchema, Option<String>)> {
         let schema = self.follow(schema);
         match &schema.kind {
-            SchemaKind::Object(o) if !o.properties.is_empty() || matches!(o.additional, Additional::Unspecified | Additional::Forbidden) => {
+            SchemaKind::Object(o)
+                if !o.properties.is_empty()
+                    || matches!(
+                        o.additional,
+                        Additional::Unspecified | Additional::Forbidden
+                    ) =>
+            {
                 Some((o.clone(), schema.description.clone()))
             }
             _ => None,
@@ -555,7 +651,11 @@ impl<'a> ApiBuilder<'a> {
             }
             used.insert(ident.clone(), ());
             let field_hint = Hint {
-                name: prop.schema.title.as_deref().map_or_else(|| upper_camel(wire), upper_camel),
+                name: prop
+                    .schema
+                    .title
+                    .as_deref()
+                    .map_or_else(|| upper_camel(wire), upper_camel),
                 parent: hint.name.clone(),
             };
             let ty = self.rust_type(&prop.schema, &field_hint, false);
@@ -623,7 +723,10 @@ impl<'a> ApiBuilder<'a> {
             SchemaKind::Binary => RustType::Bytes,
             SchemaKind::String { values } if values.is_empty() => RustType::String,
             SchemaKind::String { values } => {
-                let name = schema.title.as_deref().map_or_else(|| hint.name.clone(), upper_camel);
+                let name = schema
+                    .title
+                    .as_deref()
+                    .map_or_else(|| hint.name.clone(), upper_camel);
                 let def = string_enum(&name, schema.description.clone(), values);
                 let parent = hint.parent.clone();
                 let scope = self.scope;
@@ -632,7 +735,10 @@ impl<'a> ApiBuilder<'a> {
             }
             SchemaKind::Array(items) => {
                 let item_hint = Hint {
-                    name: items.title.as_deref().map_or_else(|| hint.name.clone(), upper_camel),
+                    name: items
+                        .title
+                        .as_deref()
+                        .map_or_else(|| hint.name.clone(), upper_camel),
                     parent: hint.parent.clone(),
                 };
                 let item = self.rust_type(items, &item_hint, true);
@@ -657,7 +763,10 @@ impl<'a> ApiBuilder<'a> {
                     match &object.additional {
                         Additional::Schema(value) => {
                             let h = Hint {
-                                name: value.title.as_deref().map_or_else(|| format!("{}Value", hint.name), upper_camel),
+                                name: value
+                                    .title
+                                    .as_deref()
+                                    .map_or_else(|| format!("{}Value", hint.name), upper_camel),
                                 parent: hint.parent.clone(),
                             };
                             RustType::Map(Box::new(self.rust_type(value, &h, true)))
@@ -665,7 +774,10 @@ impl<'a> ApiBuilder<'a> {
                         _ => RustType::JsonObject,
                     }
                 } else {
-                    let name = schema.title.as_deref().map_or_else(|| hint.name.clone(), upper_camel);
+                    let name = schema
+                        .title
+                        .as_deref()
+                        .map_or_else(|| hint.name.clone(), upper_camel);
                     let struct_hint = Hint {
                         name: name.clone(),
                         parent: hint.parent.clone(),
@@ -683,7 +795,10 @@ impl<'a> ApiBuilder<'a> {
                 }
             }
             SchemaKind::OneOf(members) => {
-                let name = schema.title.as_deref().map_or_else(|| hint.name.clone(), upper_camel);
+                let name = schema
+                    .title
+                    .as_deref()
+                    .map_or_else(|| hint.name.clone(), upper_camel);
                 let mut variants: Vec<(String, RustType)> = Vec::new();
                 for (i, member) in members.iter().enumerate() {
                     let member_hint = Hint {
@@ -725,7 +840,11 @@ impl<'a> ApiBuilder<'a> {
                 scope: Scope::Api,
                 name: name.clone(),
             };
-            return if indirect { named } else { RustType::Boxed(Box::new(named)) };
+            return if indirect {
+                named
+            } else {
+                RustType::Boxed(Box::new(named))
+            };
         }
         if let Some(ty) = self.converted.get(&target) {
             return ty.clone();
@@ -733,7 +852,11 @@ impl<'a> ApiBuilder<'a> {
         let Some(schema) = self.spec.schemas.get(target).and_then(Option::as_ref) else {
             return RustType::Json;
         };
-        let origin = self.spec.schema_origins.get(target).and_then(Option::as_ref);
+        let origin = self
+            .spec
+            .schema_origins
+            .get(target)
+            .and_then(Option::as_ref);
         let base = schema
             .title
             .as_deref()
@@ -766,9 +889,18 @@ impl<'a> ApiBuilder<'a> {
                     // Enums and unions: build inline, then move the definition to the name.
                     let mut s = schema.clone();
                     s.title = None;
-                    let inner = self.rust_type(&s, &Hint { name: format!("{name}Inner"), parent: String::new() }, indirect);
+                    let inner = self.rust_type(
+                        &s,
+                        &Hint {
+                            name: format!("{name}Inner"),
+                            parent: String::new(),
+                        },
+                        indirect,
+                    );
                     let def = match inner {
-                        RustType::Named { name: inner_name, .. } => self.take_shared(&inner_name),
+                        RustType::Named {
+                            name: inner_name, ..
+                        } => self.take_shared(&inner_name),
                         _ => None,
                     };
                     match def {
@@ -837,7 +969,10 @@ fn string_enum(name: &str, doc: Option<String>, values: &[String]) -> TypeDef {
     let fallback = ["Other", "Custom", "Unknown"]
         .into_iter()
         .find(|f| !variants.iter().any(|(v, _)| v == f))
-        .map_or_else(|| unique("Other", None, &|n| variants.iter().any(|(v, _)| v == n)), str::to_owned);
+        .map_or_else(
+            || unique("Other", None, &|n| variants.iter().any(|(v, _)| v == n)),
+            str::to_owned,
+        );
     TypeDef::StringEnum(StringEnumDef {
         name: name.to_owned(),
         doc,
@@ -896,7 +1031,13 @@ mod tests {
             ("Value".to_owned(), RustType::Json),
             ("Number".to_owned(), RustType::F64),
             ("Integer".to_owned(), RustType::I64),
-            ("Event".to_owned(), RustType::Named { scope: Scope::Api, name: "Event".into() }),
+            (
+                "Event".to_owned(),
+                RustType::Named {
+                    scope: Scope::Api,
+                    name: "Event".into(),
+                },
+            ),
         ];
         order_union_variants(&mut v);
         let names: Vec<&str> = v.iter().map(|(n, _)| n.as_str()).collect();
@@ -905,7 +1046,8 @@ mod tests {
 
     #[test]
     fn enum_fallback_avoids_collisions() {
-        let TypeDef::StringEnum(e) = string_enum("Kind", None, &["other".into(), "user".into()]) else {
+        let TypeDef::StringEnum(e) = string_enum("Kind", None, &["other".into(), "user".into()])
+        else {
             panic!("not an enum");
         };
         assert_eq!(e.fallback, "Custom");
@@ -914,7 +1056,7 @@ mod tests {
 
     #[test]
     fn scope_reuses_equal_types_and_renames_different_ones() {
-        let mut scope = TypeScope::default();
+        let mut scope = TypeScope::new();
         let a = string_enum("Kind", None, &["a".into()]);
         let b = string_enum("Kind", None, &["b".into()]);
         assert_eq!(scope.add(a.clone(), Some("Room")), "Kind");

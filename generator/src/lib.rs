@@ -8,14 +8,12 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     let result = matrix_codegen::Config::new("api-specs")
-//!         .runtime_path("::matrix_api::runtime")
-//!         .compile("matrix_api.rs");
-//!     if let Err(error) = result {
-//!         eprintln!("{}", error.render(false));
-//!         std::process::exit(1);
-//!     }
+//! let result = matrix_codegen::Config::new("api-specs")
+//!     .runtime_path("::matrix_api::runtime")
+//!     .compile("matrix_api.rs");
+//! if let Err(error) = result {
+//!     eprintln!("{}", error.render(false));
+//!     std::process::exit(1);
 //! }
 //! ```
 
@@ -100,7 +98,10 @@ impl Config {
     /// Runs the whole pipeline and returns the code; writes nothing.
     pub fn generate(&self) -> Result<Generated, Error> {
         with_large_stack(|| self.run_pipeline()).map_err(|e| {
-            Error::single(Diagnostic::error(format!("cannot start the generator's thread: {e}"), None))
+            Error::single(Diagnostic::error(
+                format!("cannot start the generator's thread: {e}"),
+                None,
+            ))
         })?
     }
 
@@ -146,7 +147,10 @@ impl Config {
     pub fn write_to(&self, out: &Path) -> Result<Generated, Error> {
         let generated = self.generate()?;
         write_if_changed(out, &generated.code).map_err(|e| {
-            Error::single(Diagnostic::error(format!("cannot write {}: {e}", out.display()), None))
+            Error::single(Diagnostic::error(
+                format!("cannot write {}: {e}", out.display()),
+                None,
+            ))
         })?;
         Ok(generated)
     }
@@ -155,7 +159,10 @@ impl Config {
     /// every file read and `cargo:warning` for every warning. Returns the written path.
     pub fn compile(&self, file_name: &str) -> Result<PathBuf, Error> {
         let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
-            Error::single(Diagnostic::error("OUT_DIR is not set: `compile` is meant for build scripts", None))
+            Error::single(Diagnostic::error(
+                "OUT_DIR is not set: `compile` is meant for build scripts",
+                None,
+            ))
         })?;
         let out = Path::new(&out_dir).join(file_name);
         // A failed build script always runs again, so only success needs the file list.
@@ -198,7 +205,10 @@ pub fn write_if_changed(path: &Path, content: &str) -> std::io::Result<bool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out.rs");
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("out.rs");
     let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, content)?;
     std::fs::rename(&temporary, path).inspect_err(|_| {

@@ -99,7 +99,9 @@ impl Node {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::Value::Number(n.clone()),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(m) => serde_json::Value::Object(
                 m.entries
                     .iter()
@@ -254,22 +256,20 @@ fn yaml_options() -> serde_saphyr::Options {
 }
 
 /// Parses one YAML (or JSON) text. Pure: no file system access.
-pub fn parse_yaml(name: &Arc<str>, text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+pub fn parse_yaml(name: &Arc<str>, text: &str) -> Result<(Node, Vec<Diagnostic>), Box<Diagnostic>> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "the file is empty",
             Some(place(name, Loc::new(1, 1), "")),
-        ));
+        )));
     }
     let node: Node = serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
-        let loc = e
-            .location()
-            .map_or(Loc::new(1, 1), |l| loc_of(&l));
+        let loc = e.location().map_or(Loc::new(1, 1), |l| loc_of(&l));
         let message = first_line(&e.without_snippet().to_string());
-        Diagnostic::error(
+        Box::new(Diagnostic::error(
             format!("invalid YAML: {message}"),
             Some(place(name, loc, "")),
-        )
+        ))
     })?;
     let mut warnings = Vec::new();
     collect_duplicate_keys(name, &node, &mut String::new(), &mut warnings);
@@ -280,13 +280,22 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
 }
 
-fn collect_duplicate_keys(name: &Arc<str>, node: &Node, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+fn collect_duplicate_keys(
+    name: &Arc<str>,
+    node: &Node,
+    pointer: &mut String,
+    out: &mut Vec<Diagnostic>,
+) {
     match &node.value {
         Value::Map(m) => {
             for (key, loc) in &m.duplicate_keys {
                 out.push(Diagnostic::warning(
                     format!("duplicate key `{key}`; the last value is used"),
-                    Some(place(name, *loc, &format!("{pointer}/{}", escape_pointer(key)))),
+                    Some(place(
+                        name,
+                        *loc,
+                        &format!("{pointer}/{}", escape_pointer(key)),
+                    )),
                 ));
             }
             for (key, child) in &m.entries {
@@ -388,7 +397,10 @@ pub struct LoadOptions {
 pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
     let api_root = std::fs::canonicalize(&options.api_root).map_err(|e| {
         Error::single(Diagnostic::error(
-            format!("cannot open the API root {}: {e}", options.api_root.display()),
+            format!(
+                "cannot open the API root {}: {e}",
+                options.api_root.display()
+            ),
             None,
         ))
     })?;
@@ -607,7 +619,8 @@ impl Loader {
                 self.queue.push(id);
                 Some(id)
             }
-            Err(mut d) => {
+            Err(d) => {
+                let mut d = *d;
                 if let Some(r) = referrer {
                     d = d.with_related("referenced from", r.clone());
                 }
@@ -620,7 +633,13 @@ impl Loader {
     fn follow_references(&mut self) {
         while let Some(id) = self.queue.pop() {
             let mut refs = Vec::new();
-            collect_refs(&self.set.files[id].root, None, false, &mut String::new(), &mut refs);
+            collect_refs(
+                &self.set.files[id].root,
+                None,
+                false,
+                &mut String::new(),
+                &mut refs,
+            );
             let dir = self.set.files[id]
                 .path
                 .parent()
@@ -635,7 +654,8 @@ impl Loader {
                 }
                 let at = place(&name, found.loc, &found.pointer);
                 let mut stand_ins = Vec::new();
-                let resolved = resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
+                let resolved =
+                    resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
                 for s in stand_ins {
                     if !self.set.files_read.contains(&s) {
                         self.set.files_read.push(s);
@@ -644,15 +664,21 @@ impl Loader {
                 match resolved {
                     Ok(path) => {
                         if let Some(target) = self.load_file(&path, Some(&at)) {
-                            self.set.ref_files.insert((id, file_part.to_owned()), target);
+                            self.set
+                                .ref_files
+                                .insert((id, file_part.to_owned()), target);
                         }
                     }
                     // Example values are documentation: a reference there that leads nowhere
                     // stays literal text.
-                    Err(message) if found.in_example => self.set.warnings.push(Diagnostic::warning(
-                        format!("`$ref: {reference}` in an example: {message}; kept as written"),
-                        Some(at),
-                    )),
+                    Err(message) if found.in_example => {
+                        self.set.warnings.push(Diagnostic::warning(
+                            format!(
+                                "`$ref: {reference}` in an example: {message}; kept as written"
+                            ),
+                            Some(at),
+                        ))
+                    }
                     Err(message) => self.diagnostics.push(Diagnostic::error(
                         format!("`$ref: {reference}`: {message}"),
                         Some(at),
@@ -674,11 +700,20 @@ struct FoundRef {
 
 /// Whether `key`, a key of a mapping reached through `parent_key`, holds an example value.
 pub fn is_example_key(parent_key: Option<&str>, key: &str) -> bool {
-    let names_properties = matches!(parent_key, Some("properties" | "patternProperties" | "definitions" | "schemas"));
+    let names_properties = matches!(
+        parent_key,
+        Some("properties" | "patternProperties" | "definitions" | "schemas")
+    );
     !names_properties && matches!(key, "example" | "examples" | "x-example")
 }
 
-fn collect_refs(node: &Node, parent_key: Option<&str>, in_example: bool, pointer: &mut String, out: &mut Vec<FoundRef>) {
+fn collect_refs(
+    node: &Node,
+    parent_key: Option<&str>,
+    in_example: bool,
+    pointer: &mut String,
+    out: &mut Vec<FoundRef>,
+) {
     match &node.value {
         Value::Map(m) => {
             if let Some(target) = m.entries.get("$ref")
@@ -767,7 +802,10 @@ pub fn resolve_ref_path(
                     let dir = std::fs::canonicalize(&dir)
                         .map_err(|_| format!("broken link {}", relative_name(&next, boundary)))?;
                     if !dir.is_dir() {
-                        return Err(format!("{} is not a folder", relative_name(&next, boundary)));
+                        return Err(format!(
+                            "{} is not a folder",
+                            relative_name(&next, boundary)
+                        ));
                     }
                     dir
                 } else {
@@ -783,7 +821,10 @@ pub fn resolve_ref_path(
         }
     }
     if !current.is_file() {
-        return Err(format!("{} is not a file", relative_name(&current, boundary)));
+        return Err(format!(
+            "{} is not a file",
+            relative_name(&current, boundary)
+        ));
     }
     Ok(current)
 }
@@ -817,9 +858,18 @@ mod tests {
         let node = parse("a:\n  200:\n    x: 1\n  1.10: v\n");
         let a = node.get("a").expect("a");
         assert_eq!(a.loc, Loc::new(2, 3));
-        let keys: Vec<&str> = a.as_map().expect("map").entries.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = a
+            .as_map()
+            .expect("map")
+            .entries
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, ["200", "1.10"]);
-        assert_eq!(node.pointer("/a/200/x").map(|n| n.loc), Some(Loc::new(3, 8)));
+        assert_eq!(
+            node.pointer("/a/200/x").map(|n| n.loc),
+            Some(Loc::new(3, 8))
+        );
     }
 
     #[test]
@@ -845,17 +895,26 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         let name: Arc<str> = "deep.yaml".into();
-        let flow = crate::with_large_stack(|| parse_yaml(&name, &text)).expect("thread").expect_err("too deep");
+        let flow = crate::with_large_stack(|| parse_yaml(&name, &text))
+            .expect("thread")
+            .expect_err("too deep");
         assert!(flow.message.contains("recursion limit"), "{flow}");
-        let text: String = (0..5000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        let block = crate::with_large_stack(|| parse_yaml(&name, &text)).expect("thread").expect_err("too deep");
+        let text: String = (0..5000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        let block = crate::with_large_stack(|| parse_yaml(&name, &text))
+            .expect("thread")
+            .expect_err("too deep");
         assert!(block.message.contains("Depth"), "{block}");
     }
 
     #[test]
     fn json_pointer_escapes() {
         let node = parse("\"a/b\":\n  \"c~d\": [x, y]\n");
-        assert_eq!(node.pointer("/a~1b/c~0d/1").and_then(Node::as_str), Some("y"));
+        assert_eq!(
+            node.pointer("/a~1b/c~0d/1").and_then(Node::as_str),
+            Some("y")
+        );
         assert!(node.pointer("/nope").is_none());
     }
 }

@@ -146,7 +146,7 @@ pub struct Body {
 
 #[derive(Clone, Debug)]
 pub enum BodyKind {
-    Json(Schema),
+    Json(Box<Schema>),
     /// Raw bytes (uploads, downloads, `type: file`).
     Binary,
 }
@@ -329,7 +329,7 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
 fn file_stem(file: &str) -> String {
     let name = file.rsplit('/').next().unwrap_or(file);
     match name.rsplit_once('.') {
-        Some((stem, ext)) if matches!(ext, "yaml" | "yml" | "json") => stem.to_owned(),
+        Some((stem, "yaml" | "yml" | "json")) => stem.to_owned(),
         _ => name.to_owned(),
     }
 }
@@ -379,7 +379,8 @@ impl<'a> Builder<'a> {
     }
 
     fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
-        let d = Diagnostic::warning(message, Some(self.place(node, pointer))).with_chain(&self.chain);
+        let d =
+            Diagnostic::warning(message, Some(self.place(node, pointer))).with_chain(&self.chain);
         self.diagnostics.push(d);
     }
 
@@ -393,7 +394,10 @@ impl<'a> Builder<'a> {
     fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
         let schemes_node = match doc.get("swagger") {
             Some(_) => doc.get("securityDefinitions"),
-            None => doc.get("components").map(|c| self.deref(c)).and_then(|c| c.get("securitySchemes")),
+            None => doc
+                .get("components")
+                .map(|c| self.deref(c))
+                .and_then(|c| c.get("securitySchemes")),
         };
         let mut schemes = BTreeMap::new();
         if let Some(map) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
@@ -417,7 +421,11 @@ impl<'a> Builder<'a> {
                 other => {
                     let found = other.unwrap_or_default().to_owned();
                     let node = doc.get("swagger").unwrap_or(doc);
-                    self.error(format!("unsupported `swagger` version `{found}`; expected `2.0`"), node, "/swagger");
+                    self.error(
+                        format!("unsupported `swagger` version `{found}`; expected `2.0`"),
+                        node,
+                        "/swagger",
+                    );
                     return;
                 }
             }
@@ -426,13 +434,19 @@ impl<'a> Builder<'a> {
             if version.starts_with("3.") {
                 Format::OpenApi3
             } else {
-                self.error(format!("unsupported `openapi` version `{version}`; expected 3.x"), v, "/openapi");
+                self.error(
+                    format!("unsupported `openapi` version `{version}`; expected 3.x"),
+                    v,
+                    "/openapi",
+                );
                 return;
             }
         } else {
             let name = self.spec.file_name(file).clone();
             let d = Diagnostic::error(
-                format!("{name} is in the API folder but has neither `swagger: \"2.0\"` nor `openapi: 3.x`"),
+                format!(
+                    "{name} is in the API folder but has neither `swagger: \"2.0\"` nor `openapi: 3.x`"
+                ),
                 Some(self.place(doc, "")),
             );
             self.diagnostics.push(d);
@@ -461,7 +475,9 @@ impl<'a> Builder<'a> {
                     continue;
                 };
                 let op_pointer = format!("{pointer}/{method_name}");
-                if let Some(operation) = self.operation(&context, path, method, op, shared_params, &op_pointer) {
+                if let Some(operation) =
+                    self.operation(&context, path, method, op, shared_params, &op_pointer)
+                {
                     operations.push(operation);
                 }
             }
@@ -493,7 +509,13 @@ impl<'a> Builder<'a> {
         let security_schemes = self.security_schemes(doc);
         let strings = |node: Option<&RNode>| -> Vec<String> {
             node.and_then(RNode::as_seq)
-                .map(|items| items.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(RNode::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let mut context = DocumentContext {
@@ -513,15 +535,26 @@ impl<'a> Builder<'a> {
     }
 
     fn servers_base_path(&mut self, doc: &RNode) -> (String, Vec<BaseVariable>) {
-        let Some(server) = doc.get("servers").and_then(RNode::as_seq).and_then(|s| s.first()) else {
+        let Some(server) = doc
+            .get("servers")
+            .and_then(RNode::as_seq)
+            .and_then(|s| s.first())
+        else {
             return (String::new(), Vec::new());
         };
         let server = self.deref(server);
-        let mut url = server.get("url").and_then(RNode::as_str).unwrap_or("").to_owned();
+        let mut url = server
+            .get("url")
+            .and_then(RNode::as_str)
+            .unwrap_or("")
+            .to_owned();
         // Substitute server variables by their defaults; the path part is the base path.
         if let Some(vars) = server.get("variables").and_then(RNode::as_map) {
             for (name, var) in vars {
-                let default = var.get("default").map(|d| self.scalar_text(d)).unwrap_or_default();
+                let default = var
+                    .get("default")
+                    .map(|d| self.scalar_text(d))
+                    .unwrap_or_default();
                 url = url.replace(&format!("{{{name}}}"), &default);
             }
         }
@@ -595,7 +628,11 @@ impl<'a> Builder<'a> {
             Some(id) => id.to_owned(),
             None => {
                 let id = synthesized_operation_id(method, path);
-                self.warn(format!("{method} {path} has no `operationId`; calling it `{id}`"), op, pointer);
+                self.warn(
+                    format!("{method} {path} has no `operationId`; calling it `{id}`"),
+                    op,
+                    pointer,
+                );
                 id
             }
         };
@@ -608,7 +645,13 @@ impl<'a> Builder<'a> {
         let mut parameters: Vec<Parameter> = Vec::new();
         let mut body = None;
         let param_lists = [
-            (shared_params, format!("{}/parameters", pointer.rsplit_once('/').map_or("", |p| p.0))),
+            (
+                shared_params,
+                format!(
+                    "{}/parameters",
+                    pointer.rsplit_once('/').map_or("", |p| p.0)
+                ),
+            ),
             (op_map.get("parameters"), format!("{pointer}/parameters")),
         ];
         for (list, list_pointer) in param_lists {
@@ -623,6 +666,7 @@ impl<'a> Builder<'a> {
                 let param_pointer = format!("{list_pointer}/{i}");
                 match self.parameter(context, param, &param_pointer) {
                     Some(ParameterOrBody::Parameter(p)) => {
+                        let p = *p;
                         // An operation's parameter overrides a path-level one of the same name.
                         parameters.retain(|q| !(q.name == p.name && q.location == p.location));
                         parameters.push(p);
@@ -637,30 +681,50 @@ impl<'a> Builder<'a> {
         }
 
         let full_path = format!("{}{}", context.base_path, path);
-        self.check_path_parameters(&full_path, &context.base_variables, &parameters, op, pointer);
+        self.check_path_parameters(
+            &full_path,
+            &context.base_variables,
+            &parameters,
+            op,
+            pointer,
+        );
 
         let mut responses = Vec::new();
         if let Some(list) = op_map.get("responses").map(|r| self.deref(r)) {
             match list.as_map() {
                 Some(map) => {
                     for (status, response) in map {
-                        let response_pointer = format!("{pointer}/responses/{}", escape_pointer(status));
+                        let response_pointer =
+                            format!("{pointer}/responses/{}", escape_pointer(status));
                         let Some(status) = parse_status(status) else {
-                            self.error(format!("`{status}` is not a response status"), response, &response_pointer);
+                            self.error(
+                                format!("`{status}` is not a response status"),
+                                response,
+                                &response_pointer,
+                            );
                             continue;
                         };
-                        if let Some(r) = self.response(context, op_map, status, response, &response_pointer) {
+                        if let Some(r) =
+                            self.response(context, op_map, status, response, &response_pointer)
+                        {
                             responses.push(r);
                         }
                     }
                 }
-                None => self.error("`responses` must be a mapping", list, &format!("{pointer}/responses")),
+                None => self.error(
+                    "`responses` must be a mapping",
+                    list,
+                    &format!("{pointer}/responses"),
+                ),
             }
         }
         responses.sort_by_key(|r| r.status);
 
         let mut changed_in: Vec<(String, String)> = Vec::new();
-        if let Some(changes) = op_map.get("x-changedInMatrixVersion").and_then(RNode::as_map) {
+        if let Some(changes) = op_map
+            .get("x-changedInMatrixVersion")
+            .and_then(RNode::as_map)
+        {
             for (version, note) in changes {
                 changed_in.push((version.clone(), self.scalar_text(note)));
             }
@@ -672,12 +736,17 @@ impl<'a> Builder<'a> {
             base_variables: context.base_variables.clone(),
             summary: text("summary"),
             description: text("description"),
-            deprecated: op_map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false),
+            deprecated: op_map
+                .get("deprecated")
+                .and_then(RNode::as_bool)
+                .unwrap_or(false),
             auth,
             parameters,
             body,
             responses,
-            added_in: op_map.get("x-addedInMatrixVersion").map(|v| self.scalar_text(v)),
+            added_in: op_map
+                .get("x-addedInMatrixVersion")
+                .map(|v| self.scalar_text(v)),
             changed_in,
             place: self.place(op, pointer),
         })
@@ -693,7 +762,9 @@ impl<'a> Builder<'a> {
     ) {
         let in_template = template_variables(path);
         for name in &in_template {
-            let declared = parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == name)
+            let declared = parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.name == name)
                 || base_variables.iter().any(|v| &v.name == name);
             if !declared {
                 self.error(
@@ -703,10 +774,16 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        for p in parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+        for p in parameters
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
             if !in_template.contains(&p.name) {
                 self.error(
-                    format!("path parameter `{}` does not appear in the path `{path}`", p.name),
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`",
+                        p.name
+                    ),
                     op,
                     pointer,
                 );
@@ -714,7 +791,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn parameter(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Option<ParameterOrBody> {
+    fn parameter(
+        &mut self,
+        context: &DocumentContext,
+        node: &RNode,
+        pointer: &str,
+    ) -> Option<ParameterOrBody> {
         let param = self.deref(node);
         let Some(map) = param.as_map() else {
             self.error("a parameter must be a mapping", param, pointer);
@@ -724,8 +806,14 @@ impl<'a> Builder<'a> {
             self.error("a parameter needs a `name`", param, pointer);
             return None;
         };
-        let description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
-        let required = map.get("required").and_then(RNode::as_bool).unwrap_or(false);
+        let description = map
+            .get("description")
+            .and_then(RNode::as_str)
+            .map(str::to_owned);
+        let required = map
+            .get("required")
+            .and_then(RNode::as_bool)
+            .unwrap_or(false);
         let location = match map.get("in").and_then(RNode::as_str) {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
@@ -737,9 +825,13 @@ impl<'a> Builder<'a> {
                 let kind = if schema.kind == SchemaKind::Binary {
                     BodyKind::Binary
                 } else {
-                    BodyKind::Json(schema)
+                    BodyKind::Json(Box::new(schema))
                 };
-                let content_type = context.consumes.first().cloned().unwrap_or_else(|| "application/json".to_owned());
+                let content_type = context
+                    .consumes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "application/json".to_owned());
                 return Some(ParameterOrBody::Body(Body {
                     content_type,
                     kind,
@@ -749,12 +841,19 @@ impl<'a> Builder<'a> {
                 }));
             }
             Some("cookie") => {
-                self.warn(format!("cookie parameter `{name}` is not supported and is ignored"), param, pointer);
+                self.warn(
+                    format!("cookie parameter `{name}` is not supported and is ignored"),
+                    param,
+                    pointer,
+                );
                 return None;
             }
             other => {
                 self.error(
-                    format!("parameter `{name}` has unsupported location `in: {}`", other.unwrap_or("(missing)")),
+                    format!(
+                        "parameter `{name}` has unsupported location `in: {}`",
+                        other.unwrap_or("(missing)")
+                    ),
                     param,
                     pointer,
                 );
@@ -767,15 +866,18 @@ impl<'a> Builder<'a> {
             (Format::Swagger2, None) => self.schema(param, pointer),
             (Format::OpenApi3, None) => self.schema_any(param, pointer),
         };
-        Some(ParameterOrBody::Parameter(Parameter {
+        Some(ParameterOrBody::Parameter(Box::new(Parameter {
             name: name.to_owned(),
             location,
             // Path parameters are always required.
             required: required || location == ParamLocation::Path,
             description,
             schema,
-            deprecated: map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false),
-        }))
+            deprecated: map
+                .get("deprecated")
+                .and_then(RNode::as_bool)
+                .unwrap_or(false),
+        })))
     }
 
     fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
@@ -797,8 +899,14 @@ impl<'a> Builder<'a> {
         let node = self.deref(node);
         let map = node.as_map()?;
         let mut body = self.content(map.get("content"), &format!("{pointer}/content"))?;
-        body.description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
-        body.required = map.get("required").and_then(RNode::as_bool).unwrap_or(false);
+        body.description = map
+            .get("description")
+            .and_then(RNode::as_str)
+            .map(str::to_owned);
+        body.required = map
+            .get("required")
+            .and_then(RNode::as_bool)
+            .unwrap_or(false);
         Some(body)
     }
 
@@ -812,33 +920,48 @@ impl<'a> Builder<'a> {
             .or_else(|| map.iter().next())?;
         let media_pointer = format!("{pointer}/{}", escape_pointer(media_type));
         let media = self.deref(media);
-        let schema = media.get("schema").map(|s| self.schema(s, &format!("{media_pointer}/schema")));
+        let schema = media
+            .get("schema")
+            .map(|s| self.schema(s, &format!("{media_pointer}/schema")));
         let mut examples = Vec::new();
-        if let Some(example) = media.get("example") {
-            if let Some(value) = self.spec.to_json(example) {
-                examples.push(Example {
-                    name: None,
-                    value,
-                    place: self.place(example, &format!("{media_pointer}/example")),
-                });
-            }
+        if let Some(example) = media.get("example")
+            && let Some(value) = self.spec.to_json(example)
+        {
+            examples.push(Example {
+                name: None,
+                value,
+                place: self.place(example, &format!("{media_pointer}/example")),
+            });
         }
-        if let Some(named) = media.get("examples").map(|e| self.deref(e)).and_then(RNode::as_map) {
+        if let Some(named) = media
+            .get("examples")
+            .map(|e| self.deref(e))
+            .and_then(RNode::as_map)
+        {
             for (name, example) in named {
                 let example = self.deref(example);
                 if let Some(value) = example.get("value").and_then(|v| self.spec.to_json(v)) {
                     examples.push(Example {
                         name: Some(name.clone()),
                         value,
-                        place: self.place(example, &format!("{media_pointer}/examples/{}", escape_pointer(name))),
+                        place: self.place(
+                            example,
+                            &format!("{media_pointer}/examples/{}", escape_pointer(name)),
+                        ),
                     });
                 }
             }
         }
         let kind = match schema {
-            Some(s) if is_json_media_type(media_type) && s.kind != SchemaKind::Binary => BodyKind::Json(s),
-            Some(s) if s.kind != SchemaKind::Binary && !media_type.contains('*') && media_type.starts_with("text/") => {
-                BodyKind::Json(s)
+            Some(s) if is_json_media_type(media_type) && s.kind != SchemaKind::Binary => {
+                BodyKind::Json(Box::new(s))
+            }
+            Some(s)
+                if s.kind != SchemaKind::Binary
+                    && !media_type.contains('*')
+                    && media_type.starts_with("text/") =>
+            {
+                BodyKind::Json(Box::new(s))
             }
             _ => BodyKind::Binary,
         };
@@ -869,7 +992,10 @@ impl<'a> Builder<'a> {
             self.error("a response must be a mapping", node, pointer);
             return None;
         };
-        let description = map.get("description").and_then(RNode::as_str).map(str::to_owned);
+        let description = map
+            .get("description")
+            .and_then(RNode::as_str)
+            .map(str::to_owned);
         let body = match context.format {
             Format::Swagger2 => map.get("schema").map(|schema_node| {
                 let schema = self.schema(schema_node, &format!("{pointer}/schema"));
@@ -883,7 +1009,10 @@ impl<'a> Builder<'a> {
                             examples.push(Example {
                                 name: None,
                                 value,
-                                place: self.place(example, &format!("{pointer}/examples/{}", escape_pointer(media_type))),
+                                place: self.place(
+                                    example,
+                                    &format!("{pointer}/examples/{}", escape_pointer(media_type)),
+                                ),
                             });
                         }
                     }
@@ -901,8 +1030,16 @@ impl<'a> Builder<'a> {
                     .unwrap_or_else(|| "application/json".to_owned());
                 let binary = schema.kind == SchemaKind::Binary;
                 Body {
-                    content_type: if binary { produces } else { "application/json".to_owned() },
-                    kind: if binary { BodyKind::Binary } else { BodyKind::Json(schema) },
+                    content_type: if binary {
+                        produces
+                    } else {
+                        "application/json".to_owned()
+                    },
+                    kind: if binary {
+                        BodyKind::Binary
+                    } else {
+                        BodyKind::Json(Box::new(schema))
+                    },
                     description: None,
                     required: true,
                     examples,
@@ -911,7 +1048,11 @@ impl<'a> Builder<'a> {
             Format::OpenApi3 => self.content(map.get("content"), &format!("{pointer}/content")),
         };
         let mut headers = Vec::new();
-        if let Some(list) = map.get("headers").map(|h| self.deref(h)).and_then(RNode::as_map) {
+        if let Some(list) = map
+            .get("headers")
+            .map(|h| self.deref(h))
+            .and_then(RNode::as_map)
+        {
             for (name, header) in list {
                 let header_pointer = format!("{pointer}/headers/{}", escape_pointer(name));
                 let header = self.deref(header);
@@ -922,8 +1063,14 @@ impl<'a> Builder<'a> {
                 headers.push(Parameter {
                     name: name.clone(),
                     location: ParamLocation::Header,
-                    required: header.get("required").and_then(RNode::as_bool).unwrap_or(false),
-                    description: header.get("description").and_then(RNode::as_str).map(str::to_owned),
+                    required: header
+                        .get("required")
+                        .and_then(RNode::as_bool)
+                        .unwrap_or(false),
+                    description: header
+                        .get("description")
+                        .and_then(RNode::as_str)
+                        .map(str::to_owned),
                     schema,
                     deprecated: false,
                 });
@@ -942,7 +1089,10 @@ impl<'a> Builder<'a> {
         for op in operations {
             if let Some(first) = seen.get(op.operation_id.as_str()) {
                 let d = Diagnostic::error(
-                    format!("operationId `{}` is used twice in the {api} API", op.operation_id),
+                    format!(
+                        "operationId `{}` is used twice in the {api} API",
+                        op.operation_id
+                    ),
                     Some(op.place.clone()),
                 )
                 .with_related("first used here", first.place.clone());
@@ -974,12 +1124,25 @@ impl<'a> Builder<'a> {
             let mut schema = self.schema_any(node, pointer);
             schema.kind = SchemaKind::Ref(target);
             if let Some(annotations) = annotations {
-                let text = |key: &str| annotations.get(key).and_then(RNode::as_str).map(str::to_owned);
+                let text = |key: &str| {
+                    annotations
+                        .get(key)
+                        .and_then(RNode::as_str)
+                        .map(str::to_owned)
+                };
                 schema.description = text("description");
                 schema.title = text("title");
-                schema.nullable = annotations.get("nullable").and_then(RNode::as_bool).unwrap_or(false);
-                schema.deprecated = annotations.get("deprecated").and_then(RNode::as_bool).unwrap_or(false);
-                schema.example = annotations.get("example").and_then(|e| self.spec.to_json(e));
+                schema.nullable = annotations
+                    .get("nullable")
+                    .and_then(RNode::as_bool)
+                    .unwrap_or(false);
+                schema.deprecated = annotations
+                    .get("deprecated")
+                    .and_then(RNode::as_bool)
+                    .unwrap_or(false);
+                schema.example = annotations
+                    .get("example")
+                    .and_then(|e| self.spec.to_json(e));
             }
             return schema;
         }
@@ -1000,7 +1163,11 @@ impl<'a> Builder<'a> {
             // `true`/`{}` allow anything; `false` nothing (we keep `Any` and let serde reject).
             RValue::Bool(_) => return schema,
             _ => {
-                self.error(format!("a schema must be a mapping, found {}", node.kind_name()), node, pointer);
+                self.error(
+                    format!("a schema must be a mapping, found {}", node.kind_name()),
+                    node,
+                    pointer,
+                );
                 return schema;
             }
         };
@@ -1010,16 +1177,33 @@ impl<'a> Builder<'a> {
         schema.format = text("format");
         schema.default = map.get("default").and_then(|d| self.spec.to_json(d));
         schema.example = map.get("example").and_then(|e| self.spec.to_json(e));
-        schema.deprecated = map.get("deprecated").and_then(RNode::as_bool).unwrap_or(false);
-        schema.nullable = map.get("nullable").and_then(RNode::as_bool).unwrap_or(false);
+        schema.deprecated = map
+            .get("deprecated")
+            .and_then(RNode::as_bool)
+            .unwrap_or(false);
+        schema.nullable = map
+            .get("nullable")
+            .and_then(RNode::as_bool)
+            .unwrap_or(false);
 
         // `type` may be a list (3.1): `null` in it makes the schema nullable.
         let mut types: Vec<String> = match map.get("type").map(|t| &t.value) {
             Some(RValue::String(t)) => vec![t.clone()],
-            Some(RValue::Seq(items)) => items.iter().filter_map(RNode::as_str).map(str::to_owned).collect(),
+            Some(RValue::Seq(items)) => items
+                .iter()
+                .filter_map(RNode::as_str)
+                .map(str::to_owned)
+                .collect(),
             Some(_) => {
                 let t = &map["type"];
-                self.error(format!("`type` must be a string or a list of strings, found {}", t.kind_name()), t, pointer);
+                self.error(
+                    format!(
+                        "`type` must be a string or a list of strings, found {}",
+                        t.kind_name()
+                    ),
+                    t,
+                    pointer,
+                );
                 Vec::new()
             }
             None => Vec::new(),
@@ -1063,8 +1247,12 @@ impl<'a> Builder<'a> {
                 self.error("`enum` must be a list", values, pointer);
                 return schema;
             };
-            let strings: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_owned)).collect();
-            let is_string_type = types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
+            let strings: Option<Vec<String>> = items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect();
+            let is_string_type =
+                types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
             schema.kind = match strings {
                 Some(values) if is_string_type => SchemaKind::String { values },
                 _ => SchemaKind::Enum(items.iter().filter_map(|i| self.spec.to_json(i)).collect()),
@@ -1099,7 +1287,13 @@ impl<'a> Builder<'a> {
         schema
     }
 
-    fn primitive_kind(&mut self, ty: &str, map: &IndexMap<String, RNode>, node: &RNode, pointer: &str) -> SchemaKind {
+    fn primitive_kind(
+        &mut self,
+        ty: &str,
+        map: &IndexMap<String, RNode>,
+        node: &RNode,
+        pointer: &str,
+    ) -> SchemaKind {
         match ty {
             "string" => {
                 let format = map.get("format").and_then(RNode::as_str);
@@ -1122,14 +1316,20 @@ impl<'a> Builder<'a> {
                             .map(|(i, item)| self.schema(item, &format!("{pointer}/items/{i}")))
                             .collect(),
                     ),
-                    _ => SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items")))),
+                    _ => {
+                        SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items"))))
+                    }
                 },
                 None => SchemaKind::Array(Box::new(self.schema_any(node, pointer))),
             },
             "object" => SchemaKind::Object(self.object(map, node, pointer)),
             "enum" => {
                 // A Matrix dialect slip for `type: string` with an `enum`.
-                self.warn("`type: enum` is not a JSON Schema type; read as `string`", node, pointer);
+                self.warn(
+                    "`type: enum` is not a JSON Schema type; read as `string`",
+                    node,
+                    pointer,
+                );
                 SchemaKind::String { values: Vec::new() }
             }
             other => {
@@ -1139,11 +1339,22 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn object(&mut self, map: &IndexMap<String, RNode>, node: &RNode, pointer: &str) -> ObjectSchema {
+    fn object(
+        &mut self,
+        map: &IndexMap<String, RNode>,
+        node: &RNode,
+        pointer: &str,
+    ) -> ObjectSchema {
         let mut required: HashSet<String> = map
             .get("required")
             .and_then(RNode::as_seq)
-            .map(|items| items.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(RNode::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let mut object = ObjectSchema::default();
         if let Some(props) = map.get("properties") {
@@ -1183,12 +1394,17 @@ impl<'a> Builder<'a> {
                 let _ = a;
                 Additional::Any
             }
-            Some((a, _)) => Additional::Schema(Box::new(self.schema(a, &format!("{pointer}/additionalProperties")))),
+            Some((a, _)) => Additional::Schema(Box::new(
+                self.schema(a, &format!("{pointer}/additionalProperties")),
+            )),
         };
         if let Some(patterns) = map.get("patternProperties").and_then(RNode::as_map) {
             // Keys are only constrained by pattern: a map of the (first) pattern's schema.
             if let Some((pattern, schema)) = patterns.iter().next() {
-                let s = self.schema(schema, &format!("{pointer}/patternProperties/{}", escape_pointer(pattern)));
+                let s = self.schema(
+                    schema,
+                    &format!("{pointer}/patternProperties/{}", escape_pointer(pattern)),
+                );
                 if matches!(object.additional, Additional::Unspecified | Additional::Any) {
                     object.additional = Additional::Schema(Box::new(s));
                 }
@@ -1200,7 +1416,7 @@ impl<'a> Builder<'a> {
 }
 
 enum ParameterOrBody {
-    Parameter(Parameter),
+    Parameter(Box<Parameter>),
     Body(Body),
 }
 
@@ -1210,7 +1426,9 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
     let http_scheme = scheme.get("scheme").and_then(RNode::as_str);
     match (ty, name, http_scheme) {
         (Some("apiKey"), Some("access_token"), _) => SecurityScheme::AccessToken,
-        (Some("http"), _, Some(s)) if s.eq_ignore_ascii_case("bearer") => SecurityScheme::AccessToken,
+        (Some("http"), _, Some(s)) if s.eq_ignore_ascii_case("bearer") => {
+            SecurityScheme::AccessToken
+        }
         _ => SecurityScheme::Other,
     }
 }
@@ -1218,7 +1436,10 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
 /// `GET /matrix/server` → `getMatrixServer`: an id for an operation the spec left unnamed.
 fn synthesized_operation_id(method: Method, path: &str) -> String {
     let mut id = method.as_str().to_ascii_lowercase();
-    for segment in path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')) {
+    for segment in path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+    {
         let mut chars = segment.chars().filter(|c| c.is_alphanumeric());
         if let Some(first) = chars.next() {
             id.extend(first.to_uppercase());
@@ -1242,7 +1463,10 @@ fn swagger_base_path(raw: &str) -> (String, Vec<BaseVariable>) {
         out.push('{');
         out.push_str(&name);
         out.push('}');
-        variables.push(BaseVariable { name, default: None });
+        variables.push(BaseVariable {
+            name,
+            default: None,
+        });
         rest = &rest[start + 2 + len..];
     }
     out.push_str(rest);
@@ -1305,7 +1529,10 @@ mod tests {
         assert_eq!(path, "/_matrix/client/{client_major_version}");
         assert_eq!(vars.len(), 1);
         assert_eq!(vars[0].name, "client_major_version");
-        assert_eq!(swagger_base_path("/_matrix/identity/api/v1/").0, "/_matrix/identity/api/v1");
+        assert_eq!(
+            swagger_base_path("/_matrix/identity/api/v1/").0,
+            "/_matrix/identity/api/v1"
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn words(input: &str) -> Vec<String> {
             let starts_word = match next {
                 Some(n) if n.is_lowercase() => true,
                 // An acronym follows (`3PID`), not a capitalised word (`5Hash`).
-                Some(n) if n.is_uppercase() => next2.is_none_or(|m| !m.is_lowercase()) || current.is_empty(),
+                Some(n) if n.is_uppercase() => {
+                    next2.is_none_or(|m| !m.is_lowercase()) || current.is_empty()
+                }
                 _ => false,
             };
             if starts_word || current.is_empty() {
@@ -58,7 +60,10 @@ pub fn words(input: &str) -> Vec<String> {
             continue;
         }
         if c.is_uppercase() {
-            let prev_lower = current.chars().last().is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
+            let prev_lower = current
+                .chars()
+                .last()
+                .is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
             if prev_lower {
                 flush(&mut current, &mut words);
             }
@@ -101,7 +106,12 @@ fn take_letters(chars: &[char], mut i: usize, out: &mut String) -> usize {
         return i;
     }
     out.extend(&chars[upper_start..i]);
-    while i < chars.len() && (chars[i].is_lowercase() || (chars[i].is_alphanumeric() && !chars[i].is_uppercase() && !chars[i].is_ascii_digit())) {
+    while i < chars.len()
+        && (chars[i].is_lowercase()
+            || (chars[i].is_alphanumeric()
+                && !chars[i].is_uppercase()
+                && !chars[i].is_ascii_digit()))
+    {
         out.push(chars[i]);
         i += 1;
     }
@@ -169,14 +179,24 @@ fn is_acronym(word: &str) -> bool {
     word.len() >= 2
         && word.is_ascii()
         && word.chars().any(|c| c.is_ascii_uppercase())
-        && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// `snake_case` for modules, functions and fields.
 pub fn snake_case(input: &str) -> String {
-    let joined = words(input).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_");
+    let joined = words(input)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     // heck normalises what the splitter left (non-ASCII letters, stray case).
-    let snake = if joined.is_ascii() { joined } else { joined.to_snake_case() };
+    let snake = if joined.is_ascii() {
+        joined
+    } else {
+        joined.to_snake_case()
+    };
     if snake.is_empty() {
         "unnamed".to_owned()
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
@@ -188,7 +208,10 @@ pub fn snake_case(input: &str) -> String {
 
 /// `UpperCamelCase` for types and variants.
 pub fn upper_camel(input: &str) -> String {
-    let camel: String = words(input).iter().map(|w| w.to_lowercase().to_upper_camel_case()).collect();
+    let camel: String = words(input)
+        .iter()
+        .map(|w| w.to_lowercase().to_upper_camel_case())
+        .collect();
     if camel.is_empty() {
         "Unnamed".to_owned()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
@@ -199,10 +222,11 @@ pub fn upper_camel(input: &str) -> String {
 }
 
 const STRICT_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
-    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -252,10 +276,16 @@ mod tests {
 
     #[test]
     fn operation_ids() {
-        assert_eq!(snake_case("requestTokenTo3PIDEmail"), "request_token_to_3pid_email");
+        assert_eq!(
+            snake_case("requestTokenTo3PIDEmail"),
+            "request_token_to_3pid_email"
+        );
         assert_eq!(snake_case("getAccount3PIDs"), "get_account_3pids");
         assert_eq!(snake_case("post3PIDs"), "post_3pids");
-        assert_eq!(snake_case("delete3pidFromAccount"), "delete_3pid_from_account");
+        assert_eq!(
+            snake_case("delete3pidFromAccount"),
+            "delete_3pid_from_account"
+        );
         assert_eq!(snake_case("queryUserByID"), "query_user_by_id");
         assert_eq!(snake_case("queryUserById"), "query_user_by_id");
         assert_eq!(snake_case("getPublicRoomsV1"), "get_public_rooms_v1");
@@ -263,18 +293,34 @@ mod tests {
         assert_eq!(snake_case("logout_all"), "logout_all");
         assert_eq!(snake_case("getRoomIdByAlias"), "get_room_id_by_alias");
         assert_eq!(snake_case("sendToDevice"), "send_to_device");
-        assert_eq!(snake_case("getJoinedMembersByRoom"), "get_joined_members_by_room");
+        assert_eq!(
+            snake_case("getJoinedMembersByRoom"),
+            "get_joined_members_by_room"
+        );
     }
 
     #[test]
     fn joined_acronyms_split_on_acronyms_seen_alone() {
-        let ids = ["requestTokenTo3PIDEmail", "requestTokenTo3PIDMSISDN", "requestTokenToRegisterMSISDN"];
+        let ids = [
+            "requestTokenTo3PIDEmail",
+            "requestTokenTo3PIDMSISDN",
+            "requestTokenToRegisterMSISDN",
+        ];
         let acronyms = Acronyms::from_identifiers(ids);
-        assert_eq!(acronyms.snake_case("requestTokenTo3PIDMSISDN"), "request_token_to_3pid_msisdn");
-        assert_eq!(acronyms.snake_case("requestTokenTo3PIDEmail"), "request_token_to_3pid_email");
+        assert_eq!(
+            acronyms.snake_case("requestTokenTo3PIDMSISDN"),
+            "request_token_to_3pid_msisdn"
+        );
+        assert_eq!(
+            acronyms.snake_case("requestTokenTo3PIDEmail"),
+            "request_token_to_3pid_email"
+        );
         assert_eq!(acronyms.snake_case("getPIDs"), "get_pids");
         // Without the acronyms seen alone there is nothing to split on.
-        assert_eq!(Acronyms::default().snake_case("requestTokenTo3PIDMSISDN"), "request_token_to_3pidmsisdn");
+        assert_eq!(
+            Acronyms::default().snake_case("requestTokenTo3PIDMSISDN"),
+            "request_token_to_3pidmsisdn"
+        );
     }
 
     #[test]
@@ -287,17 +333,26 @@ mod tests {
         assert_eq!(field_ident("self"), "self_");
         assert_eq!(field_ident("Content-Type"), "content_type");
         assert_eq!(field_ident("3pid"), "_3pid");
-        assert_eq!(field_ident("m.room.message$m.text"), "m_room_message_m_text");
+        assert_eq!(
+            field_ident("m.room.message$m.text"),
+            "m_room_message_m_text"
+        );
     }
 
     #[test]
     fn type_names() {
-        assert_eq!(upper_camel("Third party identifier"), "ThirdPartyIdentifier");
+        assert_eq!(
+            upper_camel("Third party identifier"),
+            "ThirdPartyIdentifier"
+        );
         assert_eq!(upper_camel("ThreePidCredentials"), "ThreePidCredentials");
         assert_eq!(upper_camel("auth_data"), "AuthData");
         assert_eq!(upper_camel("m.login.password"), "MLoginPassword");
         assert_eq!(upper_camel("3pid"), "N3pid");
-        assert_eq!(upper_camel("requestTokenTo3PIDEmail"), "RequestTokenTo3pidEmail");
+        assert_eq!(
+            upper_camel("requestTokenTo3PIDEmail"),
+            "RequestTokenTo3pidEmail"
+        );
     }
 
     #[test]

@@ -295,7 +295,14 @@ impl Resolver<'_> {
     }
 
     /// Registers the target of `reference` (written in `file`) and returns its id.
-    fn intern(&mut self, reference: &str, in_example: bool, file: FileId, loc: Loc, pointer: &str) -> Option<TargetId> {
+    fn intern(
+        &mut self,
+        reference: &str,
+        in_example: bool,
+        file: FileId,
+        loc: Loc,
+        pointer: &str,
+    ) -> Option<TargetId> {
         let (file_part, fragment) = match reference.split_once('#') {
             Some((f, p)) => (f, p),
             None => (reference, ""),
@@ -309,14 +316,20 @@ impl Resolver<'_> {
         let target_pointer = fragment.to_owned();
         if !target_pointer.is_empty() && !target_pointer.starts_with('/') {
             self.error(
-                format!("`$ref: {reference}`: the fragment must be a JSON pointer starting with `/`"),
+                format!(
+                    "`$ref: {reference}`: the fragment must be a JSON pointer starting with `/`"
+                ),
                 file,
                 loc,
                 pointer,
             );
             return None;
         }
-        if self.set.files[target_file].root.pointer(&target_pointer).is_none() {
+        if self.set.files[target_file]
+            .root
+            .pointer(&target_pointer)
+            .is_none()
+        {
             self.error(
                 format!(
                     "`$ref: {reference}`: {} has nothing at `#{target_pointer}`",
@@ -383,7 +396,9 @@ impl Resolver<'_> {
                 let in_example = self.targets[t].in_example;
                 let resolved = self.resolve_in(node, None, in_example, file, &mut pointer);
                 self.targets[t].node = resolved;
-                !self.diagnostics.items[before..].iter().any(Diagnostic::is_error)
+                !self.diagnostics.items[before..]
+                    .iter()
+                    .any(Diagnostic::is_error)
             }
             None => false,
         };
@@ -402,8 +417,11 @@ impl Resolver<'_> {
             if seen.contains(&t) {
                 let referrer = self.targets[t].referrer.clone();
                 self.diagnostics.push(
-                    Diagnostic::error("`$ref` cycle: these references only point at each other", Some(referrer))
-                        .with_chain(&self.chain()),
+                    Diagnostic::error(
+                        "`$ref` cycle: these references only point at each other",
+                        Some(referrer),
+                    )
+                    .with_chain(&self.chain()),
                 );
                 return None;
             }
@@ -430,7 +448,14 @@ impl Resolver<'_> {
         self.resolve_in(node, None, false, file, pointer)
     }
 
-    fn resolve_in(&mut self, node: &Node, parent_key: Option<&str>, in_example: bool, file: FileId, pointer: &mut String) -> RNode {
+    fn resolve_in(
+        &mut self,
+        node: &Node,
+        parent_key: Option<&str>,
+        in_example: bool,
+        file: FileId,
+        pointer: &mut String,
+    ) -> RNode {
         let value = match &node.value {
             Value::Null => RValue::Null,
             Value::Bool(b) => RValue::Bool(*b),
@@ -461,12 +486,19 @@ impl Resolver<'_> {
                     let len = pointer.len();
                     let _ = write!(pointer, "/{}", escape_pointer(key));
                     let child_in_example = in_example || is_example_key(parent_key, key);
-                    entries.insert(key.clone(), self.resolve_in(child, Some(key), child_in_example, file, pointer));
+                    entries.insert(
+                        key.clone(),
+                        self.resolve_in(child, Some(key), child_in_example, file, pointer),
+                    );
                     pointer.truncate(len);
                 }
                 if in_example {
                     // Example values are data: `allOf` there is just a key.
-                    return RNode { value: RValue::Map(entries), file, loc: node.loc };
+                    return RNode {
+                        value: RValue::Map(entries),
+                        file,
+                        loc: node.loc,
+                    };
                 }
                 if let Some(all_of) = entries.shift_remove("allOf") {
                     return self.merge_all_of(all_of, entries, file, node.loc, pointer);
@@ -506,7 +538,10 @@ impl Resolver<'_> {
         let Some(map) = node.as_map().filter(|m| m.entries.len() > 1) else {
             return link;
         };
-        let only_annotations = !map.entries.keys().any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required");
+        let only_annotations = !map
+            .entries
+            .keys()
+            .any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required");
         if only_annotations && !in_example {
             // Only annotations beside the `$ref`: keep the link, carry the annotations.
             let mut annotations = IndexMap::new();
@@ -528,7 +563,10 @@ impl Resolver<'_> {
         };
         let RValue::Map(mut merged) = base.value else {
             self.error(
-                format!("`$ref: {reference}` has sibling keys but its target is {}, not a mapping", base.kind_name()),
+                format!(
+                    "`$ref: {reference}` has sibling keys but its target is {}, not a mapping",
+                    base.kind_name()
+                ),
                 file,
                 loc,
                 pointer,
@@ -643,7 +681,8 @@ impl Resolver<'_> {
         };
         match key {
             "properties" => {
-                let (RValue::Map(have), RValue::Map(new)) = (&mut existing.value, value.value) else {
+                let (RValue::Map(have), RValue::Map(new)) = (&mut existing.value, value.value)
+                else {
                     return;
                 };
                 let mut have = std::mem::take(have);
@@ -662,7 +701,8 @@ impl Resolver<'_> {
                 existing.value = RValue::Map(have);
             }
             "required" => {
-                let (RValue::Seq(have), RValue::Seq(new)) = (&mut existing.value, value.value) else {
+                let (RValue::Seq(have), RValue::Seq(new)) = (&mut existing.value, value.value)
+                else {
                     return;
                 };
                 for item in new {
@@ -681,7 +721,10 @@ impl Resolver<'_> {
                         ),
                         Some(place(self.file_name(value.file), value.loc, pointer)),
                     )
-                    .with_related("the other `type`", place(self.file_name(existing.file), existing.loc, ""))
+                    .with_related(
+                        "the other `type`",
+                        place(self.file_name(existing.file), existing.loc, ""),
+                    )
                     .with_chain(&self.chain());
                     self.diagnostics.push(d);
                 }
@@ -719,21 +762,37 @@ impl Resolver<'_> {
                     for (k, v) in old_map {
                         base.entry(k).or_insert(v);
                     }
-                    RNode { value: RValue::Map(base), file: new.file, loc: new.loc }
+                    RNode {
+                        value: RValue::Map(base),
+                        file: new.file,
+                        loc: new.loc,
+                    }
                 } else {
                     for (k, v) in new_map {
                         old_map.insert(k, v);
                     }
-                    RNode { value: RValue::Map(old_map), file: old.file, loc: old.loc }
+                    RNode {
+                        value: RValue::Map(old_map),
+                        file: old.file,
+                        loc: old.loc,
+                    }
                 }
             }
             (RValue::Map(mut old_map), RValue::Map(new_map)) => {
                 for (k, v) in new_map {
                     self.merge_key(&mut old_map, &k, v, pointer, true);
                 }
-                RNode { value: RValue::Map(old_map), file: old.file, loc: old.loc }
+                RNode {
+                    value: RValue::Map(old_map),
+                    file: old.file,
+                    loc: old.loc,
+                }
             }
-            (_, new_value) => RNode { value: new_value, file: new.file, loc: new.loc },
+            (_, new_value) => RNode {
+                value: new_value,
+                file: new.file,
+                loc: new.loc,
+            },
         }
     }
 
@@ -753,7 +812,10 @@ impl Resolver<'_> {
                             Some(self.targets[next].referrer.clone()),
                         );
                         for &s in &seen {
-                            d = d.with_related("part of the cycle", self.targets[s].referrer.clone());
+                            d = d.with_related(
+                                "part of the cycle",
+                                self.targets[s].referrer.clone(),
+                            );
                         }
                         self.diagnostics.push(d);
                     }
@@ -778,7 +840,11 @@ fn describe(node: &RNode) -> String {
         RValue::String(s) => format!("`{s}`"),
         RValue::Seq(items) => format!(
             "[{}]",
-            items.iter().filter_map(RNode::as_str).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .filter_map(RNode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         _ => node.kind_name().to_owned(),
     }

@@ -70,7 +70,9 @@ enum ListFormat {
 impl SpecArgs {
     fn config(&self) -> Config {
         let mut config = Config::new(&self.spec);
-        config.apis(self.api.iter().cloned()).runtime_path(self.runtime_path.clone());
+        config
+            .apis(self.api.iter().cloned())
+            .runtime_path(self.runtime_path.clone());
         if let Some(root) = &self.root {
             config.boundary(root);
         }
@@ -82,8 +84,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     let result = match &cli.command {
-        Command::Generate { spec, out } => spec.config().write_to(out).map(|g| report_warnings(&g, color)),
-        Command::Check { spec, deny_warnings } => {
+        Command::Generate { spec, out } => spec
+            .config()
+            .write_to(out)
+            .map(|g| report_warnings(&g, color)),
+        Command::Check {
+            spec,
+            deny_warnings,
+        } => {
             let mut config = spec.config();
             config.deny_warnings(*deny_warnings);
             config.generate().map(|g| {
@@ -116,7 +124,10 @@ fn report_warnings(generated: &Generated, color: bool) {
 fn print_error(error: &Error, color: bool) {
     eprint!("{}", error.render(color));
     let count = error.errors().count();
-    eprintln!("error: generation failed with {count} error{}", if count == 1 { "" } else { "s" });
+    eprintln!(
+        "error: generation failed with {count} error{}",
+        if count == 1 { "" } else { "s" }
+    );
 }
 
 fn list(generated: &Generated, format: ListFormat) {
