@@ -678,14 +678,17 @@ impl<'a> ApiBuilder<'a> {
             });
         }
         let extra = match &object.additional {
-            Additional::Schema(s) if !object.properties.is_empty() => {
+            _ if object.properties.is_empty() => None,
+            Additional::Schema(s) => {
                 let h = Hint {
                     name: format!("{}Value", hint.name),
                     parent: hint.name.clone(),
                 };
                 Some(RustType::Map(Box::new(self.rust_type(s, &h, true))))
             }
-            _ => None,
+            // Explicitly open objects keep the keys they do not name.
+            Additional::Any => Some(RustType::JsonObject),
+            Additional::Unspecified | Additional::Forbidden => None,
         };
         if let Some(ty) = extra {
             let ident = unique("extra", None, &|n| used.contains_key(n));

@@ -658,6 +658,7 @@ impl Resolver<'_> {
         for (key, value) in outer {
             self.merge_key(&mut merged, &key, value, pointer, true);
         }
+        complete_example(&mut merged);
         RNode {
             value: RValue::Map(merged),
             file,
@@ -825,6 +826,35 @@ impl Resolver<'_> {
                 t = next;
             }
         }
+    }
+}
+
+/// A merged schema's example comes from its parts; a required property that no part's example
+/// shows is filled in from the property's own `example`, so the example fits the whole.
+fn complete_example(schema: &mut IndexMap<String, RNode>) {
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(RNode::as_seq)
+        .map(|r| r.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let fills: Vec<(String, RNode)> = {
+        let (Some(example), Some(properties)) = (schema.get("example"), schema.get("properties")) else {
+            return;
+        };
+        let Some(example) = example.as_map() else {
+            return;
+        };
+        required
+            .iter()
+            .filter(|name| !example.contains_key(*name))
+            .filter_map(|name| {
+                let property_example = properties.get(name)?.get("example")?;
+                Some((name.clone(), property_example.clone()))
+            })
+            .collect()
+    };
+    if let Some(RValue::Map(example)) = schema.get_mut("example").map(|e| &mut e.value) {
+        example.extend(fills);
     }
 }
 
