@@ -5,6 +5,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS");
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_ROOT");
+    println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_APIS");
     let api_root = match std::env::var_os("MATRIX_API_SPECS") {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-specs"),
@@ -13,6 +14,10 @@ fn main() {
     config.runtime_path("crate::runtime");
     if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
         config.boundary(root);
+    }
+    // A comma-separated subset of the APIs, e.g. `client-server,identity`.
+    if let Ok(apis) = std::env::var("MATRIX_API_SPECS_APIS") {
+        config.apis(apis.split(',').map(str::trim).filter(|a| !a.is_empty()));
     }
     if let Err(error) = config.compile("matrix_api.rs") {
         // The same report as `matrix-codegen check`, without a panic backtrace.

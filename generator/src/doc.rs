@@ -6,8 +6,11 @@
 
 /// Converts one description to rustdoc Markdown.
 pub fn to_markdown(text: &str) -> String {
+    let text = expand_shortcodes(text);
     let mut out: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
+    // Indentation of the text of the list item being continued, if any.
+    let mut list_indent: Option<usize> = None;
     let mut i = 0;
     let mut literal_next = false;
     while i < lines.len() {
@@ -95,6 +98,19 @@ pub fn to_markdown(text: &str) -> String {
             literal_next = false;
             continue;
         }
+        if trimmed.is_empty() {
+            list_indent = None;
+        } else if let Some(marker) = list_marker_width(trimmed) {
+            list_indent = Some(line.len() - trimmed.len() + marker);
+        } else if let Some(indent) = list_indent {
+            // A lazy continuation of a list item: indent it under the item's text.
+            let own = line.len() - trimmed.len();
+            if own < indent {
+                out.push(format!("{}{}", " ".repeat(indent), inline(trimmed)));
+                i += 1;
+                continue;
+            }
+        }
         let mut converted = inline(line);
         if converted.ends_with("::") {
             // `Example::` introduces a literal block and reads as `Example:`.
@@ -106,10 +122,69 @@ pub fn to_markdown(text: &str) -> String {
         out.push(converted);
         i += 1;
     }
-    while out.last().is_some_and(String::is_empty) {
-        out.pop();
+    // Runs of blank lines (outside code blocks) mean no more than one.
+    let mut collapsed: Vec<String> = Vec::with_capacity(out.len());
+    let mut in_fence = false;
+    for line in out {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        let blank = line.trim().is_empty();
+        if !in_fence && blank && collapsed.last().is_none_or(|l: &String| l.trim().is_empty()) {
+            continue;
+        }
+        collapsed.push(if blank && !in_fence { String::new() } else { line });
     }
-    out.join("\n")
+    while collapsed.last().is_some_and(String::is_empty) {
+        collapsed.pop();
+    }
+    collapsed.join("\n")
+}
+
+/// Hugo shortcodes of the matrix-spec site: boxes become labelled paragraphs, version notes
+/// become text, anything else is dropped.
+fn expand_shortcodes(text: &str) -> String {
+    if !text.contains("{{") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let close = match rest[start..].find("}}") {
+            Some(c) => start + c + 2,
+            None => break,
+        };
+        out.push_str(&rest[..start]);
+        let inner = rest[start + 2..close - 2].trim_matches(|c: char| c == '%' || c == '<' || c == '>' || c.is_whitespace());
+        let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+        let version = args
+            .split('"')
+            .nth(1)
+            .map(str::to_owned)
+            .unwrap_or_default();
+        match name {
+            "boxes/note" => out.push_str("\n\n**Note:** "),
+            "boxes/warning" => out.push_str("\n\n**Warning:** "),
+            "boxes/rationale" => out.push_str("\n\n**Rationale:** "),
+            n if n.starts_with('/') => out.push_str("\n\n"),
+            "added-in" => out.push_str(&format!("**Added in `{version}`:**")),
+            "changed-in" => out.push_str(&format!("**Changed in `{version}`:**")),
+            _ => {}
+        }
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    // A box opened on its own line leaves its label before an empty line; join them.
+    out.replace("** \n", "** ")
+}
+
+/// Width of a list marker with its space (`* `, `- `, `1. `), if `trimmed` starts with one.
+fn list_marker_width(trimmed: &str) -> Option<usize> {
+    if is_list_item(trimmed) {
+        return Some(2);
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && trimmed[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 fn is_list_item(trimmed: &str) -> bool {
@@ -302,6 +377,20 @@ mod tests {
         assert_eq!(md, "```text\nlet x = 1;\n```");
         let md = to_markdown("```json\n{}\n```");
         assert_eq!(md, "```json\n{}\n```");
+    }
+
+    #[test]
+    fn hugo_shortcodes() {
+        let md = to_markdown("Text.\n\n{{% boxes/note %}}\nBe careful.\n{{% /boxes/note %}}\n\nMore.");
+        assert_eq!(md, "Text.\n\n**Note:** Be careful.\n\nMore.");
+        let md = to_markdown("{{% added-in v=\"1.1\" %}} New thing.");
+        assert_eq!(md, "**Added in `1.1`:** New thing.");
+    }
+
+    #[test]
+    fn lazy_list_continuations_are_indented() {
+        assert_eq!(to_markdown("* one\ncontinued\n* two"), "* one\n  continued\n* two");
+        assert_eq!(to_markdown("1. one\ncontinued"), "1. one\n   continued");
     }
 
     #[test]

@@ -1,0 +1,52 @@
+//! Running cargo on the workspace from a test, in a target folder of its own.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `../shared/corpus` beside the project.
+pub fn corpus(name: &str) -> PathBuf {
+    workspace_root().join("../shared/corpus").join(name)
+}
+
+/// A cargo command on this workspace with `target/<target_name>` as its target folder, so it
+/// neither waits for nor disturbs the build running the tests.
+pub fn cargo(target_name: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .current_dir(workspace_root())
+        .args(args)
+        .env("CARGO_TARGET_DIR", workspace_root().join("target").join(target_name))
+        .env_remove("MATRIX_API_SPECS")
+        .env_remove("MATRIX_API_SPECS_ROOT")
+        .env_remove("MATRIX_API_SPECS_APIS")
+        .env_remove("RUSTFLAGS");
+    command
+}
+
+pub fn run(mut command: Command) -> Output {
+    let output = command.output().expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{command:?} failed:\n{stderr}");
+    output
+}
+
+/// Copies a folder tree (files and folders only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    let mut entries: Vec<_> = std::fs::read_dir(from).expect("read folder").filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
