@@ -33,9 +33,38 @@ fn main() {
         );
     }
     table.push_str("]\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("examples.rs");
-    if let Err(error) = matrix_codegen::write_if_changed(&out, &table) {
-        eprintln!("cannot write {}: {error}", out.display());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write(&out_dir.join("examples.rs"), &table);
+
+    // The generator's snapshot fixtures, generated again here so that every snapshot kept is
+    // also compiled (and linted) as a consumer would compile it.
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/fixtures");
+    let mut modules = String::new();
+    for name in ["refs", "merge", "naming"] {
+        let generated =
+            match matrix_codegen::Config::new(fixtures.join(name).join("api")).generate() {
+                Ok(generated) => generated,
+                Err(error) => {
+                    eprintln!("fixture {name}: {}", error.render(false));
+                    std::process::exit(1);
+                }
+            };
+        for path in &generated.files_read {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        let file = format!("fixture_{name}.rs");
+        write(&out_dir.join(&file), &generated.code);
+        let _ = writeln!(
+            modules,
+            "pub mod {name} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
+        );
+    }
+    write(&out_dir.join("fixtures.rs"), &modules);
+}
+
+fn write(path: &std::path::Path, content: &str) {
+    if let Err(error) = matrix_codegen::write_if_changed(path, content) {
+        eprintln!("cannot write {}: {error}", path.display());
         std::process::exit(1);
     }
 }

@@ -233,7 +233,7 @@ fn snippet_or_origin<'a>(
     let Some(text) = sources.get(&place.file) else {
         return annotate_snippets::Origin::path(place.file.as_ref())
             .line(place.loc.line as usize)
-            .char_column(place.loc.column.saturating_sub(1) as usize)
+            .char_column(place.loc.column as usize)
             .into();
     };
     // Show just the line in question; annotate-snippets counts from `line_start`.

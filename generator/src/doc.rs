@@ -130,10 +130,19 @@ pub fn to_markdown(text: &str) -> String {
             in_fence = !in_fence;
         }
         let blank = line.trim().is_empty();
-        if !in_fence && blank && collapsed.last().is_none_or(|l: &String| l.trim().is_empty()) {
+        if !in_fence
+            && blank
+            && collapsed
+                .last()
+                .is_none_or(|l: &String| l.trim().is_empty())
+        {
             continue;
         }
-        collapsed.push(if blank && !in_fence { String::new() } else { line });
+        collapsed.push(if blank && !in_fence {
+            String::new()
+        } else {
+            line
+        });
     }
     while collapsed.last().is_some_and(String::is_empty) {
         collapsed.pop();
@@ -155,7 +164,8 @@ fn expand_shortcodes(text: &str) -> String {
             None => break,
         };
         out.push_str(&rest[..start]);
-        let inner = rest[start + 2..close - 2].trim_matches(|c: char| c == '%' || c == '<' || c == '>' || c.is_whitespace());
+        let inner = rest[start + 2..close - 2]
+            .trim_matches(|c: char| c == '%' || c == '<' || c == '>' || c.is_whitespace());
         let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
         let version = args
             .split('"')
@@ -381,7 +391,8 @@ mod tests {
 
     #[test]
     fn hugo_shortcodes() {
-        let md = to_markdown("Text.\n\n{{% boxes/note %}}\nBe careful.\n{{% /boxes/note %}}\n\nMore.");
+        let md =
+            to_markdown("Text.\n\n{{% boxes/note %}}\nBe careful.\n{{% /boxes/note %}}\n\nMore.");
         assert_eq!(md, "Text.\n\n**Note:** Be careful.\n\nMore.");
         let md = to_markdown("{{% added-in v=\"1.1\" %}} New thing.");
         assert_eq!(md, "**Added in `1.1`:** New thing.");
@@ -389,7 +400,10 @@ mod tests {
 
     #[test]
     fn lazy_list_continuations_are_indented() {
-        assert_eq!(to_markdown("* one\ncontinued\n* two"), "* one\n  continued\n* two");
+        assert_eq!(
+            to_markdown("* one\ncontinued\n* two"),
+            "* one\n  continued\n* two"
+        );
         assert_eq!(to_markdown("1. one\ncontinued"), "1. one\n   continued");
     }
 

@@ -304,7 +304,8 @@ impl Emitter {
             inner
         };
         // Nested maps of maps are the spec's shape; naming each level would not help a reader.
-        let complexity = if nesting(&field.ty) + usize::from(field.optional || field.nullable) >= 3 {
+        let complexity = if nesting(&field.ty) + usize::from(field.optional || field.nullable) >= 3
+        {
             quote! { #[allow(clippy::type_complexity)] }
         } else {
             TokenStream::new()
@@ -486,7 +487,10 @@ impl Emitter {
 /// How deeply generic types nest in `ty`.
 fn nesting(ty: &RustType) -> usize {
     match ty {
-        RustType::Vec(inner) | RustType::Map(inner) | RustType::Option(inner) | RustType::Boxed(inner) => 1 + nesting(inner),
+        RustType::Vec(inner)
+        | RustType::Map(inner)
+        | RustType::Option(inner)
+        | RustType::Boxed(inner) => 1 + nesting(inner),
         RustType::Tuple(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
         RustType::JsonObject => 1,
         _ => 0,

@@ -571,6 +571,18 @@ impl Loader {
         if let Some(id) = self.set.by_path.get(&canonical) {
             return Some(*id);
         }
+        if !canonical.starts_with(&self.set.boundary) {
+            // An API document (or its folder) linked from outside the boundary.
+            self.diagnostics.push(Diagnostic::error(
+                format!(
+                    "{} leads outside the spec boundary {}; refused",
+                    path.display(),
+                    self.set.boundary.display()
+                ),
+                referrer.cloned(),
+            ));
+            return None;
+        }
         let name: Arc<str> = relative_name(&canonical, &self.set.boundary).into();
         self.set.files_read.push(canonical.clone());
         let bytes = match std::fs::read(&canonical) {

@@ -294,7 +294,7 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
             builder.schemas[t].as_ref()?;
             let file = resolved.file_name(target.file).to_string();
             let stem = match target.pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
-                Some(last) => last.to_owned(),
+                Some(last) => last.replace("~1", "/").replace("~0", "~"),
                 None => file_stem(&file),
             };
             Some(SchemaOrigin {

@@ -197,6 +197,8 @@ struct Resolver<'a> {
     diagnostics: Diagnostics,
     /// The target being resolved (whose content new `$ref`s are found in).
     current: Option<TargetId>,
+    /// Targets whose content is being resolved, innermost last, with the `$ref` that asked.
+    forcing: Vec<(TargetId, Option<Place>)>,
 }
 
 /// Resolves every API document of `sources`.
@@ -210,6 +212,7 @@ pub fn resolve(sources: SourceSet) -> Result<ResolvedSpec, Error> {
         pending: Vec::new(),
         diagnostics: Diagnostics::default(),
         current: None,
+        forcing: Vec::new(),
     };
     let mut apis = Vec::new();
     for api in &sources.apis {
@@ -227,7 +230,7 @@ pub fn resolve(sources: SourceSet) -> Result<ResolvedSpec, Error> {
     }
     // Targets found along the way; resolving one can find more.
     while let Some(t) = resolver.pending.pop() {
-        resolver.force(t, &[]);
+        resolver.force(t, None);
     }
     resolver.check_alias_cycles();
     let Resolver {
@@ -290,8 +293,13 @@ impl Resolver<'_> {
 
     /// Whether the loader found the file `reference` names (its fragment is checked later).
     fn can_follow(&self, reference: &str, file: FileId) -> bool {
-        let file_part = reference.split('#').next().unwrap_or("");
-        file_part.is_empty() || self.set.ref_file(file, file_part).is_some()
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target = if file_part.is_empty() {
+            Some(file)
+        } else {
+            self.set.ref_file(file, file_part)
+        };
+        target.is_some_and(|t| self.set.files[t].root.pointer(fragment).is_some())
     }
 
     /// Registers the target of `reference` (written in `file`) and returns its id.
@@ -364,29 +372,32 @@ impl Resolver<'_> {
         Some(id)
     }
 
-    /// Resolves a target now if it is not yet. `stack` is the chain of targets whose content
-    /// is being forced, to report a cycle.
-    fn force(&mut self, t: TargetId, stack: &[TargetId]) -> bool {
+    /// Resolves a target now if it is not yet. `via` is the `$ref` that needs its content.
+    fn force(&mut self, t: TargetId, via: Option<Place>) -> bool {
         match self.slots[t] {
             Slot::Done => return true,
             Slot::Failed => return false,
             Slot::InProgress => {
-                let referrer = self.targets[t].referrer.clone();
+                // The `$ref`s that needed content since `t` was entered form the cycle.
+                let start = self.forcing.iter().position(|(f, _)| *f == t).unwrap_or(0);
+                let closing = via.unwrap_or_else(|| self.targets[t].referrer.clone());
                 let mut d = Diagnostic::error(
                     "`$ref` cycle: this schema includes itself through `allOf` or a `$ref` with sibling keys",
-                    Some(referrer),
-                )
-                .with_chain(&self.chain());
-                for &s in stack {
-                    d = d.with_related("part of the cycle", self.targets[s].referrer.clone());
+                    Some(closing),
+                );
+                for (_, step) in self.forcing[start + 1..].iter() {
+                    if let Some(step) = step {
+                        d = d.with_related("part of the cycle", step.clone());
+                    }
                 }
-                self.diagnostics.push(d);
+                self.diagnostics.push(d.with_chain(&self.chain()));
                 self.slots[t] = Slot::Failed;
                 return false;
             }
             Slot::Pending => {}
         }
         self.slots[t] = Slot::InProgress;
+        self.forcing.push((t, via));
         let saved = self.current.replace(t);
         let file = self.targets[t].file;
         let mut pointer = self.targets[t].pointer.clone();
@@ -403,6 +414,7 @@ impl Resolver<'_> {
             None => false,
         };
         self.current = saved;
+        self.forcing.pop();
         if matches!(self.slots[t], Slot::InProgress) {
             self.slots[t] = if ok { Slot::Done } else { Slot::Failed };
         }
@@ -410,26 +422,24 @@ impl Resolver<'_> {
     }
 
     /// The content behind a link, resolved now: needed to merge it.
-    fn content(&mut self, node: RNode, stack: &mut Vec<TargetId>) -> Option<RNode> {
+    fn content(&mut self, node: RNode) -> Option<RNode> {
         let mut node = node;
-        let mut seen = Vec::new();
+        let mut seen: Vec<(TargetId, Place)> = Vec::new();
         while let RValue::Ref(t, _) = node.value {
-            if seen.contains(&t) {
-                let referrer = self.targets[t].referrer.clone();
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "`$ref` cycle: these references only point at each other",
-                        Some(referrer),
-                    )
-                    .with_chain(&self.chain()),
+            let via = place(self.file_name(node.file), node.loc, "");
+            if let Some(start) = seen.iter().position(|(s, _)| *s == t) {
+                let mut d = Diagnostic::error(
+                    "`$ref` cycle: these references only point at each other",
+                    Some(via),
                 );
+                for (_, step) in &seen[start..] {
+                    d = d.with_related("part of the cycle", step.clone());
+                }
+                self.diagnostics.push(d.with_chain(&self.chain()));
                 return None;
             }
-            seen.push(t);
-            stack.push(t);
-            let ok = self.force(t, stack);
-            stack.pop();
-            if !ok {
+            seen.push((t, via.clone()));
+            if !self.force(t, Some(via)) {
                 return None;
             }
             let annotations = match node.value {
@@ -558,7 +568,7 @@ impl Resolver<'_> {
             };
         }
         // Sibling keys override (or, for `properties`/`required`, extend) the target.
-        let Some(base) = self.content(link, &mut Vec::new()) else {
+        let Some(base) = self.content(link) else {
             return broken;
         };
         let RValue::Map(mut merged) = base.value else {
@@ -581,8 +591,8 @@ impl Resolver<'_> {
             let _ = write!(pointer, "/{}", escape_pointer(key));
             let value = self.resolve_in(child, Some(key), in_example, file, pointer);
             pointer.truncate(len);
-            if in_example {
-                // Data: a sibling key replaces the target's.
+            if in_example || key == "type" {
+                // Data, or a sibling `type`: the sibling replaces the target's.
                 merged.insert(key.clone(), value);
             } else {
                 self.merge_key(&mut merged, key, value, pointer, true);
@@ -630,7 +640,7 @@ impl Resolver<'_> {
         };
         for (i, member) in members.into_iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{i}");
-            let Some(content) = self.content(member, &mut Vec::new()) else {
+            let Some(content) = self.content(member) else {
                 continue;
             };
             match content.value {
@@ -689,13 +699,19 @@ impl Resolver<'_> {
                 let mut have = std::mem::take(have);
                 for (name, schema) in new {
                     let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(&name));
-                    match have.shift_remove(&name) {
+                    match have.get_index_of(&name) {
                         None => {
                             have.insert(name, schema);
                         }
-                        Some(old) => {
-                            let merged = self.merge_property(old, schema, &prop_pointer);
-                            have.insert(name, merged);
+                        Some(index) => {
+                            // Merge in place: the property keeps its position.
+                            let placeholder = RNode {
+                                value: RValue::Null,
+                                file: schema.file,
+                                loc: schema.loc,
+                            };
+                            let old = std::mem::replace(&mut have[index], placeholder);
+                            have[index] = self.merge_property(old, schema, &prop_pointer);
                         }
                     }
                 }
@@ -717,8 +733,8 @@ impl Resolver<'_> {
                     let d = Diagnostic::error(
                         format!(
                             "`allOf` members disagree on `type`: {} here, {} there",
-                            describe(existing),
-                            describe(&value)
+                            describe(&value),
+                            describe(existing)
                         ),
                         Some(place(self.file_name(value.file), value.loc, pointer)),
                     )
@@ -800,29 +816,36 @@ impl Resolver<'_> {
     fn check_alias_cycles(&mut self) {
         let mut reported = vec![false; self.targets.len()];
         for start in 0..self.targets.len() {
-            let mut seen = Vec::new();
+            let mut path = vec![start];
             let mut t = start;
             while let RValue::Ref(next, _) = self.targets[t].node.value {
-                if seen.contains(&next) {
-                    if !reported[next] {
-                        for &s in &seen {
-                            reported[s] = true;
+                if let Some(pos) = path.iter().position(|p| *p == next) {
+                    let cycle = &path[pos..];
+                    if !cycle.iter().any(|c| reported[*c]) {
+                        for &c in cycle {
+                            reported[c] = true;
                         }
+                        // Each member's own `$ref` points at the next member.
+                        let ref_place = |c: TargetId| {
+                            let node = &self.targets[c].node;
+                            place(
+                                self.file_name(node.file),
+                                node.loc,
+                                &self.targets[c].pointer,
+                            )
+                        };
                         let mut d = Diagnostic::error(
                             "`$ref` cycle: these references only point at each other",
-                            Some(self.targets[next].referrer.clone()),
+                            Some(ref_place(cycle[0])),
                         );
-                        for &s in &seen {
-                            d = d.with_related(
-                                "part of the cycle",
-                                self.targets[s].referrer.clone(),
-                            );
+                        for &c in &cycle[1..] {
+                            d = d.with_related("part of the cycle", ref_place(c));
                         }
                         self.diagnostics.push(d);
                     }
                     break;
                 }
-                seen.push(next);
+                path.push(next);
                 t = next;
             }
         }
@@ -835,10 +858,16 @@ fn complete_example(schema: &mut IndexMap<String, RNode>) {
     let required: Vec<String> = schema
         .get("required")
         .and_then(RNode::as_seq)
-        .map(|r| r.iter().filter_map(RNode::as_str).map(str::to_owned).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(RNode::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let fills: Vec<(String, RNode)> = {
-        let (Some(example), Some(properties)) = (schema.get("example"), schema.get("properties")) else {
+        let (Some(example), Some(properties)) = (schema.get("example"), schema.get("properties"))
+        else {
             return;
         };
         let Some(example) = example.as_map() else {

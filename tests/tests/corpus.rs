@@ -11,7 +11,9 @@ static TARGET_FOLDER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `cargo clippy -p matrix-api -- -D warnings` with the crate generated from `api_root`.
 fn clippy_clean(api_root: &std::path::Path, apis: Option<&str>) {
-    let _turn = TARGET_FOLDER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = TARGET_FOLDER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     assert!(api_root.is_dir(), "missing corpus {}", api_root.display());
     let mut command = cargo(
         "corpus-check",
@@ -26,7 +28,10 @@ fn clippy_clean(api_root: &std::path::Path, apis: Option<&str>) {
 
 #[test]
 fn seed_corpus_client_server_and_identity_compile_clean() {
-    clippy_clean(&corpus("matrix-doc-3148184/api"), Some("client-server,identity"));
+    clippy_clean(
+        &corpus("matrix-doc-3148184/api"),
+        Some("client-server,identity"),
+    );
 }
 
 #[test]
@@ -45,8 +50,15 @@ fn operation_counts_match_the_spec() {
         ("matrix-doc-3148184/api", 172),
         ("matrix-spec-d0ba2aa/data/api", 235),
     ] {
-        let generated = matrix_codegen::Config::new(corpus(root)).generate().expect("generates");
-        let count: usize = generated.ir.modules.iter().map(|m| m.operations.len()).sum();
+        let generated = matrix_codegen::Config::new(corpus(root))
+            .generate()
+            .expect("generates");
+        let count: usize = generated
+            .ir
+            .modules
+            .iter()
+            .map(|m| m.operations.len())
+            .sum();
         assert_eq!(count, expected, "{root}");
         assert_eq!(generated.ir.modules.len(), 5, "{root}: five APIs");
     }

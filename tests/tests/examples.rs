@@ -13,12 +13,15 @@ struct Example {
 
 fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> Result<(), String> {
     let original: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let typed: T = serde_json::from_value(original.clone()).map_err(|e| format!("does not deserialize: {e}"))?;
+    let typed: T = serde_json::from_value(original.clone())
+        .map_err(|e| format!("does not deserialize: {e}"))?;
     let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {e}"))?;
     if back == original {
         Ok(())
     } else {
-        Err(format!("changed in the round trip:\n  spec: {original}\n  back: {back}"))
+        Err(format!(
+            "changed in the round trip:\n  spec: {original}\n  back: {back}"
+        ))
     }
 }
 
@@ -26,10 +29,17 @@ const EXAMPLES: &[Example] = include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 
 #[test]
 fn every_example_round_trips() {
-    assert!(!EXAMPLES.is_empty(), "the spec has no examples: the table is wrong");
+    assert!(
+        !EXAMPLES.is_empty(),
+        "the spec has no examples: the table is wrong"
+    );
     let failures: Vec<String> = EXAMPLES
         .iter()
-        .filter_map(|e| (e.round_trip)(e.json).err().map(|why| format!("{} ({}): {why}", e.type_path, e.place)))
+        .filter_map(|e| {
+            (e.round_trip)(e.json)
+                .err()
+                .map(|why| format!("{} ({}): {why}", e.type_path, e.place))
+        })
         .collect();
     println!("{} examples, {} failed", EXAMPLES.len(), failures.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));

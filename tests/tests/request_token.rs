@@ -51,7 +51,10 @@ fn request_token_metadata_describes_the_route() {
         metadata.path,
         "/_matrix/client/{client_major_version}/account/3pid/email/requestToken"
     );
-    assert_eq!(metadata.authentication, matrix_api::runtime::Authentication::None);
+    assert_eq!(
+        metadata.authentication,
+        matrix_api::runtime::Authentication::None
+    );
     assert_eq!(
         client_server::get_account_3pids::METADATA.authentication,
         matrix_api::runtime::Authentication::AccessToken

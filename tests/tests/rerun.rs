@@ -15,8 +15,9 @@ fn build(specs: &Path) -> String {
 }
 
 fn build_script_ran(log: &str) -> bool {
-    log.lines()
-        .any(|l| l.contains("Running") && l.contains("matrix-api") && l.contains("build-script-build"))
+    log.lines().any(|l| {
+        l.contains("Running") && l.contains("matrix-api") && l.contains("build-script-build")
+    })
 }
 
 #[test]
@@ -26,23 +27,42 @@ fn build_script_reruns_exactly_when_a_spec_file_changes() {
     copy_tree(&workspace_root().join("api-specs"), &specs);
 
     let first = build(&specs);
-    assert!(build_script_ran(&first), "the first build must run the generator:\n{first}");
+    assert!(
+        build_script_ran(&first),
+        "the first build must run the generator:\n{first}"
+    );
 
     let unchanged = build(&specs);
-    assert!(!build_script_ran(&unchanged), "nothing changed, yet the generator ran:\n{unchanged}");
+    assert!(
+        !build_script_ran(&unchanged),
+        "nothing changed, yet the generator ran:\n{unchanged}"
+    );
 
     // `sid.yaml` is no API document: it is read only because a `$ref` names it.
     let sid = specs.join("identity/definitions/sid.yaml");
     let text = std::fs::read_to_string(&sid).expect("sid.yaml");
-    std::fs::write(&sid, text.replace("type: object", "type: object\ntitle: Session")).expect("edit");
+    std::fs::write(
+        &sid,
+        text.replace("type: object", "type: object\ntitle: Session"),
+    )
+    .expect("edit");
     let changed = build(&specs);
-    assert!(build_script_ran(&changed), "sid.yaml changed, yet the generator did not run:\n{changed}");
+    assert!(
+        build_script_ran(&changed),
+        "sid.yaml changed, yet the generator did not run:\n{changed}"
+    );
 
     let again = build(&specs);
-    assert!(!build_script_ran(&again), "nothing changed since, yet the generator ran:\n{again}");
+    assert!(
+        !build_script_ran(&again),
+        "nothing changed since, yet the generator ran:\n{again}"
+    );
 
     // A file nothing refers to is not watched.
     std::fs::write(specs.join("client-server/definitions/unused.txt"), "x").expect("write");
     let unrelated = build(&specs);
-    assert!(!build_script_ran(&unrelated), "an unread file triggered the generator:\n{unrelated}");
+    assert!(
+        !build_script_ran(&unrelated),
+        "an unread file triggered the generator:\n{unrelated}"
+    );
 }

@@ -21,7 +21,10 @@ pub fn cargo(target_name: &str, args: &[&str]) -> Command {
     command
         .current_dir(workspace_root())
         .args(args)
-        .env("CARGO_TARGET_DIR", workspace_root().join("target").join(target_name))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target").join(target_name),
+        )
         .env_remove("MATRIX_API_SPECS")
         .env_remove("MATRIX_API_SPECS_ROOT")
         .env_remove("MATRIX_API_SPECS_APIS")
@@ -39,7 +42,10 @@ pub fn run(mut command: Command) -> Output {
 /// Copies a folder tree (files and folders only).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
-    let mut entries: Vec<_> = std::fs::read_dir(from).expect("read folder").filter_map(Result::ok).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .expect("read folder")
+        .filter_map(Result::ok)
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let target = to.join(entry.file_name());
