@@ -10,6 +10,7 @@ fn main() {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-specs"),
     };
+    println!("cargo:rustc-env=MATRIX_API_SPEC_NAME={}", spec_name(&api_root));
     let generated = match matrix_codegen::Config::new(&api_root).generate() {
         Ok(generated) => generated,
         Err(error) => {
@@ -60,6 +61,24 @@ fn main() {
         );
     }
     write(&out_dir.join("fixtures.rs"), &modules);
+}
+
+/// A short name for the spec: `matrix-doc-3148184` for `.../matrix-doc-3148184/api`,
+/// `matrix-spec-d0ba2aa` for `.../matrix-spec-d0ba2aa/data/api`, else the folder's name.
+fn spec_name(api_root: &std::path::Path) -> String {
+    let path = std::fs::canonicalize(api_root).unwrap_or_else(|_| api_root.to_path_buf());
+    let names: Vec<String> = path
+        .components()
+        .rev()
+        .take(3)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match names.as_slice() {
+        [api, data, repo, ..] if api == "api" && data == "data" => repo.clone(),
+        [api, repo, ..] if api == "api" => repo.clone(),
+        [folder, ..] => folder.clone(),
+        [] => String::from("spec"),
+    }
 }
 
 fn write(path: &std::path::Path, content: &str) {

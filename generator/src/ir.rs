@@ -370,6 +370,11 @@ struct ApiBuilder<'a> {
     /// Operation-local types of the operation being built.
     local: TypeScope,
     scope: Scope,
+    /// `client_server` and, while an operation is built, `client_server::login`.
+    api_path: String,
+    operation_path: String,
+    /// Schema `example`s of the named object types built so far.
+    type_examples: Vec<ExampleIr>,
 }
 
 /// What a type is being built for: a name to derive from and the enclosing type's name.
@@ -389,6 +394,28 @@ impl<'a> ApiBuilder<'a> {
             in_progress: Vec::new(),
             local: TypeScope::new(),
             scope: Scope::Api,
+            api_path: snake_case(&api.name),
+            operation_path: String::new(),
+            type_examples: Vec::new(),
+        }
+    }
+
+    /// Records a schema's own example as one of the named type it became.
+    fn record_type_example(&mut self, schema: &Schema, scope: Scope, name: &str) {
+        let Some(value) = &schema.example else {
+            return;
+        };
+        let module = match scope {
+            Scope::Api => &self.api_path,
+            Scope::Operation => &self.operation_path,
+        };
+        let type_path = format!("{module}::{name}");
+        if !self.type_examples.iter().any(|e| e.type_path == type_path && e.value == *value) {
+            self.type_examples.push(ExampleIr {
+                type_path,
+                value: value.clone(),
+                place: schema.place.clone(),
+            });
         }
     }
 
@@ -410,6 +437,7 @@ impl<'a> ApiBuilder<'a> {
             let ident = crate::naming::escape_keyword(ident);
             operations.push(self.operation(op, ident, &api_ident, examples));
         }
+        examples.append(&mut self.type_examples);
         Ok(ApiModule {
             ident: api_ident,
             api_name: self.api.name.clone(),
@@ -432,6 +460,7 @@ impl<'a> ApiBuilder<'a> {
         self.local.names.insert("Response".into(), None);
         self.scope = Scope::Operation;
         let module_path = format!("{api_ident}::{}", unraw(&ident));
+        self.operation_path = module_path.clone();
 
         let mut request_fields = Vec::new();
         let mut used: HashMap<String, ()> = HashMap::new();
@@ -504,9 +533,10 @@ impl<'a> ApiBuilder<'a> {
                             place: example.place.clone(),
                         });
                     }
-                    match self.object_of(schema) {
+                    match self.object_of(schema, true) {
                         Some((object, _)) => {
-                            for mut field in self.fields(&object, &hint) {
+                            let fields = self.body_fields(schema, &object, &hint, false);
+                            for mut field in fields {
                                 if used.contains_key(&field.ident) {
                                     field.ident = format!("{}_body", unraw(&field.ident));
                                 }
@@ -550,11 +580,21 @@ impl<'a> ApiBuilder<'a> {
                 fields: Vec::new(),
             }),
             Some(r) => match r.body.as_ref().map(|b| (&b.kind, b)) {
-                None => ResponseIr::Fields(StructDef {
+                None => {
+                    // Examples without a schema still say what the response should hold.
+                    for example in &r.unschematized_examples {
+                        examples.push(ExampleIr {
+                            type_path: format!("{module_path}::Response"),
+                            value: example.value.clone(),
+                            place: example.place.clone(),
+                        });
+                    }
+                    ResponseIr::Fields(StructDef {
                     name: "Response".into(),
                     doc: r.description.clone(),
                     fields: Vec::new(),
-                }),
+                    })
+                }
                 Some((BodyKind::Binary, body)) => ResponseIr::Binary {
                     content_type: body.content_type.clone(),
                     doc: r.description.clone(),
@@ -571,11 +611,11 @@ impl<'a> ApiBuilder<'a> {
                         name: "Response".into(),
                         parent: String::new(),
                     };
-                    match self.object_of(schema) {
+                    match self.object_of(schema, false) {
                         Some((object, _)) => ResponseIr::Fields(StructDef {
                             name: "Response".into(),
                             doc: r.description.clone(),
-                            fields: self.fields(&object, &hint),
+                            fields: self.body_fields(schema, &object, &hint, true),
                         }),
                         None => ResponseIr::Whole {
                             ty: self.rust_type(schema, &hint, false),
@@ -608,16 +648,15 @@ impl<'a> ApiBuilder<'a> {
     }
 
     /// The object a body schema describes (following links), when its properties can become
-    /// the fields of `Request`/`Response`. A bare object without properties is an empty one.
-    fn object_of(&self, schema: &Schema) -> Option<(ObjectSchema, Option<String>)> {
+    /// the fields of `Request`/`Response`. A response object without properties becomes a
+    /// struct that keeps whatever keys arrive; a request body without properties stays a map.
+    fn object_of(&self, schema: &Schema, for_request: bool) -> Option<(ObjectSchema, Option<String>)> {
         let schema = self.follow(schema);
         match &schema.kind {
             SchemaKind::Object(o)
                 if !o.properties.is_empty()
-                    || matches!(
-                        o.additional,
-                        Additional::Unspecified | Additional::Forbidden
-                    ) =>
+                    || matches!(o.additional, Additional::Forbidden)
+                    || (!for_request && matches!(o.additional, Additional::Unspecified)) =>
             {
                 Some((o.clone(), schema.description.clone()))
             }
@@ -641,7 +680,23 @@ impl<'a> ApiBuilder<'a> {
         schema
     }
 
-    fn fields(&mut self, object: &ObjectSchema, hint: &Hint) -> Vec<FieldDef> {
+    /// The fields of a request or response body. A body that is a shared schema (`$ref`) builds
+    /// its nested types in the API module, where that schema's other uses find them.
+    fn body_fields(&mut self, schema: &Schema, object: &ObjectSchema, hint: &Hint, keep_unknown: bool) -> Vec<FieldDef> {
+        if !matches!(schema.kind, SchemaKind::Ref(_)) {
+            return self.fields(object, hint, keep_unknown);
+        }
+        let saved = self.scope;
+        self.scope = Scope::Api;
+        let fields = self.fields(object, hint, keep_unknown);
+        self.scope = saved;
+        fields
+    }
+
+    /// The fields of a struct for `object`. `keep_unknown`: an object that does not forbid
+    /// further keys gets a flattened `extra` map holding them, so nothing a peer sends is lost
+    /// (request bodies, built by the caller, do not).
+    fn fields(&mut self, object: &ObjectSchema, hint: &Hint, keep_unknown: bool) -> Vec<FieldDef> {
         let mut fields = Vec::new();
         let mut used: HashMap<String, ()> = HashMap::new();
         for (wire, prop) in &object.properties {
@@ -678,16 +733,15 @@ impl<'a> ApiBuilder<'a> {
             });
         }
         let extra = match &object.additional {
-            _ if object.properties.is_empty() => None,
             Additional::Schema(s) => {
                 let h = Hint {
                     name: format!("{}Value", hint.name),
                     parent: hint.name.clone(),
                 };
-                Some(RustType::Map(Box::new(self.rust_type(s, &h, true))))
+                Some(RustType::Map(Box::new(nullable(self.rust_type(s, &h, true), s))))
             }
-            // Explicitly open objects keep the keys they do not name.
             Additional::Any => Some(RustType::JsonObject),
+            Additional::Unspecified if keep_unknown => Some(RustType::JsonObject),
             Additional::Unspecified | Additional::Forbidden => None,
         };
         if let Some(ty) = extra {
@@ -744,7 +798,7 @@ impl<'a> ApiBuilder<'a> {
                         .map_or_else(|| hint.name.clone(), upper_camel),
                     parent: hint.parent.clone(),
                 };
-                let item = self.rust_type(items, &item_hint, true);
+                let item = nullable(self.rust_type(items, &item_hint, true), items);
                 RustType::Vec(Box::new(item))
             }
             SchemaKind::Tuple(items) => {
@@ -756,7 +810,7 @@ impl<'a> ApiBuilder<'a> {
                             name: format!("{}{}", hint.name, i),
                             parent: hint.parent.clone(),
                         };
-                        self.rust_type(item, &h, indirect)
+                        nullable(self.rust_type(item, &h, indirect), item)
                     })
                     .collect();
                 RustType::Tuple(tys)
@@ -772,7 +826,7 @@ impl<'a> ApiBuilder<'a> {
                                     .map_or_else(|| format!("{}Value", hint.name), upper_camel),
                                 parent: hint.parent.clone(),
                             };
-                            RustType::Map(Box::new(self.rust_type(value, &h, true)))
+                            RustType::Map(Box::new(nullable(self.rust_type(value, &h, true), value)))
                         }
                         _ => RustType::JsonObject,
                     }
@@ -785,7 +839,7 @@ impl<'a> ApiBuilder<'a> {
                         name: name.clone(),
                         parent: hint.parent.clone(),
                     };
-                    let fields = self.fields(object, &struct_hint);
+                    let fields = self.fields(object, &struct_hint, true);
                     let def = TypeDef::Struct(StructDef {
                         name,
                         doc: schema.description.clone(),
@@ -794,6 +848,7 @@ impl<'a> ApiBuilder<'a> {
                     let parent = hint.parent.clone();
                     let scope = self.scope;
                     let name = self.current_scope().add(def, Some(&parent));
+                    self.record_type_example(schema, scope, &name);
                     RustType::Named { scope, name }
                 }
             }
@@ -886,7 +941,7 @@ impl<'a> ApiBuilder<'a> {
                 SchemaKind::Object(object) => TypeDef::Struct(StructDef {
                     name: name.clone(),
                     doc: schema.description.clone(),
-                    fields: self.fields(object, &hint),
+                    fields: self.fields(object, &hint, true),
                 }),
                 _ => {
                     // Enums and unions: build inline, then move the definition to the name.
@@ -918,6 +973,9 @@ impl<'a> ApiBuilder<'a> {
             };
             self.in_progress.pop();
             self.shared.fill(&name, def);
+            if matches!(schema.kind, SchemaKind::Object(_)) {
+                self.record_type_example(schema, Scope::Api, &name);
+            }
             RustType::Named {
                 scope: Scope::Api,
                 name,
@@ -945,6 +1003,16 @@ impl<'a> ApiBuilder<'a> {
         }
         self.shared.names.remove(name);
         self.shared.types.pop()
+    }
+}
+
+/// `Option<T>` for a schema that allows `null` where no field carries the option (list items,
+/// map values, tuple members); `Value` already holds `null`.
+fn nullable(ty: RustType, schema: &Schema) -> RustType {
+    if schema.nullable && ty != RustType::Json {
+        RustType::Option(Box::new(ty))
+    } else {
+        ty
     }
 }
 

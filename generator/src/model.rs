@@ -165,6 +165,8 @@ pub struct Response {
     pub description: Option<String>,
     pub body: Option<Body>,
     pub headers: Vec<Parameter>,
+    /// JSON examples of a response that has no schema (a spec slip worth reporting).
+    pub unschematized_examples: Vec<Example>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -1076,11 +1078,26 @@ impl<'a> Builder<'a> {
                 });
             }
         }
+        let mut unschematized_examples = Vec::new();
+        if body.is_none()
+            && let Some(by_type) = map.get("examples").and_then(RNode::as_map)
+        {
+            for (media_type, example) in by_type.iter().filter(|(m, _)| is_json_media_type(m)) {
+                if let Some(value) = self.spec.to_json(example) {
+                    unschematized_examples.push(Example {
+                        name: None,
+                        value,
+                        place: self.place(example, &format!("{pointer}/examples/{}", escape_pointer(media_type))),
+                    });
+                }
+            }
+        }
         Some(Response {
             status,
             description,
             body,
             headers,
+            unschematized_examples,
         })
     }
 
