@@ -10,7 +10,10 @@ fn main() {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-specs"),
     };
-    println!("cargo:rustc-env=MATRIX_API_SPEC_NAME={}", spec_name(&api_root));
+    println!(
+        "cargo:rustc-env=MATRIX_API_SPEC_NAME={}",
+        spec_name(&api_root)
+    );
     let generated = match matrix_codegen::Config::new(&api_root).generate() {
         Ok(generated) => generated,
         Err(error) => {

@@ -367,6 +367,8 @@ struct ApiBuilder<'a> {
     converted: HashMap<TargetId, RustType>,
     /// Targets being converted: a reference back to one is recursion.
     in_progress: Vec<(TargetId, String)>,
+    /// Shared object schemas by title, for schemas that name one only by its title.
+    titled: HashMap<String, Vec<TargetId>>,
     /// Operation-local types of the operation being built.
     local: TypeScope,
     scope: Scope,
@@ -392,6 +394,7 @@ impl<'a> ApiBuilder<'a> {
             shared: TypeScope::new(),
             converted: HashMap::new(),
             in_progress: Vec::new(),
+            titled: titled_objects(spec),
             local: TypeScope::new(),
             scope: Scope::Api,
             api_path: snake_case(&api.name),
@@ -410,7 +413,11 @@ impl<'a> ApiBuilder<'a> {
             Scope::Operation => &self.operation_path,
         };
         let type_path = format!("{module}::{name}");
-        if !self.type_examples.iter().any(|e| e.type_path == type_path && e.value == *value) {
+        if !self
+            .type_examples
+            .iter()
+            .any(|e| e.type_path == type_path && e.value == *value)
+        {
             self.type_examples.push(ExampleIr {
                 type_path,
                 value: value.clone(),
@@ -590,9 +597,9 @@ impl<'a> ApiBuilder<'a> {
                         });
                     }
                     ResponseIr::Fields(StructDef {
-                    name: "Response".into(),
-                    doc: r.description.clone(),
-                    fields: Vec::new(),
+                        name: "Response".into(),
+                        doc: r.description.clone(),
+                        fields: Vec::new(),
                     })
                 }
                 Some((BodyKind::Binary, body)) => ResponseIr::Binary {
@@ -650,7 +657,11 @@ impl<'a> ApiBuilder<'a> {
     /// The object a body schema describes (following links), when its properties can become
     /// the fields of `Request`/`Response`. A response object without properties becomes a
     /// struct that keeps whatever keys arrive; a request body without properties stays a map.
-    fn object_of(&self, schema: &Schema, for_request: bool) -> Option<(ObjectSchema, Option<String>)> {
+    fn object_of(
+        &self,
+        schema: &Schema,
+        for_request: bool,
+    ) -> Option<(ObjectSchema, Option<String>)> {
         let schema = self.follow(schema);
         match &schema.kind {
             SchemaKind::Object(o)
@@ -682,9 +693,29 @@ impl<'a> ApiBuilder<'a> {
 
     /// The fields of a request or response body. A body that is a shared schema (`$ref`) builds
     /// its nested types in the API module, where that schema's other uses find them.
-    fn body_fields(&mut self, schema: &Schema, object: &ObjectSchema, hint: &Hint, keep_unknown: bool) -> Vec<FieldDef> {
-        if !matches!(schema.kind, SchemaKind::Ref(_)) {
+    fn body_fields(
+        &mut self,
+        schema: &Schema,
+        object: &ObjectSchema,
+        hint: &Hint,
+        keep_unknown: bool,
+    ) -> Vec<FieldDef> {
+        let SchemaKind::Ref(target) = schema.kind else {
             return self.fields(object, hint, keep_unknown);
+        };
+        // The shared struct exists (or is built now): the body has exactly its fields.
+        if let RustType::Named {
+            scope: Scope::Api,
+            name,
+        } = self.shared_type(target, true, false)
+            && let Some(TypeDef::Struct(shared)) =
+                self.shared.types.iter().find(|t| t.name() == name)
+        {
+            let mut fields = shared.fields.clone();
+            if !keep_unknown && matches!(object.additional, Additional::Unspecified) {
+                fields.retain(|f| !f.flatten);
+            }
+            return fields;
         }
         let saved = self.scope;
         self.scope = Scope::Api;
@@ -738,7 +769,10 @@ impl<'a> ApiBuilder<'a> {
                     name: format!("{}Value", hint.name),
                     parent: hint.name.clone(),
                 };
-                Some(RustType::Map(Box::new(nullable(self.rust_type(s, &h, true), s))))
+                Some(RustType::Map(Box::new(nullable(
+                    self.rust_type(s, &h, true),
+                    s,
+                ))))
             }
             Additional::Any => Some(RustType::JsonObject),
             Additional::Unspecified if keep_unknown => Some(RustType::JsonObject),
@@ -816,6 +850,9 @@ impl<'a> ApiBuilder<'a> {
                 RustType::Tuple(tys)
             }
             SchemaKind::Object(object) => {
+                if let Some(target) = self.named_by_title(schema) {
+                    return self.shared_type(target, indirect, schema.nullable);
+                }
                 if object.properties.is_empty() {
                     match &object.additional {
                         Additional::Schema(value) => {
@@ -826,7 +863,10 @@ impl<'a> ApiBuilder<'a> {
                                     .map_or_else(|| format!("{}Value", hint.name), upper_camel),
                                 parent: hint.parent.clone(),
                             };
-                            RustType::Map(Box::new(nullable(self.rust_type(value, &h, true), value)))
+                            RustType::Map(Box::new(nullable(
+                                self.rust_type(value, &h, true),
+                                value,
+                            )))
                         }
                         _ => RustType::JsonObject,
                     }
@@ -992,6 +1032,26 @@ impl<'a> ApiBuilder<'a> {
         ty
     }
 
+    /// An object with no properties of its own whose title is that of a shared object schema
+    /// means that schema (`redacted_because: {type: object, title: ClientEvent}`): the spec's
+    /// way of writing recursion without a `$ref`. Ambiguous titles prefer a schema being built.
+    fn named_by_title(&self, schema: &Schema) -> Option<TargetId> {
+        let SchemaKind::Object(object) = &schema.kind else {
+            return None;
+        };
+        if !object.properties.is_empty() || !matches!(object.additional, Additional::Unspecified) {
+            return None;
+        }
+        let candidates = self.titled.get(schema.title.as_deref()?)?;
+        match candidates.as_slice() {
+            [only] => Some(*only),
+            many => many
+                .iter()
+                .copied()
+                .find(|t| self.in_progress.iter().any(|(p, _)| p == t)),
+        }
+    }
+
     /// Removes a just-built shared type so it can be stored under another name.
     fn take_shared(&mut self, name: &str) -> Option<TypeDef> {
         let Some(Some(index)) = self.shared.names.get(name).copied() else {
@@ -1014,6 +1074,23 @@ fn nullable(ty: RustType, schema: &Schema) -> RustType {
     } else {
         ty
     }
+}
+
+/// Shared object schemas (with properties) by title.
+fn titled_objects(spec: &Spec) -> HashMap<String, Vec<TargetId>> {
+    let mut titled: HashMap<String, Vec<TargetId>> = HashMap::new();
+    for (target, schema) in spec.schemas.iter().enumerate() {
+        if let Some(Schema {
+            title: Some(title),
+            kind: SchemaKind::Object(object),
+            ..
+        }) = schema
+            && !object.properties.is_empty()
+        {
+            titled.entry(title.clone()).or_default().push(target);
+        }
+    }
+    titled
 }
 
 fn source_suffix(source: FieldSource) -> &'static str {

@@ -1087,7 +1087,10 @@ impl<'a> Builder<'a> {
                     unschematized_examples.push(Example {
                         name: None,
                         value,
-                        place: self.place(example, &format!("{pointer}/examples/{}", escape_pointer(media_type))),
+                        place: self.place(
+                            example,
+                            &format!("{pointer}/examples/{}", escape_pointer(media_type)),
+                        ),
                     });
                 }
             }

@@ -61,13 +61,15 @@ const KNOWN_DEFECTS: &[(&str, &str, &str, &str)] = &[
 
 fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> Result<(), String> {
     let original: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let typed: T =
-        serde_json::from_value(original.clone()).map_err(|e| format!("does not deserialize: {e}"))?;
+    let typed: T = serde_json::from_value(original.clone())
+        .map_err(|e| format!("does not deserialize: {e}"))?;
     let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {e}"))?;
     if back == original {
         Ok(())
     } else {
-        Err(format!("changed in the round trip:\n  spec: {original}\n  back: {back}"))
+        Err(format!(
+            "changed in the round trip:\n  spec: {original}\n  back: {back}"
+        ))
     }
 }
 
@@ -83,7 +85,10 @@ struct Tally {
 
 #[test]
 fn every_example_round_trips() {
-    assert!(!EXAMPLES.is_empty(), "the spec has no examples: the table is wrong");
+    assert!(
+        !EXAMPLES.is_empty(),
+        "the spec has no examples: the table is wrong"
+    );
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut unexpected = Vec::new();
     let mut fixed = Vec::new();
@@ -91,9 +96,9 @@ fn every_example_round_trips() {
         let api = example.type_path.split("::").next().unwrap_or("");
         let tally = tallies.entry(api).or_default();
         tally.found += 1;
-        let known = KNOWN_DEFECTS
-            .iter()
-            .find(|(spec, ty, place, _)| *spec == SPEC && *ty == example.type_path && example.place.starts_with(place));
+        let known = KNOWN_DEFECTS.iter().find(|(spec, ty, place, _)| {
+            *spec == SPEC && *ty == example.type_path && example.place.starts_with(place)
+        });
         match ((example.round_trip)(example.json), known) {
             (Ok(()), None) => tally.passed += 1,
             (Ok(()), Some((_, _, _, defect))) => fixed.push(format!(
@@ -101,14 +106,22 @@ fn every_example_round_trips() {
                 example.type_path, example.place
             )),
             (Err(_), Some(_)) => tally.known += 1,
-            (Err(why), None) => unexpected.push(format!("{} ({}): {why}", example.type_path, example.place)),
+            (Err(why), None) => {
+                unexpected.push(format!("{} ({}): {why}", example.type_path, example.place))
+            }
         }
     }
     println!("examples of {SPEC}:");
-    println!("{:<22} {:>6} {:>6} {:>6} {:>13}", "api", "found", "passed", "failed", "spec defects");
+    println!(
+        "{:<22} {:>6} {:>6} {:>6} {:>13}",
+        "api", "found", "passed", "failed", "spec defects"
+    );
     for (api, t) in &tallies {
         let failed = t.found - t.passed;
-        println!("{api:<22} {:>6} {:>6} {:>6} {:>13}", t.found, t.passed, failed, t.known);
+        println!(
+            "{api:<22} {:>6} {:>6} {:>6} {:>13}",
+            t.found, t.passed, failed, t.known
+        );
     }
     let total: usize = tallies.values().map(|t| t.found).sum();
     let passed: usize = tallies.values().map(|t| t.passed).sum();
