@@ -1343,6 +1343,7 @@ properties:
     let types: Vec<(&str, &RustType)> = response
         .fields
         .iter()
+        .filter(|f| !f.flatten)
         .map(|f| (f.ident.as_str(), &f.ty))
         .collect();
     let named = |name: &str| RustType::Named {
@@ -1400,6 +1401,7 @@ required:
     let fields: Vec<(&str, &RustType, bool)> = def
         .fields
         .iter()
+        .filter(|f| !f.flatten)
         .map(|f| (f.ident.as_str(), &f.ty, f.optional))
         .collect();
     assert_eq!(
