@@ -11,7 +11,10 @@ fn main() {
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-specs"),
     };
     let mut config = matrix_codegen::Config::new(api_root);
-    config.runtime_path("crate::runtime");
+    config
+        .runtime_path("crate::runtime")
+        .server(matrix_codegen::Gate::Feature("server".into()))
+        .client(matrix_codegen::Gate::Feature("client".into()));
     if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
         config.boundary(root);
     }

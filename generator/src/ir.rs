@@ -43,6 +43,8 @@ pub struct OperationIr {
     pub description: Option<String>,
     pub auth: Auth,
     pub rate_limited: bool,
+    /// The status of a successful response (the first 2xx the spec lists; 200 otherwise).
+    pub success_status: u16,
     pub deprecated: bool,
     pub added_in: Option<String>,
     /// Every field of `Request`: parameters first, then the body.
@@ -634,8 +636,13 @@ impl<'a> ApiBuilder<'a> {
         };
 
         let rate_limited = op.responses.iter().any(|r| r.status == Status::Code(429));
+        let success_status = match success.map(|r| r.status) {
+            Some(Status::Code(code)) => code,
+            _ => 200,
+        };
         self.scope = Scope::Api;
         OperationIr {
+            success_status,
             ident,
             operation_id: op.operation_id.clone(),
             method: op.method,
@@ -912,6 +919,18 @@ impl<'a> ApiBuilder<'a> {
                         variant = unique(&variant, None, &|n| variants.iter().any(|(v, _)| v == n));
                     }
                     variants.push((variant, ty));
+                }
+                // Members with the same Rust type (strings told apart only by `pattern` or
+                // `format`) cannot be told apart when reading: the first would shadow the rest.
+                let mut distinct: Vec<(String, RustType)> = Vec::new();
+                for (variant, ty) in variants {
+                    if !distinct.iter().any(|(_, t)| *t == ty) {
+                        distinct.push((variant, ty));
+                    }
+                }
+                let mut variants = distinct;
+                if variants.len() == 1 {
+                    return variants.remove(0).1;
                 }
                 order_union_variants(&mut variants);
                 let def = TypeDef::Union(UnionDef {

@@ -29,6 +29,7 @@ pub mod resolve;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Error, Severity};
+pub use emit::Gate;
 
 /// What to generate from, and how. Build it with [`Config::new`] and the setters.
 #[derive(Clone, Debug)]
@@ -38,6 +39,9 @@ pub struct Config {
     apis: Vec<String>,
     runtime_path: String,
     deny_warnings: bool,
+    server: Gate,
+    client: Gate,
+    path_defaults: Vec<(String, String)>,
 }
 
 /// The result of a generation.
@@ -62,6 +66,9 @@ impl Config {
             apis: Vec::new(),
             runtime_path: emit::EmitOptions::default().runtime_path,
             deny_warnings: false,
+            server: Gate::Off,
+            client: Gate::Off,
+            path_defaults: emit::EmitOptions::default().path_defaults,
         }
     }
 
@@ -86,6 +93,29 @@ impl Config {
     /// `::matrix_api::runtime`.
     pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
         self.runtime_path = path.into();
+        self
+    }
+
+    /// Emit each API's server trait and axum router (`Gate::Feature("server")` puts them behind
+    /// that feature of the including crate). Off by default: it needs `axum`.
+    pub fn server(&mut self, gate: Gate) -> &mut Self {
+        self.server = gate;
+        self
+    }
+
+    /// Emit the impls that let `runtime::client::Client` send each request. Off by default:
+    /// they need the runtime's `client` feature (reqwest).
+    pub fn client(&mut self, gate: Gate) -> &mut Self {
+        self.client = gate;
+        self
+    }
+
+    /// The default of a base-path variable the spec leaves open, e.g.
+    /// `("client_major_version", "r0")`; `client_major_version` defaults to `v3`.
+    pub fn path_default(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        self.path_defaults.retain(|(n, _)| *n != name);
+        self.path_defaults.push((name, value.into()));
         self
     }
 
@@ -132,6 +162,9 @@ impl Config {
             &ir,
             &emit::EmitOptions {
                 runtime_path: self.runtime_path.clone(),
+                server: self.server.clone(),
+                client: self.client.clone(),
+                path_defaults: self.path_defaults.clone(),
             },
         )?;
         Ok(Generated {

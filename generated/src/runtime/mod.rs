@@ -1,8 +1,21 @@
-//! Hand-written pieces every generated operation shares.
+//! Hand-written pieces every generated operation shares: route metadata, Matrix errors, the
+//! encoding helpers of the conversions to and from HTTP, and (behind features) the axum server
+//! glue and the reqwest client.
 //!
 //! Generated code refers to this module by the path given to
 //! `matrix_codegen::Config::runtime_path`, so crates that generate their own code can use it
 //! from `matrix-api`.
+
+mod error;
+#[doc(hidden)]
+pub mod wire;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+
+pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
 
 /// How an endpoint is reached: everything about it that is not its request or response.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +32,8 @@ pub struct Metadata {
     pub deprecated: bool,
     /// The spec version that added it, where the spec says.
     pub added_in: Option<&'static str>,
+    /// Defaults of the base path's variables (`client_major_version` → `v3`).
+    pub path_defaults: &'static [(&'static str, &'static str)],
 }
 
 /// What the caller must present.

@@ -1,6 +1,8 @@
 //! Stage 5, emit: the IR as Rust source, built with `quote!`, checked by parsing into a
 //! `syn::File`, and printed by `prettyplease`.
 
+mod http;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -16,14 +18,32 @@ use crate::naming::unraw;
 /// Settings of the emitted code.
 #[derive(Clone, Debug)]
 pub struct EmitOptions {
-    /// Path of the runtime module generated code uses (`Metadata`, `Authentication`).
+    /// Path of the runtime module generated code uses (`Metadata`, errors, helpers).
     pub runtime_path: String,
+    /// The server trait and axum router of each API.
+    pub server: Gate,
+    /// The impls that let the runtime's reqwest client send each request.
+    pub client: Gate,
+    /// Defaults of base-path variables the spec leaves open (`client_major_version`).
+    pub path_defaults: Vec<(String, String)>,
+}
+
+/// Whether a part of the output is emitted, and under which cargo feature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    Off,
+    Always,
+    /// Emitted inside `#[cfg(feature = "...")]` of the crate that includes the code.
+    Feature(String),
 }
 
 impl Default for EmitOptions {
     fn default() -> Self {
         EmitOptions {
             runtime_path: "::matrix_api::runtime".into(),
+            server: Gate::Off,
+            client: Gate::Off,
+            path_defaults: vec![("client_major_version".into(), "v3".into())],
         }
     }
 }
@@ -42,7 +62,12 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
             None,
         ))
     })?;
-    let emitter = Emitter { runtime };
+    let emitter = Emitter {
+        runtime,
+        server: options.server.clone(),
+        client: options.client.clone(),
+        path_defaults: options.path_defaults.clone(),
+    };
     let modules = ir.modules.iter().map(|m| emitter.api_module(m));
     let tokens = quote! { #(#modules)* };
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
@@ -56,6 +81,9 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
 
 struct Emitter {
     runtime: syn::Path,
+    server: Gate,
+    client: Gate,
+    path_defaults: Vec<(String, String)>,
 }
 
 fn ident(name: &str) -> Ident {
@@ -89,17 +117,22 @@ impl Emitter {
             module.operations.len()
         );
         let types = module.types.iter().map(|t| self.type_def(t, Scope::Api));
-        let operations = module.operations.iter().map(|op| self.operation(op));
+        let operations = module
+            .operations
+            .iter()
+            .map(|op| self.operation(module, op));
+        let server = self.server_module(module);
         quote! {
             #[doc = #doc]
             pub mod #name {
                 #(#types)*
                 #(#operations)*
+                #server
             }
         }
     }
 
-    fn operation(&self, op: &OperationIr) -> TokenStream {
+    fn operation(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
         let name = ident(&op.ident);
         let runtime = &self.runtime;
         let mut doc = String::new();
@@ -133,8 +166,25 @@ impl Emitter {
             None => quote! { None },
         };
 
+        let path_defaults = op.base_variables.iter().map(|v| {
+            let name = &v.name;
+            let value = v
+                .default
+                .clone()
+                .or_else(|| {
+                    self.path_defaults
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, d)| d.clone())
+                })
+                .unwrap_or_default();
+            quote! { (#name, #value) }
+        });
         let request = self.request(op);
         let response = self.response(&op.response);
+        let request_conversions = self.request_conversions(module, op);
+        let response_conversions = self.response_conversions(op);
+        let client_impls = self.client_impls();
         let types = op.types.iter().map(|t| self.type_def(t, Scope::Operation));
         quote! {
             #doc
@@ -148,9 +198,13 @@ impl Emitter {
                     rate_limited: #rate_limited,
                     deprecated: #deprecated,
                     added_in: #added_in,
+                    path_defaults: &[#(#path_defaults),*],
                 };
                 #request
+                #request_conversions
                 #response
+                #response_conversions
+                #client_impls
                 #(#types)*
             }
         }
@@ -162,15 +216,15 @@ impl Emitter {
             .iter()
             .any(|f| f.source != FieldSource::Body);
         let body_is_json_fields = op.request_body == RequestBody::Fields;
+        // A request whose body is its JSON object serializes to that body (parameters skipped).
         let fields: Vec<TokenStream> = op
             .request_fields
             .iter()
-            .map(|f| self.field(f, Scope::Operation, !has_params))
+            .map(|f| self.field(f, Scope::Operation, body_is_json_fields))
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
         let default = default_derive(&op.request_fields);
         if !has_params && body_is_json_fields {
-            // Only body fields: the request is its own JSON body.
             return quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -181,22 +235,7 @@ impl Emitter {
                 pub type RequestBody = Request;
             };
         }
-        let whole_body = match &op.request_body {
-            RequestBody::Whole(field) => op.request_fields.iter().find(|f| &f.ident == field),
-            _ => None,
-        };
-        let body = if let Some(field) = whole_body {
-            let ty = self.rust_type(&field.ty, Scope::Operation);
-            let ty = if field.nullable {
-                quote! { Option<#ty> }
-            } else {
-                ty
-            };
-            quote! {
-                /// The JSON body of the request.
-                pub type RequestBody = #ty;
-            }
-        } else if body_is_json_fields {
+        if body_is_json_fields {
             let body_only: Vec<FieldDef> = op
                 .request_fields
                 .iter()
@@ -207,15 +246,38 @@ impl Emitter {
             let body_fields = body_only
                 .iter()
                 .map(|f| self.field(f, Scope::Operation, true));
-            quote! {
-                /// The JSON body of the request: the body fields of [`Request`].
+            return quote! {
+                #doc
+                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+                pub struct Request {
+                    #(#fields)*
+                }
+                /// The JSON body of the request, as a server reads it: the body fields of
+                /// [`Request`].
                 #[derive(Clone, Debug, #body_default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct RequestBody {
                     #(#body_fields)*
                 }
+            };
+        }
+        let whole_body = match &op.request_body {
+            RequestBody::Whole(field) => op.request_fields.iter().find(|f| &f.ident == field),
+            _ => None,
+        };
+        let body = match whole_body {
+            Some(field) => {
+                let ty = self.rust_type(&field.ty, Scope::Operation);
+                let ty = if field.nullable {
+                    quote! { Option<#ty> }
+                } else {
+                    ty
+                };
+                quote! {
+                    /// The JSON body of the request.
+                    pub type RequestBody = #ty;
+                }
             }
-        } else {
-            TokenStream::new()
+            None => TokenStream::new(),
         };
         quote! {
             #doc

@@ -1,0 +1,170 @@
+//! Serving generated operations with axum: the shared request handling behind every route of
+//! the generated `router` functions.
+
+use std::future::Future;
+
+use axum::extract::FromRequestParts;
+use axum::response::IntoResponse;
+
+use super::error::{IntoHttpError, MatrixError};
+use super::{Authentication, ErrorCode, Metadata};
+
+/// The caller's access token, from `Authorization: Bearer` or the `access_token` query
+/// parameter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AccessToken(pub String);
+
+impl AccessToken {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Settings of a generated router.
+#[derive(Clone, Copy, Debug)]
+pub struct ServerOptions {
+    /// Larger request bodies are refused with 413 `M_TOO_LARGE`.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            max_body_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// A request as the generated code reads it.
+pub struct Incoming {
+    pub parts: http::request::Parts,
+    pub body: axum::body::Bytes,
+    /// Path arguments in template order, percent-decoded.
+    pub path_args: Vec<String>,
+    pub access_token: Option<AccessToken>,
+    /// The raw `Authorization` header, for schemes other than access tokens.
+    pub authorization: Option<String>,
+}
+
+/// Reads the path arguments, credentials and body of a request; refuses a missing token
+/// where the operation needs one.
+pub async fn prepare(
+    request: axum::extract::Request,
+    metadata: &Metadata,
+    options: &ServerOptions,
+) -> Result<Incoming, MatrixError> {
+    let (mut parts, body) = request.into_parts();
+    let path_args =
+        match axum::extract::Path::<Vec<String>>::from_request_parts(&mut parts, &()).await {
+            Ok(axum::extract::Path(args)) => args,
+            Err(rejection) => {
+                return Err(MatrixError::invalid_param("path", rejection.body_text()));
+            }
+        };
+    let authorization = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let access_token = authorization
+        .as_deref()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| AccessToken(t.trim().to_owned()))
+        .or_else(|| {
+            let query = super::wire::parse_query(&parts.uri);
+            super::wire::query_opt(&query, "access_token").map(|t| AccessToken(t.to_owned()))
+        });
+    if metadata.authentication == Authentication::AccessToken && access_token.is_none() {
+        return Err(MatrixError::missing_token());
+    }
+    let body = axum::body::to_bytes(body, options.max_body_bytes)
+        .await
+        .map_err(|_| {
+            MatrixError::new(
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::TooLarge,
+                format!(
+                    "The request body is larger than {} bytes",
+                    options.max_body_bytes
+                ),
+            )
+        })?;
+    Ok(Incoming {
+        parts,
+        body,
+        path_args,
+        access_token,
+        authorization,
+    })
+}
+
+/// Reads an operation's request from its parts (generated `Request::from_http_parts`).
+pub type ParseRequest<Req> =
+    fn(&http::request::Parts, &[u8], &[String]) -> Result<Req, MatrixError>;
+
+/// Writes an operation's response (generated `Response::try_into_http_response`).
+pub type WriteResponse<Resp> = fn(&Resp) -> Result<http::Response<Vec<u8>>, IntoHttpError>;
+
+/// Runs one operation: reads the request, calls the service, writes the response. Every
+/// failure becomes a Matrix error response.
+pub async fn handle<Req, Resp, Fut>(
+    request: axum::extract::Request,
+    metadata: &'static Metadata,
+    options: ServerOptions,
+    parse: ParseRequest<Req>,
+    respond: WriteResponse<Resp>,
+    call: impl FnOnce(Req, Incoming) -> Fut,
+) -> axum::response::Response
+where
+    Fut: Future<Output = Result<Resp, MatrixError>>,
+{
+    let incoming = match prepare(request, metadata, &options).await {
+        Ok(incoming) => incoming,
+        Err(error) => return error_response(&error),
+    };
+    let parsed = match parse(&incoming.parts, &incoming.body, &incoming.path_args) {
+        Ok(parsed) => parsed,
+        Err(error) => return error_response(&error),
+    };
+    match call(parsed, incoming).await {
+        Ok(response) => match respond(&response) {
+            Ok(response) => response.map(axum::body::Body::from).into_response(),
+            Err(error) => error_response(&MatrixError::new(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Unknown,
+                error.to_string(),
+            )),
+        },
+        Err(error) => error_response(&error),
+    }
+}
+
+/// A Matrix error as an axum response.
+pub fn error_response(error: &MatrixError) -> axum::response::Response {
+    error
+        .to_http_response()
+        .map(axum::body::Body::from)
+        .into_response()
+}
+
+/// The token an operation that needs one was called with (checked by [`prepare`]).
+pub fn required_token(incoming: &Incoming) -> Result<AccessToken, MatrixError> {
+    incoming
+        .access_token
+        .clone()
+        .ok_or_else(MatrixError::missing_token)
+}
+
+/// 404 `M_UNRECOGNIZED`, for paths no operation has.
+pub async fn unrecognized() -> axum::response::Response {
+    error_response(&MatrixError::unrecognized())
+}
+
+/// 405 `M_UNRECOGNIZED`, for a known path with another method.
+pub async fn method_not_allowed() -> axum::response::Response {
+    error_response(&MatrixError::new(
+        http::StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::Unrecognized,
+        "Unrecognized request",
+    ))
+}

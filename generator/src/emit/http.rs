@@ -1,0 +1,640 @@
+//! The HTTP half of emission: per operation, the conversions between the typed `Request` /
+//! `Response` and `http` messages (client and server side); per API, the server trait and
+//! axum router, and the client trait impls. Everything shared lives in the hand-written
+//! runtime; generated code only says which field goes where.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{Emitter, Gate, ident};
+use crate::ir::{
+    ApiModule, FieldDef, FieldSource, OperationIr, RequestBody, ResponseIr, RustType, Scope,
+    TypeDef,
+};
+use crate::model::{Auth, template_variables};
+use crate::naming::unraw;
+
+/// How a parameter's text becomes its value and back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    String,
+    Integer,
+    Number,
+    Bool,
+    /// A generated string enum (`From<&str>`, `Display`).
+    Enum,
+    /// Anything else travels as JSON text.
+    Json,
+}
+
+struct Converter {
+    function: TokenStream,
+    fallible: bool,
+    wire: String,
+}
+
+impl Converter {
+    /// Applied to `arg`; `?` already applied when fallible.
+    fn call(&self, arg: TokenStream) -> TokenStream {
+        let (function, wire) = (&self.function, &self.wire);
+        if self.fallible {
+            quote! { #function(#arg, #wire)? }
+        } else {
+            quote! { #function(#arg) }
+        }
+    }
+
+    /// `option.map(...)` of an `Option<&str>`, giving `Option<T>`.
+    fn map_option(&self, option: TokenStream) -> TokenStream {
+        let (function, wire) = (&self.function, &self.wire);
+        if self.fallible {
+            quote! { #option.map(|value| #function(value, #wire)).transpose()? }
+        } else {
+            quote! { #option.map(#function) }
+        }
+    }
+
+    /// Every item of an iterator of `&str`, collected into a `Vec<T>`.
+    fn collect(&self, iter: TokenStream) -> TokenStream {
+        let (function, wire) = (&self.function, &self.wire);
+        if self.fallible {
+            quote! { #iter.map(|value| #function(value, #wire)).collect::<Result<Vec<_>, _>>()? }
+        } else {
+            quote! { #iter.map(#function).collect::<Vec<_>>() }
+        }
+    }
+}
+
+/// A parameter's shape: one value, a list of values, each possibly optional.
+struct ParamShape {
+    scalar: Scalar,
+    list: bool,
+}
+
+impl Emitter {
+    fn scalar_of(&self, ty: &RustType, module: &ApiModule, op: &OperationIr) -> Scalar {
+        match ty {
+            RustType::String => Scalar::String,
+            RustType::I64 => Scalar::Integer,
+            RustType::F64 => Scalar::Number,
+            RustType::Bool => Scalar::Bool,
+            RustType::Named { scope, name } => {
+                let types = match scope {
+                    Scope::Api => &module.types,
+                    Scope::Operation => &op.types,
+                };
+                match types.iter().find(|t| t.name() == name) {
+                    Some(TypeDef::StringEnum(_)) => Scalar::Enum,
+                    _ => Scalar::Json,
+                }
+            }
+            _ => Scalar::Json,
+        }
+    }
+
+    fn shape(&self, field: &FieldDef, module: &ApiModule, op: &OperationIr) -> ParamShape {
+        match &field.ty {
+            RustType::Vec(inner) => ParamShape {
+                scalar: self.scalar_of(inner, module, op),
+                list: true,
+            },
+            ty => ParamShape {
+                scalar: self.scalar_of(ty, module, op),
+                list: false,
+            },
+        }
+    }
+
+    /// `value: &T` as text (client side).
+    fn format_value(&self, scalar: Scalar) -> TokenStream {
+        match scalar {
+            Scalar::String => quote! { value.clone() },
+            Scalar::Json => quote! { ::serde_json::to_string(value)? },
+            _ => quote! { value.to_string() },
+        }
+    }
+
+    /// The conversion of a parameter's text (server side): `call(arg)` applies it to an
+    /// expression, `callable` is a function for `.map(...)`; `fallible` says both give a
+    /// `Result` (an invalid value is 400 `M_INVALID_PARAM`).
+    fn converter(&self, scalar: Scalar, wire: &str, ty: &TokenStream) -> Converter {
+        let rt = &self.runtime;
+        let (function, fallible) = match scalar {
+            Scalar::String => (quote! { str::to_owned }, false),
+            Scalar::Enum => (quote! { <#ty>::from }, false),
+            Scalar::Integer => (quote! { #rt::wire::parse_i64 }, true),
+            Scalar::Number => (quote! { #rt::wire::parse_f64 }, true),
+            Scalar::Bool => (quote! { #rt::wire::parse_bool }, true),
+            Scalar::Json => (quote! { #rt::wire::parse_json_param }, true),
+        };
+        let wire = wire.to_owned();
+        Converter {
+            function,
+            fallible,
+            wire,
+        }
+    }
+
+    /// `impl Request`: to an `http::Request` (client) and from one (server).
+    pub(super) fn request_conversions(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
+        let rt = &self.runtime;
+        let template = template_variables(&op.path);
+
+        // Client side.
+        let mut bindings = Vec::new();
+        let mut path_values = Vec::new();
+        for name in &template {
+            if op.base_variables.iter().any(|v| &v.name == name) {
+                path_values.push(
+                    quote! { (#name, #rt::wire::path_variable(path_variables, &METADATA, #name)) },
+                );
+                continue;
+            }
+            let Some(field) = op
+                .request_fields
+                .iter()
+                .find(|f| f.source == FieldSource::Path && &f.wire == name)
+            else {
+                continue;
+            };
+            let field_name = ident(&field.ident);
+            if field.ty == RustType::String {
+                path_values.push(quote! { (#name, self.#field_name.as_str()) });
+            } else {
+                let binding = format_ident!("path_{}", unraw(&field.ident));
+                bindings.push(quote! { let #binding = self.#field_name.to_string(); });
+                path_values.push(quote! { (#name, #binding.as_str()) });
+            }
+        }
+
+        let mut query_pushes = Vec::new();
+        let mut header_pushes = Vec::new();
+        let mut has_content_type_header = false;
+        for field in &op.request_fields {
+            let target = match field.source {
+                FieldSource::Query => &mut query_pushes,
+                FieldSource::Header => {
+                    has_content_type_header |= field.wire.eq_ignore_ascii_case("content-type");
+                    &mut header_pushes
+                }
+                _ => continue,
+            };
+            let field_name = ident(&field.ident);
+            let wire = &field.wire;
+            let shape = self.shape(field, module, op);
+            let format = self.format_value(shape.scalar);
+            let list_name = match field.source {
+                FieldSource::Query => quote! { query },
+                _ => quote! { headers },
+            };
+            target.push(match (shape.list, field.optional) {
+                (false, false) => quote! { { let value = &self.#field_name; #list_name.push((#wire, #format)); } },
+                (false, true) => quote! { if let Some(value) = &self.#field_name { #list_name.push((#wire, #format)); } },
+                (true, false) => quote! { for value in &self.#field_name { #list_name.push((#wire, #format)); } },
+                (true, true) => quote! { for value in self.#field_name.iter().flatten() { #list_name.push((#wire, #format)); } },
+            });
+        }
+
+        let (body, content_type) = match &op.request_body {
+            RequestBody::None => (quote! { Vec::new() }, quote! { None }),
+            RequestBody::Fields => (
+                quote! { ::serde_json::to_vec(self)? },
+                quote! { Some("application/json") },
+            ),
+            RequestBody::Whole(field) => {
+                let field_name = ident(field);
+                (
+                    quote! { ::serde_json::to_vec(&self.#field_name)? },
+                    quote! { Some("application/json") },
+                )
+            }
+            RequestBody::Binary {
+                field,
+                content_type,
+            } => {
+                let field_name = ident(field);
+                let content_type = if has_content_type_header {
+                    quote! { None }
+                } else {
+                    quote! { Some(#content_type) }
+                };
+                (quote! { self.#field_name.clone() }, content_type)
+            }
+        };
+        let query_decl = if query_pushes.is_empty() {
+            quote! { let query: Vec<(&str, String)> = Vec::new(); }
+        } else {
+            quote! { let mut query: Vec<(&str, String)> = Vec::new(); }
+        };
+        let headers_decl = if header_pushes.is_empty() {
+            quote! { let headers: Vec<(&str, String)> = Vec::new(); }
+        } else {
+            quote! { let mut headers: Vec<(&str, String)> = Vec::new(); }
+        };
+        let uses_variables = !op.base_variables.is_empty();
+        let variables_param = if uses_variables {
+            quote! { path_variables }
+        } else {
+            quote! { _path_variables }
+        };
+
+        // Server side.
+        let mut field_inits = Vec::new();
+        let mut uses_query = false;
+        let mut uses_parts = false;
+        let mut uses_path_args = false;
+        let mut uses_body = false;
+        for field in &op.request_fields {
+            let field_name = ident(&field.ident);
+            let wire = field.wire.as_str();
+            let value = match field.source {
+                FieldSource::Body => {
+                    uses_body = true;
+                    match &op.request_body {
+                        RequestBody::Fields => quote! { body.#field_name },
+                        RequestBody::Binary { .. } => quote! { body.to_vec() },
+                        _ => quote! { #rt::wire::request_json(body)? },
+                    }
+                }
+                FieldSource::Path => {
+                    uses_path_args = true;
+                    let index = template
+                        .iter()
+                        .position(|t| t == wire)
+                        .unwrap_or(usize::MAX);
+                    let index = Literal::usize_unsuffixed(index);
+                    let element = self.rust_type(&field.ty, Scope::Operation);
+                    let converter =
+                        self.converter(self.scalar_of(&field.ty, module, op), wire, &element);
+                    converter.call(quote! { #rt::wire::path_arg(path_args, #index, #wire)? })
+                }
+                FieldSource::Query | FieldSource::Header => {
+                    uses_parts = true;
+                    let is_query = field.source == FieldSource::Query;
+                    uses_query |= is_query;
+                    let shape = self.shape(field, module, op);
+                    let element_ty = match &field.ty {
+                        RustType::Vec(inner) => self.rust_type(inner, Scope::Operation),
+                        ty => self.rust_type(ty, Scope::Operation),
+                    };
+                    let converter = self.converter(shape.scalar, wire, &element_ty);
+                    let single = |required: bool| match (is_query, required) {
+                        (true, true) => quote! { #rt::wire::query_req(&query, #wire)? },
+                        (true, false) => quote! { #rt::wire::query_opt(&query, #wire) },
+                        (false, true) => quote! { #rt::wire::header_req(&parts.headers, #wire)? },
+                        (false, false) => quote! { #rt::wire::header_opt(&parts.headers, #wire)? },
+                    };
+                    match (is_query && shape.list, field.optional) {
+                        (false, false) => converter.call(single(true)),
+                        (false, true) => converter.map_option(single(false)),
+                        (true, optional) => {
+                            let collect =
+                                converter.collect(quote! { #rt::wire::query_all(&query, #wire) });
+                            if optional {
+                                quote! { { let values = #collect; if values.is_empty() { None } else { Some(values) } } }
+                            } else {
+                                collect
+                            }
+                        }
+                    }
+                }
+            };
+            field_inits.push(quote! { #field_name: #value, });
+        }
+        let has_params = op
+            .request_fields
+            .iter()
+            .any(|f| f.source != FieldSource::Body);
+        let query_parse = if uses_query {
+            quote! { let query = #rt::wire::parse_query(&parts.uri); }
+        } else {
+            TokenStream::new()
+        };
+        let body_parse = match &op.request_body {
+            RequestBody::Fields if has_params => {
+                uses_body = true;
+                quote! { let body: RequestBody = #rt::wire::request_json(body)?; }
+            }
+            _ => TokenStream::new(),
+        };
+        let construct = if op.request_body == RequestBody::Fields && !has_params {
+            uses_body = true;
+            quote! { #rt::wire::request_json(body) }
+        } else {
+            quote! { Ok(Self { #(#field_inits)* }) }
+        };
+        let parts_name = if uses_parts || uses_query {
+            quote! { parts }
+        } else {
+            quote! { _parts }
+        };
+        let body_name = if uses_body {
+            quote! { body }
+        } else {
+            quote! { _body }
+        };
+        let args_name = if uses_path_args {
+            quote! { path_args }
+        } else {
+            quote! { _path_args }
+        };
+
+        quote! {
+            impl Request {
+                /// Builds the HTTP request, with the base path's variables at their defaults.
+                /// `access_token` is sent where the endpoint accepts one.
+                pub fn try_into_http_request(
+                    &self,
+                    base_url: &str,
+                    access_token: Option<&str>,
+                ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
+                    self.try_into_http_request_with(base_url, access_token, &[])
+                }
+
+                /// Builds the HTTP request, choosing values for the base path's variables
+                /// (e.g. `("client_major_version", "r0")`); the others keep their defaults.
+                pub fn try_into_http_request_with(
+                    &self,
+                    base_url: &str,
+                    access_token: Option<&str>,
+                    #variables_param: &[(&str, &str)],
+                ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
+                    #(#bindings)*
+                    let path = #rt::wire::fill_path(METADATA.path, &[#(#path_values),*])?;
+                    #query_decl
+                    #(#query_pushes)*
+                    #headers_decl
+                    #(#header_pushes)*
+                    let body = #body;
+                    #rt::wire::build_request(&METADATA, base_url, &path, &query, &headers, access_token, #content_type, body)
+                }
+
+                /// Reads the request as a server receives it. `path_args` are the values of
+                /// the path template's variables, in order, percent-decoded.
+                pub fn try_from_http_request<B: AsRef<[u8]>>(
+                    request: ::http::Request<B>,
+                    path_args: &[String],
+                ) -> Result<Self, #rt::MatrixError> {
+                    let (parts, body) = request.into_parts();
+                    Self::from_http_parts(&parts, body.as_ref(), path_args)
+                }
+
+                /// The non-generic part of [`Request::try_from_http_request`].
+                pub fn from_http_parts(
+                    #parts_name: &::http::request::Parts,
+                    #body_name: &[u8],
+                    #args_name: &[String],
+                ) -> Result<Self, #rt::MatrixError> {
+                    #query_parse
+                    #body_parse
+                    #construct
+                }
+            }
+        }
+    }
+
+    /// `impl Response`: from an `http::Response` (client) and to one (server).
+    pub(super) fn response_conversions(&self, op: &OperationIr) -> TokenStream {
+        let rt = &self.runtime;
+        let status = Literal::u16_unsuffixed(op.success_status);
+        let (read, write) = match &op.response {
+            ResponseIr::Binary { content_type, .. } => (
+                quote! {
+                    Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec() })
+                },
+                quote! {
+                    #rt::wire::response(#status, Some(self.content_type.as_deref().unwrap_or(#content_type)), self.body.clone())
+                },
+            ),
+            _ => (
+                quote! { #rt::wire::response_json(body) },
+                quote! { #rt::wire::response(#status, Some("application/json"), ::serde_json::to_vec(self)?) },
+            ),
+        };
+        quote! {
+            impl Response {
+                /// Reads the server's answer: this response on success, the server's Matrix
+                /// error otherwise.
+                pub fn try_from_http_response<B: AsRef<[u8]>>(
+                    response: ::http::Response<B>,
+                ) -> Result<Self, #rt::FromHttpResponseError> {
+                    let (parts, body) = response.into_parts();
+                    let body = #rt::wire::success_body(parts.status, body.as_ref())?;
+                    #read
+                }
+
+                /// Writes the response as a server sends it.
+                pub fn try_into_http_response(&self) -> Result<::http::Response<Vec<u8>>, #rt::IntoHttpError> {
+                    #write
+                }
+            }
+        }
+    }
+
+    /// The client traits' impls, so `Client::send` takes this operation's `Request`.
+    pub(super) fn client_impls(&self) -> TokenStream {
+        let rt = &self.runtime;
+        let gate = gate_attr(&self.client);
+        if matches!(self.client, Gate::Off) {
+            return TokenStream::new();
+        }
+        quote! {
+            #gate
+            impl #rt::client::OutgoingRequest for Request {
+                type Response = Response;
+                const METADATA: &'static #rt::Metadata = &METADATA;
+
+                fn to_http_request(
+                    &self,
+                    base_url: &str,
+                    access_token: Option<&str>,
+                    path_variables: &[(&str, &str)],
+                ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
+                    self.try_into_http_request_with(base_url, access_token, path_variables)
+                }
+            }
+
+            #gate
+            impl #rt::client::IncomingResponse for Response {
+                fn from_http_response(
+                    response: ::http::Response<Vec<u8>>,
+                ) -> Result<Self, #rt::FromHttpResponseError> {
+                    Self::try_from_http_response(response)
+                }
+            }
+        }
+    }
+
+    /// The API's server trait (one method per operation, each answering 404 `M_UNRECOGNIZED`
+    /// until implemented) and its axum router.
+    pub(super) fn server_module(&self, module: &ApiModule) -> TokenStream {
+        if matches!(self.server, Gate::Off) {
+            return TokenStream::new();
+        }
+        let rt = &self.runtime;
+        let gate = gate_attr(&self.server);
+        let mut methods = Vec::new();
+        // axum path → (method → handler); positional parameter names never conflict.
+        let mut routes: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+        for op in &module.operations {
+            let method_name = ident(&op.ident);
+            let op_module = ident(&op.ident);
+            let summary = op
+                .summary
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .replace('\n', " ");
+            let doc = format!(" `{} {}`: {summary}", op.method, op.path);
+            let (credential_param, credential_arg, credential_discard) = match &op.auth {
+                Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+                Auth::AccessToken => (
+                    quote! { access_token: #rt::server::AccessToken, },
+                    quote! { #rt::server::required_token(&incoming)?, },
+                    quote! { access_token, },
+                ),
+                Auth::OptionalAccessToken => (
+                    quote! { access_token: Option<#rt::server::AccessToken>, },
+                    quote! { incoming.access_token.clone(), },
+                    quote! { access_token, },
+                ),
+                Auth::Other(_) => (
+                    quote! { authorization: Option<String>, },
+                    quote! { incoming.authorization.clone(), },
+                    quote! { authorization, },
+                ),
+            };
+            methods.push(quote! {
+                #[doc = #doc]
+                fn #method_name(
+                    &self,
+                    #credential_param
+                    request: super::#op_module::Request,
+                ) -> impl ::std::future::Future<Output = Result<super::#op_module::Response, #rt::MatrixError>> + Send {
+                    let _ = (#credential_discard request,);
+                    async { Err(#rt::MatrixError::unrecognized()) }
+                }
+            });
+            let incoming_name = if matches!(op.auth, Auth::None) {
+                quote! { _incoming }
+            } else {
+                quote! { incoming }
+            };
+            let handler = quote! {
+                {
+                    let service = service.clone();
+                    move |request: ::axum::extract::Request| {
+                        let service = service.clone();
+                        async move {
+                            #rt::server::handle(
+                                request,
+                                &super::#op_module::METADATA,
+                                options,
+                                super::#op_module::Request::from_http_parts,
+                                super::#op_module::Response::try_into_http_response,
+                                |request, #incoming_name| async move {
+                                    service.#method_name(#credential_arg request).await
+                                },
+                            )
+                            .await
+                        }
+                    }
+                }
+            };
+            let axum_path = positional_path(&op.path);
+            let methods_here = routes.entry(axum_path).or_default();
+            let method = op.method.as_str().to_owned();
+            // Two operations on one route and method cannot both be served; the first wins.
+            if !methods_here.iter().any(|(m, _)| *m == method) {
+                methods_here.push((method, handler));
+            }
+        }
+        let route_calls = routes.into_iter().map(|(path, handlers)| {
+            let mut chain = TokenStream::new();
+            for (i, (method, handler)) in handlers.into_iter().enumerate() {
+                let filter = format_ident!("{}", method);
+                chain = if i == 0 {
+                    quote! { ::axum::routing::on(::axum::routing::MethodFilter::#filter, #handler) }
+                } else {
+                    quote! { #chain.on(::axum::routing::MethodFilter::#filter, #handler) }
+                };
+            }
+            quote! { .route(#path, #chain) }
+        });
+        let api_doc = format!(
+            " The {} API as a service: implement the operations you support; the others answer\n 404 `M_UNRECOGNIZED`.",
+            module.api_name
+        );
+        quote! {
+            /// Serving this API: a trait with one method per operation, and an axum router.
+            #gate
+            pub mod server {
+                #[doc = #api_doc]
+                pub trait Api: Send + Sync + 'static {
+                    #(#methods)*
+                }
+
+                /// A router for every operation, with default options.
+                pub fn router<S: Api>(service: S) -> ::axum::Router {
+                    router_with(service, #rt::server::ServerOptions::default())
+                }
+
+                /// A router for every operation. Unknown paths answer 404 and known paths with
+                /// another method 405, both `M_UNRECOGNIZED`.
+                pub fn router_with<S: Api>(service: S, options: #rt::server::ServerOptions) -> ::axum::Router {
+                    let service = ::std::sync::Arc::new(service);
+                    ::axum::Router::new()
+                        #(#route_calls)*
+                        .fallback(#rt::server::unrecognized)
+                        .method_not_allowed_fallback(#rt::server::method_not_allowed)
+                }
+            }
+        }
+    }
+}
+
+/// `/_matrix/client/{client_major_version}/rooms/{roomId}` → `/_matrix/client/{p0}/rooms/{p1}`.
+fn positional_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut index = 0;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("{{p{index}}}"));
+        index += 1;
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn gate_attr(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Feature(feature) => quote! { #[cfg(feature = #feature)] },
+        _ => TokenStream::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_positional() {
+        assert_eq!(
+            positional_path(
+                "/_matrix/client/{client_major_version}/rooms/{roomId}/state/{eventType}"
+            ),
+            "/_matrix/client/{p0}/rooms/{p1}/state/{p2}"
+        );
+        assert_eq!(
+            positional_path("/_matrix/client/versions"),
+            "/_matrix/client/versions"
+        );
+    }
+}

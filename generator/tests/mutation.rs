@@ -1,0 +1,1872 @@
+//! Bad specs get clear errors, never a crash.
+//!
+//! `every_mutant_is_rejected_with_a_located_error` derives a few hundred broken specs,
+//! deterministically (a seeded xorshift), from copies of the good fixtures and of the real
+//! corpora, and checks for each that
+//!
+//! (a) `Config::write_to` fails,
+//! (b) an error diagnostic names the mutated file (for a deleted or missing file: the file
+//!     holding the `$ref`) at the line that was changed, or within a tolerance justified where
+//!     the expectation is built,
+//! (c) nothing panics, and
+//! (d) the output file that was there before is byte-identical afterwards (and no temporary
+//!     file is left beside it).
+//!
+//! Each mutation is checked to do what it means to before it is used: text edits are re-parsed
+//! and the intended value looked up, so the test never relies on the generator to tell it what
+//! it broke. What the pristine spec reaches (files, `$ref` targets, converted schemas,
+//! operations) is learnt from the stages' public output on the unmodified spec.
+//!
+//! The other tests cover alias bombs, deep nesting, `$ref`s leading outside the boundary,
+//! several independent errors at once, and regressions for the bugs found (ignored with
+//! `BUG:` until fixed).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::RangeInclusive;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use matrix_codegen::diagnostic::Loc;
+use matrix_codegen::load::{self, LoadOptions, Node, Value, escape_pointer, is_example_key};
+use matrix_codegen::model::{self, Additional, BodyKind, Schema, SchemaKind, Spec};
+use matrix_codegen::resolve;
+use matrix_codegen::{Config, Error, Generated};
+
+// ---------------------------------------------------------------------------------------------
+// Small tools
+// ---------------------------------------------------------------------------------------------
+
+/// xorshift64: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// `k` items picked without repetition (partial Fisher–Yates).
+    fn choose<T>(&mut self, k: usize, mut items: Vec<T>) -> Vec<T> {
+        let k = k.min(items.len());
+        for i in 0..k {
+            let j = i + self.below(items.len() - i);
+            items.swap(i, j);
+        }
+        items.truncate(k);
+        items
+    }
+}
+
+/// FNV-1a, for per-base seeds.
+fn seed_of(label: &str) -> u64 {
+    label.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus() -> PathBuf {
+    manifest_dir().join("../../shared/corpus")
+}
+
+/// Copies a tree. Symbolic links are recreated as links (the fixtures' are relative, so they
+/// keep pointing inside the copy); a Git symlink stand-in is a plain file and stays one.
+fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
+    std::fs::create_dir_all(to).expect("create folder");
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .expect("list folder")
+        .map(|e| e.expect("folder entry"))
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let source = entry.path();
+        if skip(&source) {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().expect("file type");
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&source).expect("read link");
+            std::os::unix::fs::symlink(link, &target).expect("create link");
+        } else if kind.is_dir() {
+            copy_tree(&source, &target, skip);
+        } else {
+            std::fs::copy(&source, &target).expect("copy file");
+        }
+    }
+}
+
+/// Writes `files` (paths relative to the returned folder, the boundary) into a new folder.
+fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(&path, bytes).expect("write");
+    }
+    dir
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(non-string panic payload)".to_owned())
+}
+
+/// Runs the whole pipeline under `catch_unwind`; a panic becomes `Err(message)`.
+fn generate(config: &Config) -> Result<Result<Generated, Error>, String> {
+    catch_unwind(AssertUnwindSafe(|| config.generate())).map_err(|p| panic_message(&*p))
+}
+
+fn error_list(error: &Error) -> String {
+    error
+        .diagnostics
+        .iter()
+        .map(|d| format!("    {}", d.to_string().replace('\n', "\n    ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether some error diagnostic is placed in `file` at a line in `lines`.
+fn has_error_at(error: &Error, file: &str, lines: RangeInclusive<u32>) -> bool {
+    error.errors().any(|d| {
+        d.place
+            .as_ref()
+            .is_some_and(|p| &*p.file == file && lines.contains(&p.loc.line))
+    })
+}
+
+/// Every place an error carries has a real position.
+fn assert_places_are_real(error: &Error) {
+    for d in &error.diagnostics {
+        let places = d
+            .place
+            .iter()
+            .chain(&d.ref_chain)
+            .chain(d.related.iter().map(|(_, p)| p));
+        for p in places {
+            assert!(
+                p.loc.line >= 1 && p.loc.column >= 1 && !p.file.is_empty(),
+                "a diagnostic has a place without a position: {d}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text positions
+// ---------------------------------------------------------------------------------------------
+
+fn line_start(text: &str, line: u32) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    if line == 1 {
+        return Some(0);
+    }
+    let mut current = 1;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            current += 1;
+            if current == line {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+fn line_text(text: &str, line: u32) -> Option<&str> {
+    let start = line_start(text, line)?;
+    let rest = &text[start..];
+    Some(&rest[..rest.find('\n').unwrap_or(rest.len())])
+}
+
+/// Byte offset of a 1-based line and (character) column.
+fn offset_of(text: &str, loc: Loc) -> Option<usize> {
+    let start = line_start(text, loc.line)?;
+    let line = line_text(text, loc.line)?;
+    let column = (loc.column as usize).checked_sub(1)?;
+    line.char_indices().nth(column).map(|(i, _)| start + i)
+}
+
+fn line_of_offset(text: &[u8], offset: usize) -> u32 {
+    text[..offset].iter().filter(|b| **b == b'\n').count() as u32 + 1
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// End (exclusive) of the scalar token starting at `start`: a quoted string up to its closing
+/// quote, a plain scalar up to a comment, the end of the line or (in a flow collection) the
+/// next `,`/`]`/`}`.
+fn token_end(text: &str, start: usize) -> Option<usize> {
+    let rest = &text[start..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let first = line.chars().next()?;
+    match first {
+        '"' => {
+            let mut escaped = false;
+            for (i, c) in line.char_indices().skip(1) {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    return Some(start + i + 1);
+                }
+            }
+            None
+        }
+        '\'' => {
+            let bytes = line.as_bytes();
+            let mut i = 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return Some(start + i + 1);
+                }
+                i += 1;
+            }
+            None
+        }
+        '|' | '>' | '[' | '{' | '&' | '*' | '!' => None,
+        _ => {
+            let line_begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let in_flow = text[line_begin..start].contains(['[', '{']);
+            let mut end = line.len();
+            if let Some(p) = line.find(" #") {
+                end = end.min(p);
+            }
+            if in_flow && let Some(p) = line.find([',', ']', '}']) {
+                end = end.min(p);
+            }
+            Some(start + line[..end].trim_end().len())
+        }
+    }
+}
+
+/// Replaces the scalar written at `loc` by `token` (YAML text).
+fn replace_scalar(text: &str, loc: Loc, token: &str) -> Option<String> {
+    let start = offset_of(text, loc)?;
+    let end = token_end(text, start)?;
+    Some(format!("{}{token}{}", &text[..start], &text[end..]))
+}
+
+fn parse(name: &str, text: &str) -> Option<Node> {
+    let name: Arc<str> = name.into();
+    load::parse_yaml(&name, text).ok().map(|(node, _)| node)
+}
+
+/// Re-parses a mutated text and checks the intended change happened.
+fn verified(name: &str, text: String, check: impl Fn(&Node) -> bool) -> Option<String> {
+    parse(name, &text).filter(|root| check(root)).map(|_| text)
+}
+
+/// A YAML token for a string: JSON escapes are YAML double-quoted escapes.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
+}
+
+fn parent_pointer(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+fn basename(name: &str) -> &str {
+    name.rsplit_once('/').map_or(name, |(_, base)| base)
+}
+
+fn dirname(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Walks a tree in document order with each node's JSON pointer and whether it lies in an
+/// example value (the loader's rule: there a `$ref` that leads nowhere is only a warning).
+fn walk<'a>(
+    node: &'a Node,
+    parent_key: Option<&str>,
+    in_example: bool,
+    pointer: &mut String,
+    visit: &mut dyn FnMut(&'a Node, &str, bool),
+) {
+    visit(node, pointer, in_example);
+    match &node.value {
+        Value::Map(map) => {
+            for (key, child) in &map.entries {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_pointer(key));
+                let child_in_example = in_example || is_example_key(parent_key, key);
+                walk(child, Some(key), child_in_example, pointer, visit);
+                pointer.truncate(len);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                walk(child, None, in_example, pointer, visit);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a good spec consists of
+// ---------------------------------------------------------------------------------------------
+
+struct BaseSpec {
+    label: &'static str,
+    /// The folder copied: the spec boundary.
+    boundary: PathBuf,
+    /// The API root, relative to the boundary.
+    api_root: &'static str,
+    /// APIs generated (empty: all).
+    apis: &'static [&'static str],
+    /// Large APIs: a mutant keeps only the API documents that reach what it changed, so the
+    /// loader reads a few dozen files rather than the whole API (see `keep_docs`).
+    subset: bool,
+}
+
+fn base_specs() -> Vec<BaseSpec> {
+    let fixtures = manifest_dir().join("tests/fixtures");
+    vec![
+        BaseSpec {
+            label: "fixture refs",
+            boundary: fixtures.join("refs"),
+            api_root: "api",
+            apis: &[],
+            subset: false,
+        },
+        BaseSpec {
+            label: "fixture merge",
+            boundary: fixtures.join("merge"),
+            api_root: "api",
+            apis: &[],
+            subset: false,
+        },
+        BaseSpec {
+            label: "fixture naming",
+            boundary: fixtures.join("naming"),
+            api_root: "api",
+            apis: &[],
+            subset: false,
+        },
+        BaseSpec {
+            label: "matrix-doc",
+            boundary: corpus().join("matrix-doc-3148184"),
+            api_root: "api",
+            apis: &["client-server", "identity"],
+            subset: true,
+        },
+        BaseSpec {
+            label: "matrix-spec",
+            boundary: corpus().join("matrix-spec-d0ba2aa/data"),
+            api_root: "api",
+            apis: &["client-server", "identity"],
+            subset: true,
+        },
+    ]
+}
+
+struct SpecFile {
+    name: String,
+    text: String,
+    root: Node,
+    /// The API whose document this is, if it is one.
+    api: Option<String>,
+}
+
+struct RefSite {
+    file: usize,
+    /// Pointer of the mapping holding the `$ref`.
+    pointer: String,
+    /// Where the `$ref`'s value is written.
+    loc: Loc,
+    value: String,
+    in_example: bool,
+    /// The file its file part names, as the loader found it.
+    target: Option<usize>,
+}
+
+struct OpSite {
+    api: String,
+    /// An API document: only operations written in their document are used.
+    file: usize,
+    loc: Loc,
+    pointer: String,
+    path: String,
+    id: String,
+    base_variables: Vec<String>,
+}
+
+struct Analysis {
+    base: BaseSpec,
+    files: Vec<SpecFile>,
+    by_name: BTreeMap<String, usize>,
+    docs: Vec<usize>,
+    refs: Vec<RefSite>,
+    /// Subtrees the resolver walks outside examples, with the documents they were reached from.
+    regions: Vec<(usize, String, BTreeSet<usize>)>,
+    /// Files that are a non-example `$ref` target as a whole, with the documents reaching them.
+    whole_targets: BTreeMap<usize, BTreeSet<usize>>,
+    /// Schema mappings the model converts (file, position), with the documents reaching them.
+    schema_maps: BTreeMap<(usize, Loc), BTreeSet<usize>>,
+    ops: Vec<OpSite>,
+    /// File → files its `$ref`s name (the loader follows all, examples included).
+    edges: Vec<BTreeSet<usize>>,
+}
+
+fn collect_schema_places(
+    schema: &Schema,
+    spec: &Spec,
+    seen: &mut BTreeSet<usize>,
+    out: &mut Vec<(String, Loc)>,
+) {
+    out.push((schema.place.file.to_string(), schema.place.loc));
+    let mut each =
+        |s: &Schema, seen: &mut BTreeSet<usize>| collect_schema_places(s, spec, seen, out);
+    match &schema.kind {
+        SchemaKind::Ref(t) => {
+            if seen.insert(*t)
+                && let Some(Some(target)) = spec.schemas.get(*t)
+            {
+                each(target, seen);
+            }
+        }
+        SchemaKind::Array(item) => each(item, seen),
+        SchemaKind::Tuple(items) | SchemaKind::OneOf(items) => {
+            for item in items {
+                each(item, seen);
+            }
+        }
+        SchemaKind::Object(object) => {
+            for property in object.properties.values() {
+                each(&property.schema, seen);
+            }
+            if let Additional::Schema(s) = &object.additional {
+                each(s, seen);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn analyze(base: BaseSpec) -> Analysis {
+    let set = load::load(&LoadOptions {
+        api_root: base.boundary.join(base.api_root),
+        boundary: None,
+        apis: base.apis.iter().map(|s| (*s).to_owned()).collect(),
+    })
+    .unwrap_or_else(|e| panic!("{}: the pristine spec must load:\n{e}", base.label));
+    let mut files: Vec<SpecFile> = set
+        .files
+        .iter()
+        .map(|f| SpecFile {
+            name: f.name.to_string(),
+            text: f.text.to_string(),
+            root: f.root.clone(),
+            api: None,
+        })
+        .collect();
+    let mut docs = Vec::new();
+    for api in &set.apis {
+        for &d in &api.documents {
+            files[d].api = Some(api.name.clone());
+            docs.push(d);
+        }
+    }
+    docs.sort_unstable();
+    let by_name: BTreeMap<String, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), i))
+        .collect();
+
+    let mut refs = Vec::new();
+    let mut edges = vec![BTreeSet::new(); files.len()];
+    for (id, file) in files.iter().enumerate() {
+        walk(
+            &file.root,
+            None,
+            false,
+            &mut String::new(),
+            &mut |node, pointer, in_example| {
+                let Some(target) = node.get("$ref") else {
+                    return;
+                };
+                let Some(value) = target.as_str() else {
+                    return;
+                };
+                let file_part = value.split('#').next().unwrap_or("");
+                let target_file = if file_part.is_empty() {
+                    Some(id)
+                } else {
+                    set.ref_file(id, file_part)
+                };
+                if let Some(t) = target_file {
+                    edges[id].insert(t);
+                }
+                refs.push(RefSite {
+                    file: id,
+                    pointer: pointer.to_owned(),
+                    loc: target.loc,
+                    value: value.to_owned(),
+                    in_example,
+                    target: target_file,
+                });
+            },
+        );
+    }
+
+    let resolved = resolve::resolve(set)
+        .unwrap_or_else(|e| panic!("{}: the pristine spec must resolve:\n{e}", base.label));
+    let doc_of_place = |file: &str| by_name.get(file).copied().filter(|f| docs.contains(f));
+    let mut regions: Vec<(usize, String, BTreeSet<usize>)> = docs
+        .iter()
+        .map(|&d| (d, String::new(), BTreeSet::from([d])))
+        .collect();
+    let mut whole_targets: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for (t, target) in resolved.targets.iter().enumerate() {
+        if target.in_example {
+            continue;
+        }
+        // The resolver reached this target first from the document its chain starts in;
+        // keeping that document alone reaches it the same way.
+        let origin: BTreeSet<usize> = resolved
+            .ref_chain(t)
+            .first()
+            .and_then(|p| doc_of_place(&p.file))
+            .into_iter()
+            .collect();
+        if target.pointer.is_empty() {
+            whole_targets
+                .entry(target.file)
+                .or_default()
+                .extend(&origin);
+        }
+        regions.push((target.file, target.pointer.clone(), origin));
+    }
+
+    let spec = model::build(&resolved)
+        .unwrap_or_else(|e| panic!("{}: the pristine spec must build:\n{e}", base.label));
+    let mut schema_maps: BTreeMap<(usize, Loc), BTreeSet<usize>> = BTreeMap::new();
+    let mut ops = Vec::new();
+    for api in &spec.apis {
+        for op in &api.operations {
+            let Some(doc) = doc_of_place(&op.place.file) else {
+                continue;
+            };
+            let mut places = Vec::new();
+            let mut seen = BTreeSet::new();
+            let mut schemas: Vec<&Schema> = op.parameters.iter().map(|p| &p.schema).collect();
+            if let Some(body) = &op.body
+                && let BodyKind::Json(s) = &body.kind
+            {
+                schemas.push(s);
+            }
+            for response in &op.responses {
+                if let Some(body) = &response.body
+                    && let BodyKind::Json(s) = &body.kind
+                {
+                    schemas.push(s);
+                }
+                schemas.extend(response.headers.iter().map(|h| &h.schema));
+            }
+            for s in schemas {
+                collect_schema_places(s, &spec, &mut seen, &mut places);
+            }
+            for (file, loc) in places {
+                if let Some(&f) = by_name.get(&file) {
+                    schema_maps.entry((f, loc)).or_default().insert(doc);
+                }
+            }
+            let direct = files[doc]
+                .root
+                .pointer(&op.place.pointer)
+                .is_some_and(|n| n.loc == op.place.loc);
+            if direct {
+                ops.push(OpSite {
+                    api: api.name.clone(),
+                    file: doc,
+                    loc: op.place.loc,
+                    pointer: op.place.pointer.clone(),
+                    path: op.path.clone(),
+                    id: op.operation_id.clone(),
+                    base_variables: op.base_variables.iter().map(|v| v.name.clone()).collect(),
+                });
+            }
+        }
+    }
+    Analysis {
+        base,
+        files,
+        by_name,
+        docs,
+        refs,
+        regions,
+        whole_targets,
+        schema_maps,
+        ops,
+        edges,
+    }
+}
+
+impl Analysis {
+    /// Files a document reaches through `$ref`s, never entering `avoid`.
+    fn reach(&self, doc: usize, avoid: Option<usize>) -> BTreeSet<usize> {
+        let mut seen = BTreeSet::from([doc]);
+        let mut stack = vec![doc];
+        while let Some(f) = stack.pop() {
+            for &next in &self.edges[f] {
+                if Some(next) != avoid && seen.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The cheapest document (fewest files reached) reaching `file`.
+    fn doc_reaching(&self, file: usize, avoid: Option<usize>) -> Option<usize> {
+        self.docs
+            .iter()
+            .map(|&d| (self.reach(d, avoid), d))
+            .filter(|(reach, _)| reach.contains(&file))
+            .min_by_key(|(reach, d)| (reach.len(), *d))
+            .map(|(_, d)| d)
+    }
+
+    /// Documents whose resolution walks the subtree at `pointer` of `file` outside examples.
+    fn region_docs(&self, file: usize, pointer: &str) -> BTreeSet<usize> {
+        self.regions
+            .iter()
+            .filter(|(f, p, _)| {
+                *f == file
+                    && (p.is_empty() || pointer == p || pointer.starts_with(&format!("{p}/")))
+            })
+            .flat_map(|(_, _, docs)| docs.iter().copied())
+            .collect()
+    }
+
+    fn is_doc(&self, file: usize) -> bool {
+        self.files[file].api.is_some()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutants
+// ---------------------------------------------------------------------------------------------
+
+enum Edit {
+    Write(String, Vec<u8>),
+    Delete(String),
+}
+
+/// An error is expected in `file` at a line in `lines` (or, with `related`, a related place
+/// there is enough: the other side of a conflict).
+struct Expect {
+    file: String,
+    lines: RangeInclusive<u32>,
+    related: bool,
+}
+
+impl Expect {
+    fn at(file: &str, line: u32) -> Self {
+        Expect::within(file, line..=line)
+    }
+
+    fn within(file: &str, lines: RangeInclusive<u32>) -> Self {
+        Expect {
+            file: file.to_owned(),
+            lines,
+            related: false,
+        }
+    }
+}
+
+struct Mutant {
+    base: usize,
+    kind: &'static str,
+    what: String,
+    /// API documents kept in the copy (every one when the base is small).
+    keep: BTreeSet<usize>,
+    edits: Vec<Edit>,
+    /// At least one of these must match; empty: the mutant may be accepted (random truncation).
+    expect: Vec<Expect>,
+    must_fail: bool,
+}
+
+struct Builder<'a> {
+    a: &'a Analysis,
+    base: usize,
+    rng: Rng,
+    out: Vec<Mutant>,
+}
+
+/// How many mutants of each kind to take from each base.
+const PER_KIND: usize = 3;
+
+impl Builder<'_> {
+    fn keep_for(&self, files: &[usize]) -> Option<BTreeSet<usize>> {
+        if !self.a.base.subset {
+            return Some(self.a.docs.iter().copied().collect());
+        }
+        files
+            .iter()
+            .map(|&f| {
+                if self.a.is_doc(f) {
+                    Some(f)
+                } else {
+                    self.a.doc_reaching(f, None)
+                }
+            })
+            .collect()
+    }
+
+    fn keep_docs(&self, docs: &BTreeSet<usize>) -> Option<BTreeSet<usize>> {
+        if !self.a.base.subset {
+            return Some(self.a.docs.iter().copied().collect());
+        }
+        // The cheapest of the documents that reach the place.
+        docs.iter()
+            .min_by_key(|&&d| (self.a.reach(d, None).len(), d))
+            .map(|&d| BTreeSet::from([d]))
+    }
+
+    fn name(&self, file: usize) -> &str {
+        &self.a.files[file].name
+    }
+
+    fn text(&self, file: usize) -> &str {
+        &self.a.files[file].text
+    }
+
+    /// Takes up to [`PER_KIND`] of the candidates, each turned into a mutant by `make`
+    /// (which may still decline one: its edit did not verify).
+    fn take<C>(&mut self, candidates: Vec<C>, mut make: impl FnMut(&Self, C) -> Option<Mutant>) {
+        let mut candidates = self.rng.choose(candidates.len(), candidates);
+        let mut taken = 0;
+        while taken < PER_KIND && !candidates.is_empty() {
+            let c = candidates.remove(0);
+            if let Some(m) = make(self, c) {
+                self.out.push(m);
+                taken += 1;
+            }
+        }
+    }
+
+    fn mutant(
+        &self,
+        kind: &'static str,
+        what: String,
+        keep: BTreeSet<usize>,
+        edits: Vec<Edit>,
+        expect: Vec<Expect>,
+    ) -> Mutant {
+        Mutant {
+            base: self.base,
+            kind,
+            what,
+            keep,
+            edits,
+            expect,
+            must_fail: true,
+        }
+    }
+
+    fn write(&self, file: usize, text: impl Into<Vec<u8>>) -> Edit {
+        Edit::Write(self.name(file).to_owned(), text.into())
+    }
+
+    /// Non-example `$ref`s: there a reference that leads nowhere is an error.
+    fn live_refs(&self) -> Vec<usize> {
+        (0..self.a.refs.len())
+            .filter(|&r| !self.a.refs[r].in_example)
+            .collect()
+    }
+
+    /// Files that parse as YAML (not the API documents' folder stand-ins), by index.
+    fn all_files(&self) -> Vec<usize> {
+        (0..self.a.files.len()).collect()
+    }
+
+    fn build_all(&mut self) {
+        self.delete_referenced_file();
+        self.ref_to_missing_file();
+        self.ref_to_missing_pointer();
+        self.ref_cycle_self();
+        self.ref_cycle_two_files();
+        self.unknown_type();
+        self.type_not_a_string();
+        self.list_replaced_by_integer();
+        self.status_code_replaced_by_list();
+        self.duplicate_operation_id();
+        self.remove_path_parameter();
+        self.truncate_inside_open_token();
+        self.invalid_utf8();
+        self.tab_indentation();
+        self.stray_closing_bracket();
+        self.unclosed_bracket();
+        self.empty_file();
+        self.unsupported_version();
+        self.truncate_anywhere();
+    }
+
+    fn delete_referenced_file(&mut self) {
+        let targets: BTreeSet<usize> = self
+            .live_refs()
+            .into_iter()
+            .filter_map(|r| self.a.refs[r].target)
+            .filter(|&t| !self.a.is_doc(t))
+            .collect();
+        self.take(targets.into_iter().collect(), |b, t| {
+            let referrers: Vec<&RefSite> =
+                b.a.refs
+                    .iter()
+                    .filter(|r| r.target == Some(t) && r.file != t && !r.in_example)
+                    .collect();
+            let keep: BTreeSet<usize> = if b.a.base.subset {
+                let doc = referrers
+                    .iter()
+                    .filter_map(|r| b.a.doc_reaching(r.file, Some(t)))
+                    .min_by_key(|&d| (b.a.reach(d, Some(t)).len(), d))?;
+                BTreeSet::from([doc])
+            } else {
+                b.a.docs.iter().copied().collect()
+            };
+            let reached: BTreeSet<usize> =
+                keep.iter().flat_map(|&d| b.a.reach(d, Some(t))).collect();
+            // The loader reports the missing file at every `$ref` naming it.
+            let expect: Vec<Expect> = referrers
+                .iter()
+                .filter(|r| reached.contains(&r.file))
+                .map(|r| Expect::at(b.name(r.file), r.loc.line))
+                .collect();
+            if expect.is_empty() {
+                return None;
+            }
+            Some(b.mutant(
+                "delete a referenced file",
+                format!("delete {}", b.name(t)),
+                keep,
+                vec![Edit::Delete(b.name(t).to_owned())],
+                expect,
+            ))
+        });
+    }
+
+    /// Rewrites the value of `$ref` number `r` and checks the file now says `new_value`.
+    fn rewrite_ref(&self, r: usize, new_value: &str) -> Option<String> {
+        let site = &self.a.refs[r];
+        let text = replace_scalar(self.text(site.file), site.loc, &quoted(new_value))?;
+        let pointer = format!("{}/$ref", site.pointer);
+        verified(self.name(site.file), text, |root| {
+            root.pointer(&pointer).and_then(Node::as_str) == Some(new_value)
+        })
+    }
+
+    fn ref_to_missing_file(&mut self) {
+        let candidates = self.live_refs();
+        self.take(candidates, |b, r| {
+            let site = &b.a.refs[r];
+            let fragment = site.value.split_once('#').map(|(_, f)| f);
+            let value = match fragment {
+                Some(f) => format!("no-such-file.yaml#{f}"),
+                None => "no-such-file.yaml".to_owned(),
+            };
+            let text = b.rewrite_ref(r, &value)?;
+            Some(b.mutant(
+                "point a $ref at a missing file",
+                format!(
+                    "{}:{}: `$ref: {}` → `{value}`",
+                    b.name(site.file),
+                    site.loc.line,
+                    site.value
+                ),
+                b.keep_for(&[site.file])?,
+                vec![b.write(site.file, text)],
+                // The loader reports it at the `$ref`'s value.
+                vec![Expect::at(b.name(site.file), site.loc.line)],
+            ))
+        });
+    }
+
+    fn ref_to_missing_pointer(&mut self) {
+        let candidates: Vec<(usize, BTreeSet<usize>)> = self
+            .live_refs()
+            .into_iter()
+            .filter(|&r| self.a.refs[r].target.is_some())
+            .map(|r| {
+                let site = &self.a.refs[r];
+                (r, self.a.region_docs(site.file, &site.pointer))
+            })
+            .filter(|(_, docs)| !docs.is_empty())
+            .collect();
+        self.take(candidates, |b, (r, docs)| {
+            let site = &b.a.refs[r];
+            let value = if site.value.contains('#') {
+                format!("{}/nope", site.value)
+            } else {
+                format!("{}#/nope", site.value)
+            };
+            let text = b.rewrite_ref(r, &value)?;
+            Some(b.mutant(
+                "corrupt a $ref pointer",
+                format!(
+                    "{}:{}: `$ref: {}` → `{value}`",
+                    b.name(site.file),
+                    site.loc.line,
+                    site.value
+                ),
+                b.keep_docs(&docs)?,
+                vec![b.write(site.file, text)],
+                vec![Expect::at(b.name(site.file), site.loc.line)],
+            ))
+        });
+    }
+
+    /// Whole-file targets that are block mappings without a `$ref` of their own: a `$ref`
+    /// line can be put on top.
+    fn cycle_candidates(&self) -> Vec<usize> {
+        self.a
+            .whole_targets
+            .iter()
+            .filter(|(f, docs)| {
+                let file = &self.a.files[**f];
+                let first = file.text.lines().next().unwrap_or("");
+                !docs.is_empty()
+                    && !self.a.is_doc(**f)
+                    && file.root.as_map().is_some()
+                    && file.root.get("$ref").is_none()
+                    && file.root.loc.column == 1
+                    && !first.starts_with(['-', '%', '{', '['])
+            })
+            .map(|(f, _)| *f)
+            .collect()
+    }
+
+    /// The file with `$ref: <target>` on a new first line.
+    fn with_ref_on_top(&self, file: usize, target: &str) -> Option<String> {
+        let text = format!("$ref: {}\n{}", quoted(target), self.text(file));
+        verified(self.name(file), text, |root| {
+            root.get("$ref").and_then(Node::as_str) == Some(target)
+        })
+    }
+
+    fn ref_cycle_self(&mut self) {
+        let candidates = self.cycle_candidates();
+        self.take(candidates, |b, f| {
+            let name = b.name(f);
+            let text = b.with_ref_on_top(f, basename(name))?;
+            Some(b.mutant(
+                "$ref cycle: a file that refs itself",
+                format!("{name}: `$ref: {}` on line 1", basename(name)),
+                b.keep_docs(&b.a.whole_targets[&f])?,
+                vec![b.write(f, text)],
+                // The closing `$ref` is the one on line 1.
+                vec![Expect::at(name, 1)],
+            ))
+        });
+    }
+
+    fn ref_cycle_two_files(&mut self) {
+        let singles = self.cycle_candidates();
+        let mut pairs = Vec::new();
+        for (i, &f) in singles.iter().enumerate() {
+            for &g in &singles[i + 1..] {
+                if dirname(self.name(f)) == dirname(self.name(g)) {
+                    pairs.push((f, g));
+                }
+            }
+        }
+        self.take(pairs, |b, (f, g)| {
+            let (fname, gname) = (b.name(f), b.name(g));
+            let ftext = b.with_ref_on_top(f, basename(gname))?;
+            let gtext = b.with_ref_on_top(g, basename(fname))?;
+            let mut keep = b.keep_docs(&b.a.whole_targets[&f])?;
+            keep.extend(b.keep_docs(&b.a.whole_targets[&g])?);
+            Some(b.mutant(
+                "$ref cycle: two files that ref each other",
+                format!("{fname} ↔ {gname}: `$ref` on line 1 of each"),
+                keep,
+                vec![b.write(f, ftext), b.write(g, gtext)],
+                vec![Expect::at(fname, 1), Expect::at(gname, 1)],
+            ))
+        });
+    }
+
+    /// `type: <word>` in schemas the model converts (and that have no `enum`/`oneOf`/`anyOf`,
+    /// which decide the kind before `type` is looked at): (file, schema, docs).
+    fn typed_schemas(&self) -> Vec<(usize, String, Loc, Loc, BTreeSet<usize>)> {
+        let mut out = Vec::new();
+        for (f, file) in self.a.files.iter().enumerate() {
+            walk(
+                &file.root,
+                None,
+                false,
+                &mut String::new(),
+                &mut |node, pointer, _| {
+                    let Some(docs) = self.a.schema_maps.get(&(f, node.loc)) else {
+                        return;
+                    };
+                    let Some(map) = node.as_map() else {
+                        return;
+                    };
+                    let Some(ty) = map.entries.get("type") else {
+                        return;
+                    };
+                    let known = ["object", "string", "integer", "number", "boolean", "array"];
+                    if ty.as_str().is_some_and(|t| known.contains(&t))
+                        && !["enum", "oneOf", "anyOf"]
+                            .iter()
+                            .any(|k| map.entries.contains_key(*k))
+                    {
+                        out.push((f, pointer.to_owned(), node.loc, ty.loc, docs.clone()));
+                    }
+                },
+            );
+        }
+        out
+    }
+
+    fn unknown_type(&mut self) {
+        let candidates = self.typed_schemas();
+        self.take(candidates, |b, (f, pointer, schema_loc, type_loc, docs)| {
+            let text = replace_scalar(b.text(f), type_loc, "wibble")?;
+            let type_pointer = format!("{pointer}/type");
+            let text = verified(b.name(f), text, |root| {
+                root.pointer(&type_pointer).and_then(Node::as_str) == Some("wibble")
+            })?;
+            Some(b.mutant(
+                "change a schema type to an unknown word",
+                format!("{}:{}: `type: wibble`", b.name(f), type_loc.line),
+                b.keep_docs(&docs)?,
+                vec![b.write(f, text)],
+                // Tolerance: the model reports an unknown type at the schema it belongs to
+                // (the mapping's first key), not at the `type` value; anything from the schema's
+                // first line to the `type` line is this schema. (A `type` that conflicts in an
+                // `allOf` is reported at the `type` line itself.) The exact-line expectation is
+                // `unknown_type_is_reported_at_the_type_value`, ignored as a BUG.
+                vec![Expect::within(b.name(f), schema_loc.line..=type_loc.line)],
+            ))
+        });
+    }
+
+    fn type_not_a_string(&mut self) {
+        let candidates = self.typed_schemas();
+        self.take(candidates, |b, (f, pointer, _, type_loc, docs)| {
+            let text = replace_scalar(b.text(f), type_loc, "7")?;
+            let type_pointer = format!("{pointer}/type");
+            let text = verified(b.name(f), text, |root| {
+                root.pointer(&type_pointer)
+                    .is_some_and(|n| matches!(n.value, Value::Number(_)))
+            })?;
+            Some(b.mutant(
+                "swap a schema type for an integer",
+                format!("{}:{}: `type: 7`", b.name(f), type_loc.line),
+                b.keep_docs(&docs)?,
+                vec![b.write(f, text)],
+                vec![Expect::at(b.name(f), type_loc.line)],
+            ))
+        });
+    }
+
+    /// Lists the generator requires to be lists: an operation's `parameters`, `allOf` outside
+    /// examples, a converted schema's `enum`/`oneOf`/`anyOf`. Each becomes `key: 7`.
+    fn list_replaced_by_integer(&mut self) {
+        let mut candidates: Vec<(usize, String, &'static str, BTreeSet<usize>)> = Vec::new();
+        for op in &self.a.ops {
+            let node = self.a.files[op.file].root.pointer(&op.pointer);
+            if node.and_then(|n| n.get("parameters")).is_some() {
+                candidates.push((
+                    op.file,
+                    op.pointer.clone(),
+                    "parameters",
+                    BTreeSet::from([op.file]),
+                ));
+            }
+        }
+        for (f, file) in self.a.files.iter().enumerate() {
+            walk(
+                &file.root,
+                None,
+                false,
+                &mut String::new(),
+                &mut |node, pointer, in_example| {
+                    let Some(map) = node.as_map() else {
+                        return;
+                    };
+                    if !in_example
+                        && map
+                            .entries
+                            .get("allOf")
+                            .is_some_and(|v| matches!(v.value, Value::Seq(_)))
+                    {
+                        let docs = self.a.region_docs(f, pointer);
+                        if !docs.is_empty() {
+                            candidates.push((f, pointer.to_owned(), "allOf", docs));
+                        }
+                    }
+                    if let Some(docs) = self.a.schema_maps.get(&(f, node.loc)) {
+                        for key in ["enum", "oneOf", "anyOf"] {
+                            if map
+                                .entries
+                                .get(key)
+                                .is_some_and(|v| matches!(v.value, Value::Seq(_)))
+                            {
+                                candidates.push((f, pointer.to_owned(), key, docs.clone()));
+                            }
+                        }
+                    }
+                },
+            );
+        }
+        self.take(candidates, |b, (f, pointer, key, docs)| {
+            let text = b.text(f);
+            let list = b.a.files[f].root.pointer(&format!("{pointer}/{key}"))?;
+            // The key is on the list's line (flow) or just above it (block).
+            let key_line = (list.loc.line.saturating_sub(3).max(1)..=list.loc.line)
+                .rev()
+                .find(|&l| {
+                    line_text(text, l).is_some_and(|t| {
+                        let t = t.trim_start();
+                        t.starts_with(&format!("{key}:")) || t.starts_with(&format!("\"{key}\":"))
+                    })
+                })?;
+            let line = line_text(text, key_line)?;
+            let indent = &line[..indentation(line)];
+            let start = line_start(text, key_line)?;
+            let renamed = line.replacen(key, &format!("x-mutated-{key}"), 1);
+            let mutated = format!(
+                "{}{indent}{key}: 7\n{renamed}{}",
+                &text[..start],
+                &text[start + line.len()..]
+            );
+            let key_pointer = format!("{pointer}/{key}");
+            let mutated = verified(b.name(f), mutated, |root| {
+                root.pointer(&key_pointer)
+                    .is_some_and(|n| matches!(n.value, Value::Number(_)))
+                    && root
+                        .pointer(&format!("{pointer}/x-mutated-{key}"))
+                        .is_some()
+            })?;
+            Some(b.mutant(
+                "swap a list for an integer",
+                format!("{}:{key_line}: `{key}: 7`", b.name(f)),
+                b.keep_docs(&docs)?,
+                vec![b.write(f, mutated)],
+                vec![Expect::at(b.name(f), key_line)],
+            ))
+        });
+    }
+
+    /// `200:` → `[200]:`: a response status (an integer key in Swagger) becomes a list.
+    fn status_code_replaced_by_list(&mut self) {
+        let mut candidates = Vec::new();
+        for op in &self.a.ops {
+            let Some(responses) = self.a.files[op.file]
+                .root
+                .pointer(&op.pointer)
+                .and_then(|o| o.get("responses"))
+                .and_then(Node::as_map)
+            else {
+                continue;
+            };
+            for (status, response) in &responses.entries {
+                if status.bytes().all(|b| b.is_ascii_digit()) {
+                    candidates.push((op.file, status.clone(), response.loc));
+                }
+            }
+        }
+        self.take(candidates, |b, (f, status, response_loc)| {
+            let text = b.text(f);
+            let forms = [
+                format!("{status}:"),
+                format!("\"{status}\":"),
+                format!("'{status}':"),
+            ];
+            let key_line = (response_loc.line.saturating_sub(2).max(1)..=response_loc.line)
+                .rev()
+                .find(|&l| {
+                    line_text(text, l).is_some_and(|t| {
+                        forms.iter().any(|k| t.trim_start().starts_with(k.as_str()))
+                    })
+                })?;
+            let line = line_text(text, key_line)?;
+            let at = indentation(line);
+            let key = forms.iter().find(|k| line[at..].starts_with(k.as_str()))?;
+            let key_text = &key[..key.len() - 1];
+            let start = line_start(text, key_line)? + at;
+            let mutated = format!(
+                "{}[{key_text}]{}",
+                &text[..start],
+                &text[start + key_text.len()..]
+            );
+            Some(b.mutant(
+                "swap a status code for a list",
+                format!("{}:{key_line}: `[{key_text}]:`", b.name(f)),
+                b.keep_for(&[f])?,
+                vec![b.write(f, mutated)],
+                vec![Expect::at(b.name(f), key_line)],
+            ))
+        });
+    }
+
+    fn duplicate_operation_id(&mut self) {
+        let ops = &self.a.ops;
+        let mut pairs = Vec::new();
+        for _ in 0..64 {
+            let (x, y) = (self.rng.below(ops.len()), self.rng.below(ops.len()));
+            if ops.is_empty() {
+                break;
+            }
+            let (a, b) = (&ops[x], &ops[y]);
+            if a.api == b.api && a.path != b.path && a.id != b.id && !pairs.contains(&(x, y)) {
+                pairs.push((x, y));
+            }
+        }
+        self.take(pairs, |b, (x, y)| {
+            let (first, second) = (&b.a.ops[x], &b.a.ops[y]);
+            let id_pointer = format!("{}/operationId", second.pointer);
+            let id_node = b.a.files[second.file].root.pointer(&id_pointer)?;
+            let text = replace_scalar(b.text(second.file), id_node.loc, &quoted(&first.id))?;
+            let text = verified(b.name(second.file), text, |root| {
+                root.pointer(&id_pointer).and_then(Node::as_str) == Some(first.id.as_str())
+            })?;
+            let mut keep = b.keep_for(&[first.file])?;
+            keep.extend(b.keep_for(&[second.file])?);
+            // One of the two operations is the error's place and the other its related note
+            // (which one depends on the order operations are sorted in): each is reported at
+            // the operation's mapping.
+            let expect = [first, second]
+                .iter()
+                .map(|op| Expect {
+                    related: true,
+                    ..Expect::at(b.name(op.file), op.loc.line)
+                })
+                .collect();
+            Some(b.mutant(
+                "duplicate an operationId into another path",
+                format!(
+                    "{}:{}: operationId `{}` → `{}` (of {} in {})",
+                    b.name(second.file),
+                    id_node.loc.line,
+                    second.id,
+                    first.id,
+                    first.path,
+                    b.name(first.file)
+                ),
+                keep,
+                vec![b.write(second.file, text)],
+                expect,
+            ))
+        });
+    }
+
+    fn remove_path_parameter(&mut self) {
+        let mut candidates = Vec::new();
+        for (o, op) in self.a.ops.iter().enumerate() {
+            let root = &self.a.files[op.file].root;
+            let path_item = root.pointer(parent_pointer(&op.pointer));
+            if path_item.is_none_or(|p| p.get("parameters").is_some()) {
+                continue;
+            }
+            let Some(Value::Seq(items)) = root
+                .pointer(&format!("{}/parameters", op.pointer))
+                .map(|p| &p.value)
+            else {
+                continue;
+            };
+            if items.len() < 2 {
+                continue;
+            }
+            for (i, item) in items.iter().enumerate() {
+                let name = item.get("name").and_then(Node::as_str);
+                if item.get("in").and_then(Node::as_str) != Some("path") {
+                    continue;
+                }
+                let Some(name) = name else { continue };
+                let declared_once = items
+                    .iter()
+                    .filter(|p| {
+                        p.get("in").and_then(Node::as_str) == Some("path")
+                            && p.get("name").and_then(Node::as_str) == Some(name)
+                    })
+                    .count()
+                    == 1;
+                if declared_once
+                    && op.path.contains(&format!("{{{name}}}"))
+                    && !op.base_variables.iter().any(|v| v == name)
+                {
+                    candidates.push((o, i, name.to_owned()));
+                }
+            }
+        }
+        self.take(candidates, |b, (o, i, name)| {
+            let op = &b.a.ops[o];
+            let text = b.text(op.file);
+            let list_pointer = format!("{}/parameters", op.pointer);
+            let item = b.a.files[op.file].root.pointer(&format!("{list_pointer}/{i}"))?;
+            // The item runs from its `- ` line to the next line indented no deeper than `-`.
+            let first = line_text(text, item.loc.line)?;
+            let dash = (item.loc.column as usize).checked_sub(3)?;
+            if first.as_bytes().get(dash) != Some(&b'-') || !first.is_ascii() {
+                return None;
+            }
+            let mut end_line = item.loc.line + 1;
+            while let Some(l) = line_text(text, end_line) {
+                if !l.trim().is_empty() && indentation(l) <= dash {
+                    break;
+                }
+                end_line += 1;
+            }
+            let start = line_start(text, item.loc.line)?;
+            let end = line_start(text, end_line).unwrap_or(text.len());
+            let mutated = format!("{}{}", &text[..start], &text[end..]);
+            let before = match &b.a.files[op.file].root.pointer(&list_pointer)?.value {
+                Value::Seq(items) => items.len(),
+                _ => return None,
+            };
+            let mutated = verified(b.name(op.file), mutated, |root| {
+                matches!(&root.pointer(&list_pointer).map(|l| &l.value), Some(Value::Seq(items))
+                    if items.len() + 1 == before
+                        && !items.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(name.as_str())))
+            })?;
+            Some(b.mutant(
+                "remove a path parameter declaration",
+                format!(
+                    "{}:{}: remove path parameter `{name}` of {}",
+                    b.name(op.file),
+                    item.loc.line,
+                    op.path
+                ),
+                b.keep_for(&[op.file])?,
+                vec![b.write(op.file, mutated)],
+                // Reported at the operation that names `{name}` in its path.
+                vec![Expect::at(b.name(op.file), op.loc.line)],
+            ))
+        });
+    }
+
+    /// Truncation right after an opening quote or bracket: the token can never be closed.
+    fn truncate_inside_open_token(&mut self) {
+        let mut candidates = Vec::new();
+        for (f, file) in self.a.files.iter().enumerate() {
+            walk(
+                &file.root,
+                None,
+                false,
+                &mut String::new(),
+                &mut |node, _, _| {
+                    if let Some(at) = offset_of(&file.text, node.loc)
+                        && let Some(c) = file.text[at..].chars().next()
+                        && matches!(c, '"' | '\'' | '[' | '{')
+                        && matches!(
+                            (&node.value, c),
+                            (Value::String(_), '"' | '\'')
+                                | (Value::Seq(_), '[')
+                                | (Value::Map(_), '{')
+                        )
+                    {
+                        candidates.push((f, at + 1, node.loc.line));
+                    }
+                },
+            );
+        }
+        self.take(candidates, |b, (f, cut, line)| {
+            Some(b.mutant(
+                "truncate a file inside an open quote or bracket",
+                format!("{}: truncated to {cut} bytes (line {line})", b.name(f)),
+                b.keep_for(&[f])?,
+                vec![b.write(f, &b.text(f).as_bytes()[..cut])],
+                // Nothing after the opener: the parser reports the unclosed token where it opens.
+                vec![Expect::at(b.name(f), line)],
+            ))
+        });
+    }
+
+    fn invalid_utf8(&mut self) {
+        let a = self.a;
+        let mut candidates = Vec::new();
+        for f in self.all_files() {
+            let text = &a.files[f].text;
+            let offset = self.rng.below(text.len() + 1);
+            let offset = (offset..=text.len())
+                .find(|&o| text.is_char_boundary(o))
+                .unwrap_or(0);
+            candidates.push((f, offset));
+        }
+        self.take(candidates, |b, (f, offset)| {
+            let text = b.text(f).as_bytes();
+            let mut bytes = text[..offset].to_vec();
+            bytes.extend_from_slice(&[0xff, 0xfe]);
+            bytes.extend_from_slice(&text[offset..]);
+            let line = line_of_offset(text, offset);
+            Some(b.mutant(
+                "insert invalid UTF-8 bytes",
+                format!("{}: 0xFF 0xFE at byte {offset} (line {line})", b.name(f)),
+                b.keep_for(&[f])?,
+                vec![b.write(f, bytes)],
+                vec![Expect::at(b.name(f), line)],
+            ))
+        });
+    }
+
+    /// A tab before the first key of a nested block (the line after `key:`).
+    fn tab_indentation(&mut self) {
+        let mut candidates = Vec::new();
+        for (f, file) in self.a.files.iter().enumerate() {
+            walk(
+                &file.root,
+                None,
+                false,
+                &mut String::new(),
+                &mut |node, _, _| {
+                    if !matches!(node.value, Value::Map(_) | Value::Seq(_)) || node.loc.line < 2 {
+                        return;
+                    }
+                    let (Some(line), Some(previous)) = (
+                        line_text(&file.text, node.loc.line),
+                        line_text(&file.text, node.loc.line - 1),
+                    ) else {
+                        return;
+                    };
+                    // The collection starts the line (its first key or `-`), and the line before
+                    // is the key it belongs to: no scalar of that line can extend onto this one.
+                    let starts_line = indentation(line) + 1 == node.loc.column as usize
+                        || (line.trim_start().starts_with("- ")
+                            && indentation(line) + 3 == node.loc.column as usize);
+                    let previous = previous.trim_end();
+                    if starts_line
+                        && line.is_ascii()
+                        && previous.ends_with(':')
+                        && !previous.trim_start().starts_with('#')
+                    {
+                        candidates.push((f, node.loc.line));
+                    }
+                },
+            );
+        }
+        candidates.dedup();
+        self.take(candidates, |b, (f, line)| {
+            let text = b.text(f);
+            let start = line_start(text, line)?;
+            let mutated = format!("{}\t{}", &text[..start], &text[start..]);
+            Some(b.mutant(
+                "insert a tab into the indentation",
+                format!("{}:{line}: tab before the indentation", b.name(f)),
+                b.keep_for(&[f])?,
+                vec![b.write(f, mutated)],
+                vec![Expect::at(b.name(f), line)],
+            ))
+        });
+    }
+
+    /// Plain scalars that are block mapping values (`key: value`), as (file, loc, next line).
+    fn plain_values(&self) -> Vec<(usize, Loc)> {
+        let mut out = Vec::new();
+        for (f, file) in self.a.files.iter().enumerate() {
+            walk(
+                &file.root,
+                None,
+                false,
+                &mut String::new(),
+                &mut |node, _, _| {
+                    if !matches!(
+                        node.value,
+                        Value::String(_) | Value::Number(_) | Value::Bool(_)
+                    ) {
+                        return;
+                    }
+                    let Some(at) = offset_of(&file.text, node.loc) else {
+                        return;
+                    };
+                    let line_begin = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let before = &file.text[line_begin..at];
+                    let first = file.text[at..].chars().next();
+                    if before.ends_with(": ")
+                        && !before.contains(['[', '{', '"', '\'', '#'])
+                        && first.is_some_and(|c| !"\"'|>[{&*!-?".contains(c))
+                    {
+                        out.push((f, node.loc));
+                    }
+                },
+            );
+        }
+        out
+    }
+
+    fn stray_closing_bracket(&mut self) {
+        let candidates = self.plain_values();
+        self.take(candidates, |b, (f, loc)| {
+            let text = b.text(f);
+            let at = offset_of(text, loc)?;
+            let mutated = format!("{}]{}", &text[..at], &text[at..]);
+            Some(b.mutant(
+                "insert an unbalanced `]`",
+                format!("{}:{}: `]` before a value", b.name(f), loc.line),
+                b.keep_for(&[f])?,
+                vec![b.write(f, mutated)],
+                vec![Expect::at(b.name(f), loc.line)],
+            ))
+        });
+    }
+
+    fn unclosed_bracket(&mut self) {
+        let candidates: Vec<(usize, Loc, u32)> = self
+            .plain_values()
+            .into_iter()
+            .filter_map(|(f, loc)| {
+                let text = self.text(f);
+                // The next line with content must be a `key: ...` of a block mapping.
+                let next = (loc.line + 1..)
+                    .take_while(|&l| line_text(text, l).is_some())
+                    .find(|&l| !is_blank_or_comment(line_text(text, l).unwrap_or("")))?;
+                let t = line_text(text, next)?.trim_start();
+                let key_line = !t.starts_with(['-', '"', '\'', '[', '{', '?'])
+                    && t.split_once(':').is_some_and(|(k, rest)| {
+                        !k.contains(' ') && (rest.is_empty() || rest.starts_with(' '))
+                    });
+                key_line.then_some((f, loc, next))
+            })
+            .collect();
+        self.take(candidates, |b, (f, loc, next)| {
+            let text = b.text(f);
+            let at = offset_of(text, loc)?;
+            let mutated = format!("{}[{}", &text[..at], &text[at..]);
+            Some(b.mutant(
+                "insert an unbalanced `[`",
+                format!("{}:{}: `[` before a value", b.name(f), loc.line),
+                b.keep_for(&[f])?,
+                vec![b.write(f, mutated)],
+                // Tolerance: a flow sequence may go on over lines, so the parser only knows it
+                // is broken at the `:` of the next line's key, where it reports it.
+                vec![Expect::within(b.name(f), loc.line..=next)],
+            ))
+        });
+    }
+
+    fn empty_file(&mut self) {
+        let files = self.all_files();
+        self.take(files, |b, f| {
+            Some(b.mutant(
+                "empty a file",
+                format!("{}: emptied", b.name(f)),
+                b.keep_for(&[f])?,
+                vec![b.write(f, "")],
+                vec![Expect::at(b.name(f), 1)],
+            ))
+        });
+    }
+
+    fn unsupported_version(&mut self) {
+        let mut candidates = Vec::new();
+        for &d in &self.a.docs {
+            for (key, token, value) in [("swagger", "'9'", "9"), ("openapi", "9.0.0", "9.0.0")] {
+                if let Some(node) = self.a.files[d].root.get(key) {
+                    candidates.push((d, key, token, value, node.loc));
+                }
+            }
+        }
+        self.take(candidates, |b, (d, key, token, value, loc)| {
+            let text = replace_scalar(b.text(d), loc, token)?;
+            let text = verified(b.name(d), text, |root| {
+                root.get(key).and_then(Node::as_str) == Some(value)
+            })?;
+            Some(b.mutant(
+                "replace the format version by `9`",
+                format!("{}:{}: `{key}: {token}`", b.name(d), loc.line),
+                b.keep_for(&[d])?,
+                vec![b.write(d, text)],
+                vec![Expect::at(b.name(d), loc.line)],
+            ))
+        });
+    }
+
+    /// Truncation at any offset: the rest may still be a valid spec, so these may pass; a
+    /// rejection must still be located, and nothing may panic or be written.
+    fn truncate_anywhere(&mut self) {
+        let files = self.all_files();
+        let chosen = self.rng.choose(2 * PER_KIND, files);
+        let a = self.a;
+        for f in chosen {
+            let text = &a.files[f].text;
+            let cut = self.rng.below(text.len());
+            let cut = (0..=cut)
+                .rev()
+                .find(|&o| text.is_char_boundary(o))
+                .unwrap_or(0);
+            let Some(keep) = self.keep_for(&[f]) else {
+                continue;
+            };
+            let m = Mutant {
+                must_fail: false,
+                ..self.mutant(
+                    "truncate a file at a random offset",
+                    format!(
+                        "{}: truncated to {cut} of {} bytes",
+                        self.name(f),
+                        text.len()
+                    ),
+                    keep,
+                    vec![self.write(f, &text.as_bytes()[..cut])],
+                    Vec::new(),
+                )
+            };
+            self.out.push(m);
+        }
+    }
+}
+
+/// Runs one mutant; `Err` describes what went wrong, with what it takes to reproduce it.
+fn run_mutant(a: &Analysis, m: &Mutant) -> Result<bool, String> {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let boundary = tmp.path().join("spec");
+    let api_root_source = a.base.boundary.join(a.base.api_root);
+    let keep_names: BTreeSet<&str> = m.keep.iter().map(|&d| a.files[d].name.as_str()).collect();
+    let doc_names: BTreeSet<&str> = a.docs.iter().map(|&d| a.files[d].name.as_str()).collect();
+    copy_tree(&a.base.boundary, &boundary, &|source: &Path| {
+        // Leave out the API documents this mutant does not need.
+        let Ok(rel) = source.strip_prefix(&a.base.boundary) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        source.parent().and_then(Path::parent) == Some(api_root_source.as_path())
+            && doc_names.contains(rel.as_str())
+            && !keep_names.contains(rel.as_str())
+    });
+    for edit in &m.edits {
+        match edit {
+            Edit::Write(name, bytes) => std::fs::write(boundary.join(name), bytes),
+            Edit::Delete(name) => std::fs::remove_file(boundary.join(name)),
+        }
+        .expect("apply the mutation");
+    }
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).expect("output folder");
+    let out = out_dir.join("generated.rs");
+    const SENTINEL: &[u8] = b"// output of an earlier, successful run\n";
+    std::fs::write(&out, SENTINEL).expect("sentinel");
+
+    let mut config = Config::new(boundary.join(a.base.api_root));
+    let apis: BTreeSet<&str> = if a.base.subset {
+        m.keep
+            .iter()
+            .filter_map(|&d| a.files[d].api.as_deref())
+            .collect()
+    } else {
+        a.base.apis.iter().copied().collect()
+    };
+    config.apis(apis.iter().copied());
+    let describe = || {
+        let kept: Vec<&str> = keep_names.iter().copied().collect();
+        format!(
+            "[{}] {}: {} (API documents kept: {})",
+            a.base.label,
+            m.kind,
+            m.what,
+            kept.join(", ")
+        )
+    };
+
+    let started = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| config.write_to(&out)));
+    let elapsed = started.elapsed();
+    let leftovers: Vec<String> = std::fs::read_dir(&out_dir)
+        .expect("list output folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "generated.rs")
+        .collect();
+    let untouched = std::fs::read(&out).is_ok_and(|b| b == SENTINEL);
+    if elapsed > Duration::from_secs(10) {
+        return Err(format!("{}\n  took {elapsed:?}", describe()));
+    }
+    let error = match result {
+        Err(panic) => {
+            return Err(format!(
+                "{}\n  PANICKED: {}",
+                describe(),
+                panic_message(&*panic)
+            ));
+        }
+        Ok(Ok(_)) if !m.must_fail => return Ok(false),
+        Ok(Ok(_)) => return Err(format!("{}\n  was accepted", describe())),
+        Ok(Err(e)) => e,
+    };
+    if !untouched || !leftovers.is_empty() {
+        return Err(format!(
+            "{}\n  failed but touched the output (unchanged: {untouched}, left over: {leftovers:?})",
+            describe()
+        ));
+    }
+    let mut problems = Vec::new();
+    if error.errors().next().is_none() {
+        problems.push("no error diagnostic".to_owned());
+    }
+    if !error.errors().any(|d| d.place.is_some()) {
+        problems.push("no error has a place".to_owned());
+    }
+    let bad_place = error.diagnostics.iter().any(|d| {
+        d.place
+            .iter()
+            .chain(&d.ref_chain)
+            .chain(d.related.iter().map(|(_, p)| p))
+            .any(|p| p.loc.line == 0 || p.loc.column == 0 || p.file.is_empty())
+    });
+    if bad_place {
+        problems.push("a place has line or column 0".to_owned());
+    }
+    let located = m.expect.is_empty()
+        || m.expect.iter().any(|x| {
+            error.errors().any(|d| {
+                let place_matches = |p: &matrix_codegen::diagnostic::Place| {
+                    *p.file == x.file && x.lines.contains(&p.loc.line)
+                };
+                d.place.as_ref().is_some_and(place_matches)
+                    || (x.related && d.related.iter().any(|(_, p)| place_matches(p)))
+            })
+        });
+    if !located {
+        let wanted: Vec<String> = m
+            .expect
+            .iter()
+            .map(|x| format!("{}:{}..={}", x.file, x.lines.start(), x.lines.end()))
+            .collect();
+        problems.push(format!("no error at {}", wanted.join(" or ")));
+    }
+    if problems.is_empty() {
+        Ok(true)
+    } else {
+        Err(format!(
+            "{}\n  {}\n  diagnostics:\n{}",
+            describe(),
+            problems.join("; "),
+            error_list(&error)
+        ))
+    }
+}
+
+/// Mutants found to expose generator bugs are listed here (kind, `what` prefix) and checked by
+/// their own ignored tests instead. None so far.
+const KNOWN_BUGS: &[(&str, &str)] = &[];
+
+#[test]
+fn every_mutant_is_rejected_with_a_located_error() {
+    let started = Instant::now();
+    let analyses: Vec<Analysis> = base_specs().into_iter().map(analyze).collect();
+    let analysed = started.elapsed();
+    let mut mutants = Vec::new();
+    for (i, a) in analyses.iter().enumerate() {
+        let mut builder = Builder {
+            a,
+            base: i,
+            rng: Rng::new(seed_of(a.base.label)),
+            out: Vec::new(),
+        };
+        builder.build_all();
+        mutants.extend(builder.out);
+    }
+    mutants.retain(|m| {
+        !KNOWN_BUGS
+            .iter()
+            .any(|(kind, what)| m.kind == *kind && m.what.starts_with(what))
+    });
+
+    // Two workers: the mutants are independent.
+    let next = AtomicUsize::new(0);
+    let results: Vec<(usize, Result<bool, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(m) = mutants.get(i) else { break };
+                        done.push((i, run_mutant(&analyses[m.base], m)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect()
+    });
+    let mut results = results;
+    results.sort_by_key(|(i, _)| *i);
+
+    let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let (mut must_fail, mut optional, mut optional_rejected) = (0, 0, 0);
+    for (i, result) in &results {
+        let m = &mutants[*i];
+        let entry = by_kind.entry(m.kind).or_default();
+        entry.0 += 1;
+        if m.must_fail {
+            must_fail += 1;
+        } else {
+            optional += 1;
+        }
+        match result {
+            Ok(rejected) => {
+                if *rejected {
+                    entry.1 += 1;
+                    if !m.must_fail {
+                        optional_rejected += 1;
+                    }
+                }
+            }
+            Err(problem) => failures.push(problem.clone()),
+        }
+    }
+    for (kind, (count, rejected)) in &by_kind {
+        println!("  {kind}: {count} ({rejected} rejected)");
+    }
+    println!(
+        "analysis {analysed:?}, total {:?}; random truncations: {optional} ({optional_rejected} rejected with a located error, the others still valid specs)",
+        started.elapsed()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} mutants went wrong:\n{}",
+        failures.len(),
+        mutants.len(),
+        failures.join("\n")
+    );
+    assert!(must_fail >= 200, "only {must_fail} mutants");
+    println!("mutants: {must_fail}, all rejected with a located error");
+}
