@@ -21,7 +21,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    for path in &generated.files_read {
+    for path in generated.files_read.iter().chain(&generated.api_dirs) {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     let mut table = String::from("&[\n");

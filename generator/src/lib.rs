@@ -51,6 +51,8 @@ pub struct Generated {
     pub code: String,
     /// Every file read, in the order read: the build script's `rerun-if-changed` list.
     pub files_read: Vec<PathBuf>,
+    /// The API folders, also watched: a document added to one must be read.
+    pub api_dirs: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     /// The IR the code was printed from (operations, types, examples).
     pub ir: ir::Ir,
@@ -142,6 +144,7 @@ impl Config {
             apis: self.apis.clone(),
         })?;
         let files_read = sources.files_read.clone();
+        let api_dirs = sources.api_dirs.clone();
         let texts = sources.texts();
         let resolved = resolve::resolve(sources)?;
         let spec = model::build(&resolved)?;
@@ -170,6 +173,7 @@ impl Config {
         Ok(Generated {
             code,
             files_read,
+            api_dirs,
             warnings: ir.warnings.clone(),
             ir,
         })
@@ -189,7 +193,9 @@ impl Config {
     }
 
     /// For build scripts: writes `$OUT_DIR/<file_name>` and prints `cargo:rerun-if-changed` for
-    /// every file read and `cargo:warning` for every warning. Returns the written path.
+    /// every file read and for each API folder (so a new document is picked up; cargo watches a
+    /// folder's files, and API folders hold only spec files), and `cargo:warning` for every
+    /// warning. Returns the written path.
     pub fn compile(&self, file_name: &str) -> Result<PathBuf, Error> {
         let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
             Error::single(Diagnostic::error(
@@ -200,7 +206,7 @@ impl Config {
         let out = Path::new(&out_dir).join(file_name);
         // A failed build script always runs again, so only success needs the file list.
         let generated = self.write_to(&out)?;
-        for path in &generated.files_read {
+        for path in generated.files_read.iter().chain(&generated.api_dirs) {
             println!("cargo:rerun-if-changed={}", path.display());
         }
         for warning in &generated.warnings {

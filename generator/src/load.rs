@@ -340,6 +340,8 @@ pub struct SourceSet {
     pub apis: Vec<ApiSource>,
     /// Every file opened, including ones that only stand in for a symbolic link.
     pub files_read: Vec<PathBuf>,
+    /// The API folders whose listing decided which documents were read.
+    pub api_dirs: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     by_path: HashMap<PathBuf, FileId>,
     /// `(referring file, file part of a $ref)` → the file it names, as the loader found it.
@@ -430,6 +432,7 @@ pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
             files: Vec::new(),
             apis: Vec::new(),
             files_read: Vec::new(),
+            api_dirs: Vec::new(),
             warnings: Vec::new(),
             by_path: HashMap::new(),
             ref_files: HashMap::new(),
@@ -445,6 +448,7 @@ pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
                 ids.push(id);
             }
         }
+        loader.set.api_dirs.push(api_root.join(&api_name));
         loader.set.apis.push(ApiSource {
             name: api_name,
             documents: ids,

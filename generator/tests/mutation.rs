@@ -404,6 +404,8 @@ fn base_specs() -> Vec<BaseSpec> {
 struct SpecFile {
     name: String,
     text: String,
+    /// Byte offset of each line's start: positions are looked up for thousands of nodes.
+    starts: Vec<usize>,
     root: Node,
     /// The API whose document this is, if it is one.
     api: Option<String>,
@@ -439,7 +441,7 @@ struct Analysis {
     docs: Vec<usize>,
     refs: Vec<RefSite>,
     /// Subtrees the resolver walks outside examples, with the documents they were reached from.
-    regions: Vec<(usize, String, BTreeSet<usize>)>,
+    regions: BTreeMap<usize, Vec<(String, BTreeSet<usize>)>>,
     /// Files that are a non-example `$ref` target as a whole, with the documents reaching them.
     whole_targets: BTreeMap<usize, BTreeSet<usize>>,
     /// Schema mappings the model converts (file, position), with the documents reaching them.
@@ -497,6 +499,9 @@ fn analyze(base: BaseSpec) -> Analysis {
         .map(|f| SpecFile {
             name: f.name.to_string(),
             text: f.text.to_string(),
+            starts: std::iter::once(0)
+                .chain(f.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
             root: f.root.clone(),
             api: None,
         })
@@ -554,9 +559,9 @@ fn analyze(base: BaseSpec) -> Analysis {
     let resolved = resolve::resolve(set)
         .unwrap_or_else(|e| panic!("{}: the pristine spec must resolve:\n{e}", base.label));
     let doc_of_place = |file: &str| by_name.get(file).copied().filter(|f| docs.contains(f));
-    let mut regions: Vec<(usize, String, BTreeSet<usize>)> = docs
+    let mut regions: BTreeMap<usize, Vec<(String, BTreeSet<usize>)>> = docs
         .iter()
-        .map(|&d| (d, String::new(), BTreeSet::from([d])))
+        .map(|&d| (d, vec![(String::new(), BTreeSet::from([d]))]))
         .collect();
     let mut whole_targets: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for (t, target) in resolved.targets.iter().enumerate() {
@@ -577,7 +582,10 @@ fn analyze(base: BaseSpec) -> Analysis {
                 .or_default()
                 .extend(&origin);
         }
-        regions.push((target.file, target.pointer.clone(), origin));
+        regions
+            .entry(target.file)
+            .or_default()
+            .push((target.pointer.clone(), origin));
     }
 
     let spec = model::build(&resolved)
@@ -644,6 +652,23 @@ fn analyze(base: BaseSpec) -> Analysis {
     }
 }
 
+impl SpecFile {
+    fn line(&self, line: u32) -> Option<&str> {
+        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
+        let rest = &self.text[start..];
+        Some(&rest[..rest.find('\n').unwrap_or(rest.len())])
+    }
+
+    fn offset(&self, loc: Loc) -> Option<usize> {
+        let start = *self.starts.get((loc.line as usize).checked_sub(1)?)?;
+        let column = (loc.column as usize).checked_sub(1)?;
+        self.line(loc.line)?
+            .char_indices()
+            .nth(column)
+            .map(|(i, _)| start + i)
+    }
+}
+
 impl Analysis {
     /// Files a document reaches through `$ref`s, never entering `avoid`.
     fn reach(&self, doc: usize, avoid: Option<usize>) -> BTreeSet<usize> {
@@ -671,13 +696,17 @@ impl Analysis {
 
     /// Documents whose resolution walks the subtree at `pointer` of `file` outside examples.
     fn region_docs(&self, file: usize, pointer: &str) -> BTreeSet<usize> {
-        self.regions
+        let Some(regions) = self.regions.get(&file) else {
+            return BTreeSet::new();
+        };
+        regions
             .iter()
-            .filter(|(f, p, _)| {
-                *f == file
-                    && (p.is_empty() || pointer == p || pointer.starts_with(&format!("{p}/")))
+            .filter(|(p, _)| {
+                pointer
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             })
-            .flat_map(|(_, _, docs)| docs.iter().copied())
+            .flat_map(|(_, docs)| docs.iter().copied())
             .collect()
     }
 
@@ -824,25 +853,63 @@ impl Builder<'_> {
     }
 
     fn build_all(&mut self) {
+        let t = Instant::now();
         self.delete_referenced_file();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} delete_referenced_file {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.ref_to_missing_file();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} ref_to_missing_file {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.ref_to_missing_pointer();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} ref_to_missing_pointer {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.ref_cycle_self();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} ref_cycle_self {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.ref_cycle_two_files();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} ref_cycle_two_files {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.unknown_type();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} unknown_type {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.type_not_a_string();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} type_not_a_string {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.list_replaced_by_integer();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} list_replaced_by_integer {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.status_code_replaced_by_list();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} status_code_replaced_by_list {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.duplicate_operation_id();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} duplicate_operation_id {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.remove_path_parameter();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} remove_path_parameter {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.truncate_inside_open_token();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} truncate_inside_open_token {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.invalid_utf8();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} invalid_utf8 {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.tab_indentation();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} tab_indentation {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.stray_closing_bracket();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} stray_closing_bracket {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.unclosed_bracket();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} unclosed_bracket {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.empty_file();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} empty_file {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.unsupported_version();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} unsupported_version {:?}", self.a.base.label, t.elapsed()); }
+        let t = Instant::now();
         self.truncate_anywhere();
+        if std::env::var_os("MUTATION_TIMING").is_some() { eprintln!("BUILD {} truncate_anywhere {:?}", self.a.base.label, t.elapsed()); }
     }
 
     fn delete_referenced_file(&mut self) {
@@ -1550,12 +1617,12 @@ impl Builder<'_> {
             .plain_values()
             .into_iter()
             .filter_map(|(f, loc)| {
-                let text = self.text(f);
+                let file = &self.a.files[f];
                 // The next line with content must be a `key: ...` of a block mapping.
                 let next = (loc.line + 1..)
-                    .take_while(|&l| line_text(text, l).is_some())
-                    .find(|&l| !is_blank_or_comment(line_text(text, l).unwrap_or("")))?;
-                let t = line_text(text, next)?.trim_start();
+                    .take_while(|&l| file.line(l).is_some())
+                    .find(|&l| !is_blank_or_comment(file.line(l).unwrap_or("")))?;
+                let t = file.line(next)?.trim_start();
                 let key_line = !t.starts_with(['-', '"', '\'', '[', '{', '?'])
                     && t.split_once(':').is_some_and(|(k, rest)| {
                         !k.contains(' ') && (rest.is_empty() || rest.starts_with(' '))
@@ -1657,17 +1724,28 @@ fn run_mutant(a: &Analysis, m: &Mutant) -> Result<bool, String> {
     let boundary = tmp.path().join("spec");
     let api_root_source = a.base.boundary.join(a.base.api_root);
     let keep_names: BTreeSet<&str> = m.keep.iter().map(|&d| a.files[d].name.as_str()).collect();
-    let doc_names: BTreeSet<&str> = a.docs.iter().map(|&d| a.files[d].name.as_str()).collect();
+    // Only the spec files the kept documents reach (plus everything that is not a spec file:
+    // stand-ins, extension-less examples, ...): the copy stays small.
+    let copy_start = Instant::now();
+    let needed: BTreeSet<&str> = m
+        .keep
+        .iter()
+        .flat_map(|&d| a.reach(d, None))
+        .map(|f| a.files[f].name.as_str())
+        .collect();
     copy_tree(&a.base.boundary, &boundary, &|source: &Path| {
-        // Leave out the API documents this mutant does not need.
         let Ok(rel) = source.strip_prefix(&a.base.boundary) else {
             return false;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        source.parent().and_then(Path::parent) == Some(api_root_source.as_path())
-            && doc_names.contains(rel.as_str())
-            && !keep_names.contains(rel.as_str())
+        let spec_file = a.by_name.contains_key(&rel)
+            || matches!(
+                source.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            );
+        a.base.subset && spec_file && !needed.contains(rel.as_str()) && !source.is_dir()
     });
+    let copied = Instant::now();
     for edit in &m.edits {
         match edit {
             Edit::Write(name, bytes) => std::fs::write(boundary.join(name), bytes),
@@ -1705,6 +1783,14 @@ fn run_mutant(a: &Analysis, m: &Mutant) -> Result<bool, String> {
     let started = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| config.write_to(&out)));
     let elapsed = started.elapsed();
+    if std::env::var_os("MUTATION_TIMING").is_some() {
+        eprintln!(
+            "TIMING {} copy {:?} run {:?}",
+            a.base.label,
+            copied.duration_since(copy_start),
+            elapsed
+        );
+    }
     let leftovers: Vec<String> = std::fs::read_dir(&out_dir)
         .expect("list output folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -1767,6 +1853,18 @@ fn run_mutant(a: &Analysis, m: &Mutant) -> Result<bool, String> {
             .collect();
         problems.push(format!("no error at {}", wanted.join(" or ")));
     }
+    if std::env::var_os("MUTATION_VERBOSE").is_some() {
+        let first = error
+            .errors()
+            .next()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        eprintln!(
+            "DEBUG {}\n   => {}",
+            describe(),
+            first.lines().next().unwrap_or("")
+        );
+    }
     if problems.is_empty() {
         Ok(true)
     } else {
@@ -1788,6 +1886,7 @@ fn every_mutant_is_rejected_with_a_located_error() {
     let started = Instant::now();
     let analyses: Vec<Analysis> = base_specs().into_iter().map(analyze).collect();
     let analysed = started.elapsed();
+    let mut built = Duration::ZERO;
     let mut mutants = Vec::new();
     for (i, a) in analyses.iter().enumerate() {
         let mut builder = Builder {
@@ -1799,6 +1898,7 @@ fn every_mutant_is_rejected_with_a_located_error() {
         builder.build_all();
         mutants.extend(builder.out);
     }
+    built += started.elapsed() - analysed;
     mutants.retain(|m| {
         !KNOWN_BUGS
             .iter()
@@ -1857,7 +1957,7 @@ fn every_mutant_is_rejected_with_a_located_error() {
         println!("  {kind}: {count} ({rejected} rejected)");
     }
     println!(
-        "analysis {analysed:?}, total {:?}; random truncations: {optional} ({optional_rejected} rejected with a located error, the others still valid specs)",
+        "analysis {analysed:?}, building {built:?}, total {:?}; random truncations: {optional} ({optional_rejected} rejected with a located error, the others still valid specs)",
         started.elapsed()
     );
     assert!(

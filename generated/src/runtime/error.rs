@@ -187,6 +187,15 @@ impl MatrixError {
         MatrixError::new(
             http::StatusCode::NOT_FOUND,
             ErrorCode::Unrecognized,
+            "This server does not implement this endpoint",
+        )
+    }
+
+    /// 404 `M_UNRECOGNIZED` for a path that is no endpoint at all.
+    pub fn no_such_endpoint() -> Self {
+        MatrixError::new(
+            http::StatusCode::NOT_FOUND,
+            ErrorCode::Unrecognized,
             "Unrecognized request",
         )
     }

@@ -157,7 +157,7 @@ pub fn required_token(incoming: &Incoming) -> Result<AccessToken, MatrixError> {
 
 /// 404 `M_UNRECOGNIZED`, for paths no operation has.
 pub async fn unrecognized() -> axum::response::Response {
-    error_response(&MatrixError::unrecognized())
+    error_response(&MatrixError::no_such_endpoint())
 }
 
 /// 405 `M_UNRECOGNIZED`, for a known path with another method.

@@ -1,0 +1,421 @@
+//! The generated client conversions against the generated server over loopback, and the
+//! server's answers to malformed input, as a homeserver gives them.
+
+use matrix_api::client_server::{self as cs, server};
+use matrix_api::runtime::client::{Client, ClientError};
+use matrix_api::runtime::{ErrorCode, IntoHttpError, MatrixError};
+use matrix_api_tests::homeserver::{PASSWORD, TinyHomeserver, serve};
+use tower::ServiceExt;
+
+/// Starts the tiny homeserver on a free loopback port; it stops with the test's runtime.
+async fn start() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(serve(listener, TinyHomeserver::new("tiny.test")));
+    format!("http://{address}")
+}
+
+fn login_request(user: &str, password: &str) -> cs::login::Request {
+    let mut identifier = cs::UserIdentifier {
+        r#type: "m.id.user".into(),
+        ..Default::default()
+    };
+    identifier.extra.insert("user".into(), user.into());
+    cs::login::Request {
+        r#type: cs::login::Type::MLoginPassword,
+        identifier: Some(identifier),
+        user: None,
+        medium: None,
+        address: None,
+        password: Some(password.into()),
+        token: None,
+        device_id: None,
+        initial_device_display_name: None,
+    }
+}
+
+fn matrix_error(result: Result<impl std::fmt::Debug, ClientError>) -> MatrixError {
+    match result {
+        Err(error) => error
+            .matrix_error()
+            .cloned()
+            .unwrap_or_else(|| panic!("not a Matrix error: {error}")),
+        Ok(value) => panic!("expected an error, got {value:?}"),
+    }
+}
+
+#[tokio::test]
+async fn client_and_server_agree_over_loopback() {
+    let mut client = Client::new(start().await);
+
+    let versions = client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("versions");
+    assert!(versions.versions.contains(&"v1.1".to_owned()));
+    let flows = client
+        .send(&cs::get_login_flows::Request {})
+        .await
+        .expect("flows");
+    assert_eq!(
+        flows.flows.expect("flows")[0].r#type.as_deref(),
+        Some("m.login.password")
+    );
+
+    // A wrong password is the server's typed 403.
+    let denied = matrix_error(client.send(&login_request("alice", "wrong")).await);
+    assert_eq!(
+        (denied.status.as_u16(), denied.errcode),
+        (403, ErrorCode::Forbidden)
+    );
+
+    let login = client
+        .send(&login_request("alice", PASSWORD))
+        .await
+        .expect("login");
+    assert_eq!(login.user_id.as_deref(), Some("@alice:tiny.test"));
+
+    // Without a token the client refuses to build the request at all.
+    match client.send(&cs::get_token_owner::Request {}).await {
+        Err(ClientError::Request(IntoHttpError::NeedsAuthentication)) => {}
+        other => panic!("expected NeedsAuthentication, got {other:?}"),
+    }
+    client.set_access_token(Some("not-a-token".into()));
+    let unknown = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    assert_eq!(
+        (unknown.status.as_u16(), unknown.errcode),
+        (401, ErrorCode::UnknownToken)
+    );
+
+    client.set_access_token(login.access_token.clone());
+    let whoami = client
+        .send(&cs::get_token_owner::Request {})
+        .await
+        .expect("whoami");
+    assert_eq!(whoami.user_id, "@alice:tiny.test");
+
+    // All six requestToken endpoints: a `sid`, and `submit_url` for phone numbers only.
+    let email = |n: i64| (format!("secret{n}"), "alice@example.org".to_owned(), n);
+    let (secret, address, attempt) = email(1);
+    let r = client
+        .send(&cs::request_token_to_register_email::Request {
+            client_secret: secret,
+            email: address,
+            send_attempt: attempt,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("register email");
+    assert!(!r.sid.is_empty() && r.submit_url.is_none());
+    let r = client
+        .send(&cs::request_token_to_3pid_email::Request {
+            client_secret: "s".into(),
+            email: "alice@example.org".into(),
+            send_attempt: 1,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("3pid email");
+    assert!(!r.sid.is_empty() && r.submit_url.is_none());
+    let r = client
+        .send(&cs::request_token_to_reset_password_email::Request {
+            client_secret: "s".into(),
+            email: "alice@example.org".into(),
+            send_attempt: 1,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("password email");
+    assert!(!r.sid.is_empty() && r.submit_url.is_none());
+    let phone = |_: ()| ("s".to_owned(), "GB".to_owned(), "07700900001".to_owned());
+    let (s, country, number) = phone(());
+    let r = client
+        .send(&cs::request_token_to_register_msisdn::Request {
+            client_secret: s.clone(),
+            country: country.clone(),
+            phone_number: number.clone(),
+            send_attempt: 1,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("register msisdn");
+    assert!(r.submit_url.is_some());
+    let r = client
+        .send(&cs::request_token_to_3pid_msisdn::Request {
+            client_secret: s.clone(),
+            country: country.clone(),
+            phone_number: number.clone(),
+            send_attempt: 1,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("3pid msisdn");
+    assert!(r.submit_url.is_some());
+    let r = client
+        .send(&cs::request_token_to_reset_password_msisdn::Request {
+            client_secret: s,
+            country,
+            phone_number: number,
+            send_attempt: 1,
+            next_link: None,
+            id_server: "id.example.org".into(),
+        })
+        .await
+        .expect("password msisdn");
+    assert!(r.submit_url.is_some());
+
+    // Operations the tiny server does not implement answer 404 M_UNRECOGNIZED by default.
+    let missing = matrix_error(client.send(&cs::get_account_3pids::Request {}).await);
+    assert_eq!(
+        (missing.status.as_u16(), missing.errcode),
+        (404, ErrorCode::Unrecognized)
+    );
+
+    client.send(&cs::logout::Request {}).await.expect("logout");
+    let gone = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    assert_eq!(gone.errcode, ErrorCode::UnknownToken);
+}
+
+/// Values that break naive path building: each must arrive exactly as sent.
+const ADVERSARIAL: &[&str] = &[
+    "@alice:example.org",
+    "a/b",
+    "what?now",
+    "#room:example.org",
+    "100%",
+    "%2F",
+    "..",
+    ".",
+    "a..b",
+    "$event/id+x",
+    "space here",
+    "emoji 🎉 ünïcödé",
+    "semi;colon&amp=eq",
+];
+
+#[tokio::test]
+async fn path_parameters_arrive_byte_exact() {
+    let router = server::router(TinyHomeserver::new("tiny.test"));
+    let mut token = None;
+    for value in ADVERSARIAL {
+        // Log in once through the router itself.
+        if token.is_none() {
+            let request = login_request("bob", PASSWORD)
+                .try_into_http_request("http://h", None)
+                .expect("builds");
+            let response = router
+                .clone()
+                .oneshot(request.map(axum::body::Body::from))
+                .await
+                .expect("answers");
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            let login =
+                cs::login::Response::try_from_http_response(http::Response::new(body.to_vec()))
+                    .expect("login");
+            token = login.access_token;
+        }
+        let set = cs::set_display_name::Request {
+            user_id: (*value).to_owned(),
+            displayname: Some(format!("name of {value}")),
+        };
+        let request = set
+            .try_into_http_request("http://h", token.as_deref())
+            .expect("builds");
+        let response = router
+            .clone()
+            .oneshot(request.map(axum::body::Body::from))
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 200, "set {value:?}");
+
+        let get = cs::get_display_name::Request {
+            user_id: (*value).to_owned(),
+        };
+        let request = get.try_into_http_request("http://h", None).expect("builds");
+        let path = request.uri().path().to_owned();
+        let response = router
+            .clone()
+            .oneshot(request.map(axum::body::Body::from))
+            .await
+            .expect("answers");
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let read = cs::get_display_name::Response::try_from_http_response(
+            http::Response::builder()
+                .status(status)
+                .body(body.to_vec())
+                .expect("response"),
+        )
+        .unwrap_or_else(|e| panic!("{value:?} via {path}: {e}"));
+        assert_eq!(
+            read.displayname,
+            Some(format!("name of {value}")),
+            "{value:?} via {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn path_parameters_survive_a_real_connection() {
+    let base = start().await;
+    let mut client = Client::new(base);
+    let login = client
+        .send(&login_request("carol", PASSWORD))
+        .await
+        .expect("login");
+    client.set_access_token(login.access_token);
+    // `.` and `..` as a whole segment are removed by URL normalisation in reqwest (WHATWG
+    // URL rules treat `%2E%2E` as `..` too); they arrive intact through the router itself.
+    for value in ADVERSARIAL.iter().filter(|v| !matches!(**v, "." | "..")) {
+        client
+            .send(&cs::set_display_name::Request {
+                user_id: (*value).to_owned(),
+                displayname: Some(format!("over tcp: {value}")),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("set {value:?}: {e}"));
+        let read = client
+            .send(&cs::get_display_name::Request {
+                user_id: (*value).to_owned(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("get {value:?}: {e}"));
+        assert_eq!(read.displayname, Some(format!("over tcp: {value}")));
+    }
+}
+
+/// Sends raw bytes to the router and reads the Matrix error it answers with.
+async fn raw(
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &'static [u8],
+) -> (u16, serde_json::Value) {
+    let router = server::router(TinyHomeserver::new("tiny.test"));
+    let mut request = http::Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let request = request.body(axum::body::Body::from(body)).expect("request");
+    let response = router.oneshot(request).await.expect("answers");
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let json =
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {bytes:?}"));
+    (status, json)
+}
+
+#[tokio::test]
+async fn malformed_input_gets_the_errors_a_homeserver_gives() {
+    let login = "/_matrix/client/v3/login";
+    let (status, body) = raw("POST", login, None, b"{not json").await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (400, Some("M_NOT_JSON"))
+    );
+
+    let (status, body) = raw("POST", login, None, br#"{"type": 12}"#).await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (400, Some("M_BAD_JSON"))
+    );
+
+    let (status, body) = raw(
+        "POST",
+        "/_matrix/client/v3/register/email/requestToken",
+        None,
+        br#"{"client_secret": "x"}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (400, Some("M_BAD_JSON")),
+        "{body}"
+    );
+
+    // A required query parameter.
+    let (status, body) = raw("GET", "/_matrix/client/v3/register/available", None, b"").await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (400, Some("M_MISSING_PARAM")),
+        "{body}"
+    );
+
+    // A token-only endpoint without a token, also through the `access_token` query parameter.
+    let (status, body) = raw("GET", "/_matrix/client/v3/account/whoami", None, b"").await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (401, Some("M_MISSING_TOKEN"))
+    );
+    let (status, body) = raw(
+        "GET",
+        "/_matrix/client/v3/account/whoami?access_token=nope",
+        None,
+        b"",
+    )
+    .await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (401, Some("M_UNKNOWN_TOKEN"))
+    );
+
+    // Unknown paths and methods.
+    let (status, body) = raw("GET", "/_matrix/client/v3/no/such/endpoint", None, b"").await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (404, Some("M_UNRECOGNIZED"))
+    );
+    let (status, body) = raw("DELETE", login, None, b"").await;
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (405, Some("M_UNRECOGNIZED"))
+    );
+
+    // The r0 prefix of the seed's spec reaches the same operations.
+    let (status, _) = raw("GET", "/_matrix/client/r0/login", None, b"").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn every_operation_is_routed() {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-specs");
+    let generated = matrix_codegen::Config::new(specs)
+        .generate()
+        .expect("generates");
+    let module = generated
+        .ir
+        .modules
+        .iter()
+        .find(|m| m.ident == "client_server")
+        .expect("client-server");
+    for op in &module.operations {
+        let path = op
+            .path
+            .replace("{client_major_version}", "v3")
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let (status, body) = raw(op.method.as_str(), &path, Some("token"), b"{}").await;
+        // The router's own "no such endpoint" would mean the route is missing.
+        assert_ne!(
+            body["error"], "Unrecognized request",
+            "{} {path} is not routed ({status})",
+            op.operation_id
+        );
+        assert!(body.is_object(), "{}: {body}", op.operation_id);
+    }
+}
