@@ -47,6 +47,8 @@ pub struct OperationIr {
     pub success_status: u16,
     pub deprecated: bool,
     pub added_in: Option<String>,
+    /// `x-changedInMatrixVersion`: (version, what changed).
+    pub changed_in: Vec<(String, String)>,
     /// Every field of `Request`: parameters first, then the body.
     pub request_fields: Vec<FieldDef>,
     pub request_body: RequestBody,
@@ -555,7 +557,11 @@ impl<'a> ApiBuilder<'a> {
                             RequestBody::Fields
                         }
                         None => {
-                            let ty = self.rust_type(schema, &hint, false);
+                            let body_hint = Hint {
+                                name: "Body".into(),
+                                parent: String::new(),
+                            };
+                            let ty = self.rust_type(schema, &body_hint, false);
                             let field = unique("body", None, &|n| used.contains_key(n));
                             request_fields.push(FieldDef {
                                 ident: field.clone(),
@@ -627,7 +633,15 @@ impl<'a> ApiBuilder<'a> {
                             fields: self.body_fields(schema, &object, &hint, true),
                         }),
                         None => ResponseIr::Whole {
-                            ty: self.rust_type(schema, &hint, false),
+                            // `Response` is the wrapper; a named body type is `ResponseBody`.
+                            ty: self.rust_type(
+                                schema,
+                                &Hint {
+                                    name: "ResponseBody".into(),
+                                    parent: String::new(),
+                                },
+                                false,
+                            ),
                             doc: r.description.clone(),
                         },
                     }
@@ -654,6 +668,7 @@ impl<'a> ApiBuilder<'a> {
             rate_limited,
             deprecated: op.deprecated,
             added_in: op.added_in.clone(),
+            changed_in: op.changed_in.clone(),
             request_fields,
             request_body,
             response,
@@ -752,11 +767,32 @@ impl<'a> ApiBuilder<'a> {
                 parent: hint.name.clone(),
             };
             let ty = self.rust_type(&prop.schema, &field_hint, false);
-            let doc = prop
+            let mut doc = prop
                 .schema
                 .description
                 .clone()
                 .or_else(|| self.follow(&prop.schema).description.clone());
+            let notes = [
+                prop.schema
+                    .added_in
+                    .as_ref()
+                    .map(|v| format!("Added in Matrix `{v}`.")),
+                // Unless the description already says it.
+                prop.schema
+                    .default
+                    .as_ref()
+                    .filter(|_| {
+                        !doc.as_deref()
+                            .is_some_and(|d| d.to_lowercase().contains("default"))
+                    })
+                    .map(|d| format!("Defaults to `{d}`.")),
+            ];
+            for note in notes.into_iter().flatten() {
+                doc = Some(match doc {
+                    Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                    None => note,
+                });
+            }
             let deprecated = prop.schema.deprecated;
             fields.push(FieldDef {
                 ident,

@@ -187,6 +187,8 @@ pub struct Schema {
     pub default: Option<Json>,
     pub example: Option<Json>,
     pub deprecated: bool,
+    /// `x-addedInMatrixVersion`
+    pub added_in: Option<String>,
     pub place: Place,
 }
 
@@ -892,6 +894,7 @@ impl<'a> Builder<'a> {
             default: None,
             example: None,
             deprecated: false,
+            added_in: None,
             place: self.place(node, pointer),
         }
     }
@@ -1176,6 +1179,7 @@ impl<'a> Builder<'a> {
             default: None,
             example: None,
             deprecated: false,
+            added_in: None,
             place,
         };
         let map = match &node.value {

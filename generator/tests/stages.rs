@@ -1510,6 +1510,7 @@ fn emitted_code_parses_and_is_stable() {
     assert_eq!(code, matrix_codegen::emit::emit(&ir, &options).unwrap());
     let bad = matrix_codegen::emit::EmitOptions {
         runtime_path: "not a path".into(),
+        ..matrix_codegen::emit::EmitOptions::default()
     };
     assert!(matrix_codegen::emit::emit(&ir, &bad).is_err());
 }

@@ -148,6 +148,15 @@ impl Emitter {
             doc.push_str("\n\n");
             doc.push_str(description.trim());
         }
+        if let Some(version) = &op.added_in {
+            doc.push_str(&format!("\n\nAdded in Matrix `{version}`."));
+        }
+        for (version, change) in &op.changed_in {
+            doc.push_str(&format!(
+                "\n\nChanged in Matrix `{version}`: {}",
+                change.trim()
+            ));
+        }
         let doc = doc_attr(Some(&doc));
 
         let method = format_ident!("{}", op.method.as_str());
