@@ -3,7 +3,14 @@
 
 use std::path::Path;
 
-const FORBIDDEN: &[&str] = &[".unwrap()", ".expect(", "panic!", "unreachable!", "todo!", "unimplemented!"];
+const FORBIDDEN: &[&str] = &[
+    ".unwrap()",
+    ".expect(",
+    "panic!",
+    "unreachable!",
+    "todo!",
+    "unimplemented!",
+];
 
 fn offending_lines(text: &str) -> Vec<String> {
     // Stop at the unit tests, which may unwrap freely.
@@ -31,12 +38,20 @@ fn generated_code_cannot_panic_on_input() {
 #[test]
 fn runtime_cannot_panic_on_input() {
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/runtime");
-    let mut files: Vec<_> = std::fs::read_dir(&runtime).expect("runtime folder").filter_map(Result::ok).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&runtime)
+        .expect("runtime folder")
+        .filter_map(Result::ok)
+        .collect();
     files.sort_by_key(|e| e.file_name());
     assert!(files.len() >= 4, "the runtime's files are missing");
     for file in files {
         let text = std::fs::read_to_string(file.path()).expect("read");
         let bad = offending_lines(&text);
-        assert!(bad.is_empty(), "{}:\n{}", file.path().display(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{}:\n{}",
+            file.path().display(),
+            bad.join("\n")
+        );
     }
 }
