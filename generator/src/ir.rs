@@ -149,6 +149,27 @@ impl TypeDef {
         }
     }
 
+    /// Names of operation-local types this type uses.
+    fn local_references(&self, out: &mut Vec<String>) {
+        let types: Vec<&RustType> = match self {
+            TypeDef::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeDef::StringEnum(_) => Vec::new(),
+            TypeDef::Union(u) => u.variants.iter().map(|(_, t)| t).collect(),
+        };
+        for ty in types {
+            ty.local_references(out);
+        }
+    }
+
+    /// Points references to the named operation-local types at the API module.
+    fn rescope(&mut self, names: &std::collections::BTreeSet<String>) {
+        match self {
+            TypeDef::Struct(s) => s.fields.iter_mut().for_each(|f| f.ty.rescope(names)),
+            TypeDef::StringEnum(_) => {}
+            TypeDef::Union(u) => u.variants.iter_mut().for_each(|(_, t)| t.rescope(names)),
+        }
+    }
+
     /// The shape, names of the type itself and docs left out: equal shapes can share a type.
     fn signature(&self) -> String {
         match self {
@@ -192,6 +213,39 @@ pub enum RustType {
         scope: Scope,
         name: String,
     },
+}
+
+impl RustType {
+    fn local_references(&self, out: &mut Vec<String>) {
+        match self {
+            RustType::Named {
+                scope: Scope::Operation,
+                name,
+            } => out.push(name.clone()),
+            RustType::Vec(inner)
+            | RustType::Map(inner)
+            | RustType::Option(inner)
+            | RustType::Boxed(inner) => inner.local_references(out),
+            RustType::Tuple(items) => items.iter().for_each(|i| i.local_references(out)),
+            _ => {}
+        }
+    }
+
+    fn rescope(&mut self, names: &std::collections::BTreeSet<String>) {
+        match self {
+            RustType::Named { scope, name }
+                if *scope == Scope::Operation && names.contains(name) =>
+            {
+                *scope = Scope::Api;
+            }
+            RustType::Vec(inner)
+            | RustType::Map(inner)
+            | RustType::Option(inner)
+            | RustType::Boxed(inner) => inner.rescope(names),
+            RustType::Tuple(items) => items.iter_mut().for_each(|i| i.rescope(names)),
+            _ => {}
+        }
+    }
 }
 
 /// Where a named type lives: the API module or the operation's module.
@@ -449,12 +503,14 @@ impl<'a> ApiBuilder<'a> {
             operations.push(self.operation(op, ident, &api_ident, examples));
         }
         examples.append(&mut self.type_examples);
-        Ok(ApiModule {
+        let mut module = ApiModule {
             ident: api_ident,
             api_name: self.api.name.clone(),
             types: self.shared.types,
             operations,
-        })
+        };
+        hoist_repeated_types(&mut module, examples);
+        Ok(module)
     }
 
     fn operation(
@@ -1128,6 +1184,108 @@ fn nullable(ty: RustType, schema: &Schema) -> RustType {
         RustType::Option(Box::new(ty))
     } else {
         ty
+    }
+}
+
+/// Types defined identically in several operations (the spec repeats an inline schema in several
+/// files) move to the API module, so they are compiled once. A type moves only with the
+/// operation-local types it uses, and only where the API module has no other type of its name.
+fn hoist_repeated_types(module: &mut ApiModule, examples: &mut [ExampleIr]) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for op in &module.operations {
+        for def in &op.types {
+            *seen
+                .entry((def.name().to_owned(), def.signature()))
+                .or_default() += 1;
+        }
+    }
+    let api_names: BTreeMap<&str, String> = module
+        .types
+        .iter()
+        .map(|t| (t.name(), t.signature()))
+        .collect();
+    let mut hoisted: BTreeSet<(String, String)> = seen
+        .into_iter()
+        .filter(|(_, count)| *count > 1)
+        .map(|(key, _)| key)
+        .filter(|(name, _)| !api_names.contains_key(name.as_str()))
+        .collect();
+    // Drop candidates that use a local type which stays behind, until nothing changes.
+    loop {
+        let names: BTreeSet<&str> = hoisted.iter().map(|(n, _)| n.as_str()).collect();
+        let mut keep = BTreeSet::new();
+        for op in &module.operations {
+            for def in &op.types {
+                let key = (def.name().to_owned(), def.signature());
+                if !hoisted.contains(&key) {
+                    continue;
+                }
+                let mut local = Vec::new();
+                def.local_references(&mut local);
+                if local.iter().all(|n| names.contains(n.as_str())) {
+                    keep.insert(key);
+                }
+            }
+        }
+        // A name hoisted with two different shapes cannot live in one module.
+        let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, _) in &keep {
+            *by_name.entry(name.clone()).or_default() += 1;
+        }
+        keep.retain(|(name, _)| by_name.get(name) == Some(&1));
+        if keep == hoisted {
+            break;
+        }
+        hoisted = keep;
+    }
+    if hoisted.is_empty() {
+        return;
+    }
+    let names: BTreeSet<String> = hoisted.iter().map(|(n, _)| n.clone()).collect();
+    let mut moved: BTreeSet<String> = BTreeSet::new();
+    for op in &mut module.operations {
+        let mut staying = Vec::new();
+        for mut def in std::mem::take(&mut op.types) {
+            if names.contains(def.name()) {
+                def.rescope(&names);
+                if moved.insert(def.name().to_owned()) {
+                    module.types.push(def);
+                }
+            } else {
+                def.rescope(&names);
+                staying.push(def);
+            }
+        }
+        op.types = staying;
+        for field in &mut op.request_fields {
+            field.ty.rescope(&names);
+        }
+        match &mut op.response {
+            ResponseIr::Fields(def) => {
+                for field in &mut def.fields {
+                    field.ty.rescope(&names);
+                }
+            }
+            ResponseIr::Whole { ty, .. } => ty.rescope(&names),
+            ResponseIr::Binary { .. } => {}
+        }
+    }
+    // Examples of moved types now name them in the API module.
+    let prefix = format!("{}::", module.ident);
+    for example in examples.iter_mut() {
+        let Some(rest) = example.type_path.strip_prefix(&prefix) else {
+            continue;
+        };
+        if let Some((_, name)) = rest.split_once("::")
+            && !name.contains("::")
+            && names.contains(name)
+            && name != "Request"
+            && name != "Response"
+            && name != "RequestBody"
+        {
+            example.type_path = format!("{prefix}{name}");
+        }
     }
 }
 

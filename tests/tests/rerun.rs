@@ -58,11 +58,25 @@ fn build_script_reruns_exactly_when_a_spec_file_changes() {
         "nothing changed since, yet the generator ran:\n{again}"
     );
 
-    // A file nothing refers to is not watched.
-    std::fs::write(specs.join("client-server/definitions/unused.txt"), "x").expect("write");
+    // A file outside the API folders that nothing refers to is not watched.
+    std::fs::write(scratch.path().join("unrelated.yaml"), "x: 1").expect("write");
     let unrelated = build(&specs);
     assert!(
         !build_script_ran(&unrelated),
         "an unread file triggered the generator:\n{unrelated}"
+    );
+
+    // A new document in an API folder is picked up.
+    let text = std::fs::read_to_string(specs.join("client-server/whoami.yaml")).expect("read");
+    std::fs::write(
+        specs.join("client-server/whoami_again.yaml"),
+        text.replace("getTokenOwner", "getTokenOwnerAgain")
+            .replace("/account/whoami", "/account/whoami_again"),
+    )
+    .expect("write");
+    let added = build(&specs);
+    assert!(
+        build_script_ran(&added),
+        "a new API document did not trigger the generator:\n{added}"
     );
 }
