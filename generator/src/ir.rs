@@ -1205,10 +1205,16 @@ fn hoist_repeated_types(module: &mut ApiModule, examples: &mut [ExampleIr]) {
         .iter()
         .map(|t| (t.name(), t.signature()))
         .collect();
+    // Only names every operation uses for one and the same shape: references are rewritten by
+    // name, so a name with a second shape anywhere must stay local everywhere.
+    let mut shapes_per_name: BTreeMap<&str, usize> = BTreeMap::new();
+    for (name, _) in seen.keys() {
+        *shapes_per_name.entry(name.as_str()).or_default() += 1;
+    }
     let mut hoisted: BTreeSet<(String, String)> = seen
-        .into_iter()
-        .filter(|(_, count)| *count > 1)
-        .map(|(key, _)| key)
+        .iter()
+        .filter(|((name, _), count)| **count > 1 && shapes_per_name.get(name.as_str()) == Some(&1))
+        .map(|(key, _)| key.clone())
         .filter(|(name, _)| !api_names.contains_key(name.as_str()))
         .collect();
     // Drop candidates that use a local type which stays behind, until nothing changes.
