@@ -94,7 +94,7 @@ fn list_text_shows_module_paths() {
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
     let line = stdout
         .lines()
-        .find(|l| l.contains("requestTokenTo3PIDEmail"))
+        .find(|l| l.starts_with("client-server\t") && l.contains("requestTokenTo3PIDEmail"))
         .expect("listed");
     assert!(
         line.contains("client_server::request_token_to_3pid_email"),

@@ -139,8 +139,8 @@ impl<'de> Deserialize<'de> for ErrorCode {
 pub struct UiaaInfo {
     /// The flows (lists of stage types) that complete authentication.
     pub flows: Vec<AuthFlow>,
-    /// Parameters for stages, by stage type.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    /// Parameters for stages, by stage type (always written: the spec requires it).
+    #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
     /// The session to pass back with the next attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,8 +230,13 @@ impl MatrixError {
     /// The JSON body of this error.
     pub fn to_json(&self) -> serde_json::Value {
         let mut body = self.extra.clone();
-        body.insert("errcode".into(), self.errcode.as_str().into());
-        body.insert("error".into(), self.error.clone().into());
+        // A user-interactive-auth 401 may carry no error at all, only the flows.
+        let bare_uiaa =
+            self.uiaa.is_some() && self.errcode == ErrorCode::Unknown && self.error.is_empty();
+        if !bare_uiaa {
+            body.insert("errcode".into(), self.errcode.as_str().into());
+            body.insert("error".into(), self.error.clone().into());
+        }
         if let Some(ms) = self.retry_after_ms {
             body.insert("retry_after_ms".into(), ms.into());
         }
@@ -396,6 +401,9 @@ mod tests {
     fn user_interactive_auth_is_parsed() {
         let body = br#"{"flows":[{"stages":["m.login.dummy"]}],"params":{},"session":"abc"}"#;
         let error = MatrixError::from_response(http::StatusCode::UNAUTHORIZED, body);
+        let json = error.to_json();
+        let back: serde_json::Value = serde_json::from_slice(body).expect("json");
+        assert_eq!(json, back, "a bare UIA body is written back as it came");
         let uiaa = error.uiaa.expect("uiaa");
         assert_eq!(uiaa.flows[0].stages, ["m.login.dummy"]);
         assert_eq!(uiaa.session.as_deref(), Some("abc"));

@@ -1,0 +1,586 @@
+//! End to end against a real homeserver: the generated requests, responses and errors of
+//! `matrix-api`, sent to Synapse over loopback, with the validation email caught by an SMTP
+//! sink.
+//!
+//! `scripts/synapse-e2e` installs and starts Synapse and the sink, then runs this test with
+//! `MATRIX_E2E_BASE_URL` (Synapse's client API) and `MATRIX_E2E_MAILBOX` (the sink's Maildir)
+//! set. Without them the test says how to run it and passes without doing anything.
+//!
+//! Everything on the wire goes through `matrix-api`: the generated `Request`/`Response` types
+//! and their HTTP conversions, the runtime's `MatrixError`, and the runtime's reqwest `Client`
+//! (whose `execute` also follows the link in the email).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use matrix_api::client_server as cs;
+use matrix_api::client_server_v3 as cs3;
+use matrix_api::runtime::client::{Client, ClientError};
+use matrix_api::runtime::{ErrorCode, MatrixError};
+
+/// The whole flow must finish within this; a hung server fails the test instead of CI.
+const WATCHDOG: Duration = Duration::from_secs(180);
+/// How long to wait for an email to reach the sink.
+const MAIL_WAIT: Duration = Duration::from_secs(30);
+
+struct Env {
+    base_url: String,
+    mailbox: PathBuf,
+}
+
+fn env() -> Option<Env> {
+    let base_url = std::env::var("MATRIX_E2E_BASE_URL").ok()?;
+    let mailbox = std::env::var_os("MATRIX_E2E_MAILBOX")?.into();
+    Some(Env { base_url, mailbox })
+}
+
+/// The Matrix error a request was answered with; anything else fails the test.
+fn matrix_error(result: Result<impl std::fmt::Debug, ClientError>) -> MatrixError {
+    match result {
+        Err(error) => error
+            .matrix_error()
+            .cloned()
+            .unwrap_or_else(|| panic!("not a Matrix error: {error}")),
+        Ok(value) => panic!("expected a Matrix error, got {value:?}"),
+    }
+}
+
+fn password_auth(user: &str, password: &str, session: Option<String>) -> cs::AuthenticationData {
+    let mut auth = cs::AuthenticationData {
+        r#type: "m.login.password".into(),
+        session,
+        ..Default::default()
+    };
+    auth.extra.insert(
+        "identifier".into(),
+        serde_json::json!({"type": "m.id.user", "user": user}),
+    );
+    auth.extra.insert("password".into(), password.into());
+    auth
+}
+
+fn login_request(user: &str, password: &str) -> cs::login::Request {
+    let mut identifier = cs::UserIdentifier {
+        r#type: "m.id.user".into(),
+        ..Default::default()
+    };
+    identifier.extra.insert("user".into(), user.into());
+    cs::login::Request {
+        r#type: cs::login::Type::MLoginPassword,
+        identifier: Some(identifier),
+        user: None,
+        medium: None,
+        address: None,
+        password: Some(password.into()),
+        token: None,
+        device_id: None,
+        initial_device_display_name: Some("matrix-api e2e".into()),
+    }
+}
+
+/// The messages in the Maildir (`new/` holds one file per message).
+fn mails(mailbox: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(mailbox.join("new"))
+        .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Waits (bounded) until one message that is not in `before` is in the mailbox; returns it.
+fn wait_for_mail(mailbox: &Path, before: &[PathBuf]) -> String {
+    let start = Instant::now();
+    loop {
+        let new: Vec<PathBuf> = mails(mailbox)
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        if let [message] = new.as_slice() {
+            println!(
+                "    mail arrived after {} ms: {}",
+                start.elapsed().as_millis(),
+                message.display()
+            );
+            return std::fs::read_to_string(message).expect("readable message");
+        }
+        assert!(new.len() < 2, "more than one new mail: {new:?}");
+        assert!(
+            start.elapsed() < MAIL_WAIT,
+            "no mail in {} after {MAIL_WAIT:?}",
+            mailbox.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Decodes standard base64, skipping line breaks.
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let (mut out, mut bits, mut count) = (Vec::new(), 0u32, 0);
+    for sextet in text.bytes().filter_map(value) {
+        bits = (bits << 6) | sextet;
+        count += 1;
+        if count == 4 {
+            out.extend_from_slice(&bits.to_be_bytes()[1..]);
+            (bits, count) = (0, 0);
+        }
+    }
+    match count {
+        2 => out.push((bits >> 4) as u8),
+        3 => out.extend_from_slice(&((bits >> 2) as u16).to_be_bytes()),
+        _ => {}
+    }
+    out
+}
+
+/// Decodes quoted-printable (soft line breaks and `=XX`).
+fn quoted_printable_decode(text: &str) -> Vec<u8> {
+    let bytes = text.replace("=\n", "").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The `text/plain` part of a MIME message (a multipart one or not), decoded.
+fn plain_text(message: &str) -> String {
+    let message = message.replace("\r\n", "\n");
+    let (headers, body) = message.split_once("\n\n").expect("headers and body");
+    let parts: Vec<&str> = match headers
+        .split_once("boundary=")
+        .map(|(_, rest)| rest.trim_start_matches('"'))
+        .and_then(|rest| rest.split(['"', '\n', ';']).next())
+    {
+        Some(boundary) => body.split(&format!("--{boundary}")).collect(),
+        None => vec![&message],
+    };
+    for part in parts {
+        let part = part.trim_start_matches('\n');
+        let Some((part_headers, part_body)) = part.split_once("\n\n") else {
+            continue;
+        };
+        let part_headers = part_headers.to_ascii_lowercase();
+        if !part_headers.contains("content-type: text/plain") {
+            continue;
+        }
+        let bytes = if part_headers.contains("content-transfer-encoding: base64") {
+            base64_decode(part_body)
+        } else if part_headers.contains("content-transfer-encoding: quoted-printable") {
+            quoted_printable_decode(part_body)
+        } else {
+            part_body.as_bytes().to_vec()
+        };
+        return String::from_utf8(bytes).expect("UTF-8 text");
+    }
+    panic!("no text/plain part in:\n{message}");
+}
+
+/// The first http(s) link of a text.
+fn first_link(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .unwrap_or_else(|| panic!("no link in:\n{text}"))
+        .trim_end_matches(['.', ',', '>', ')'])
+        .to_owned()
+}
+
+fn header(message: &str, name: &str) -> String {
+    message
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
+
+fn step(n: &str, what: &str) {
+    println!("step {n}: {what}");
+}
+
+#[tokio::test]
+async fn synapse_end_to_end() {
+    let Some(env) = env() else {
+        println!(
+            "skipped: MATRIX_E2E_BASE_URL and MATRIX_E2E_MAILBOX are not set. \
+             Run `scripts/synapse-e2e` to install and start Synapse and an SMTP sink on \
+             127.0.0.1 and run this test against them."
+        );
+        return;
+    };
+    std::thread::spawn(|| {
+        std::thread::sleep(WATCHDOG);
+        eprintln!("the Synapse end-to-end test did not finish within {WATCHDOG:?}");
+        std::process::exit(101);
+    });
+    let started = Instant::now();
+    let unique = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_millis();
+    let username = format!("e2e{unique}");
+    let password = format!("pw-{unique}-correct-horse");
+    let email = format!("e2e{unique}@example.org");
+    let client_secret = format!("secret{unique}");
+    let mut client = Client::new(env.base_url.clone());
+
+    // (1) The versions, typed.
+    let versions = client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("GET /versions");
+    step("1", &format!("GET /versions: {:?}", versions.versions));
+    assert!(versions.versions.iter().any(|v| v == "r0.6.1"));
+    assert!(versions.versions.iter().any(|v| v.starts_with("v1.")));
+
+    // (2) Registration: user-interactive auth, then the dummy stage.
+    let mut register = cs::register::Request {
+        username: Some(username.clone()),
+        password: Some(password.clone()),
+        initial_device_display_name: Some("matrix-api e2e".into()),
+        ..Default::default()
+    };
+    let challenge = matrix_error(client.send(&register).await);
+    step(
+        "2",
+        &format!(
+            "POST /register without auth: {} {:?}",
+            challenge.status, challenge.uiaa
+        ),
+    );
+    assert_eq!(challenge.status.as_u16(), 401);
+    let uiaa = challenge.uiaa.expect("a UIA body: flows and session");
+    assert!(
+        uiaa.flows.iter().any(|f| f.stages == ["m.login.dummy"]),
+        "{uiaa:?}"
+    );
+    let session = uiaa.session.clone().expect("a UIA session");
+    register.auth = Some(cs::AuthenticationData {
+        r#type: "m.login.dummy".into(),
+        session: Some(session),
+        ..Default::default()
+    });
+    let registered = client
+        .send(&register)
+        .await
+        .expect("register with m.login.dummy");
+    step(
+        "2",
+        &format!(
+            "POST /register with m.login.dummy: user_id {}, device_id {:?}, token present: {}",
+            registered.user_id,
+            registered.device_id,
+            registered.access_token.is_some()
+        ),
+    );
+    let user_id = format!("@{username}:localhost");
+    assert_eq!(registered.user_id, user_id);
+    let register_token = registered.access_token.expect("an access token");
+
+    // (3) whoami with the registration token; a password login gives a second token.
+    client.set_access_token(Some(register_token.clone()));
+    let whoami = client
+        .send(&cs::get_token_owner::Request {})
+        .await
+        .expect("whoami");
+    step("3", &format!("GET /account/whoami: {}", whoami.user_id));
+    assert_eq!(whoami.user_id, user_id);
+
+    // The same through the bare conversions, on the r0 prefix this spec was written for.
+    let request = cs::get_token_owner::Request {}
+        .try_into_http_request_with(
+            &env.base_url,
+            Some(&register_token),
+            &[("client_major_version", "r0")],
+        )
+        .expect("request");
+    assert!(
+        request
+            .uri()
+            .path()
+            .ends_with("/_matrix/client/r0/account/whoami")
+    );
+    let response = client.execute(request).await.expect("r0 whoami sent");
+    let whoami_r0 =
+        cs::get_token_owner::Response::try_from_http_response(response).expect("r0 whoami");
+    assert_eq!(whoami_r0.user_id, user_id);
+    step("3", "GET /_matrix/client/r0/account/whoami: the same user");
+
+    let login = client
+        .send(&login_request(&username, &password))
+        .await
+        .expect("password login");
+    step(
+        "3",
+        &format!(
+            "POST /login: user_id {:?}, device_id {:?}",
+            login.user_id, login.device_id
+        ),
+    );
+    assert_eq!(login.user_id.as_deref(), Some(user_id.as_str()));
+    let login_token = login.access_token.expect("a second access token");
+    assert_ne!(login_token, register_token);
+
+    // (4, 6e) Email validation. The seed's request type requires `id_server`; Synapse refuses an
+    // `id_server` without `id_access_token` (400 M_INVALID_PARAM, pydantic's message).
+    let old = matrix_error(
+        client
+            .send(&cs::request_token_to_3pid_email::Request {
+                client_secret: client_secret.clone(),
+                email: email.clone(),
+                send_attempt: 1,
+                next_link: None,
+                id_server: "id.example.org".into(),
+            })
+            .await,
+    );
+    step(
+        "6e",
+        &format!("requestToken with the seed's required id_server: {old}"),
+    );
+    assert_eq!(
+        (old.status.as_u16(), &old.errcode),
+        (400, &ErrorCode::InvalidParam)
+    );
+    assert!(old.error.contains("id_access_token"), "{}", old.error);
+
+    let request_token = |send_attempt: i64| cs3::request_token_to_3pid_email::Request {
+        client_secret: client_secret.clone(),
+        email: email.clone(),
+        send_attempt,
+        next_link: None,
+        id_server: None,
+        id_access_token: None,
+    };
+    let before = mails(&env.mailbox);
+    let token = client
+        .send(&request_token(1))
+        .await
+        .expect("requestToken (v3 body)");
+    step(
+        "4",
+        &format!(
+            "POST /v3/account/3pid/email/requestToken: sid {}, submit_url {:?}",
+            token.sid, token.submit_url
+        ),
+    );
+    assert!(!token.sid.is_empty());
+    assert_eq!(token.submit_url, None);
+    let message = wait_for_mail(&env.mailbox, &before);
+    assert_eq!(header(&message, "To"), email);
+    let text = plain_text(&message);
+    let link = first_link(&text);
+    step("4", &format!("the mail's link: {link}"));
+    assert!(link.starts_with(&env.base_url), "{link}");
+    assert!(link.contains(&format!("sid={}", token.sid)), "{link}");
+
+    // (6a) The same send_attempt again: success with the same sid, and no second mail.
+    let again = client
+        .send(&request_token(1))
+        .await
+        .expect("requestToken replayed");
+    step(
+        "6a",
+        &format!(
+            "requestToken again with send_attempt 1: sid {}, no mail",
+            again.sid
+        ),
+    );
+    assert_eq!(again.sid, token.sid);
+    let after_first = mails(&env.mailbox);
+    assert_eq!(
+        after_first.len(),
+        before.len() + 1,
+        "a replayed send_attempt sent mail"
+    );
+
+    // A higher send_attempt: the same session, a new mail with a new link.
+    let raised = client
+        .send(&request_token(2))
+        .await
+        .expect("requestToken, send_attempt 2");
+    let message = wait_for_mail(&env.mailbox, &after_first);
+    let link2 = first_link(&plain_text(&message));
+    step(
+        "6a",
+        &format!(
+            "requestToken with send_attempt 2: sid {}, another mail",
+            raised.sid
+        ),
+    );
+    assert_eq!(raised.sid, token.sid);
+    assert_ne!(link2, link, "a new token");
+
+    // Following the link validates the session (Synapse answers with an HTML page).
+    let follow = http::Request::get(&link2)
+        .body(Vec::new())
+        .expect("GET request");
+    let page = client.execute(follow).await.expect("link followed");
+    let html = String::from_utf8_lossy(page.body());
+    step(
+        "4",
+        &format!(
+            "GET the link: {} {:?}",
+            page.status(),
+            html.lines()
+                .find(|l| l.contains("validated"))
+                .map(str::trim)
+        ),
+    );
+    assert_eq!(page.status().as_u16(), 200, "{html}");
+    assert!(html.contains("Your email has now been validated"), "{html}");
+
+    // (5) Adding the address: user-interactive auth with the password.
+    let mut add = cs::add_3pid::Request {
+        auth: None,
+        client_secret: client_secret.clone(),
+        sid: token.sid.clone(),
+    };
+    let challenge = matrix_error(client.send(&add).await);
+    step(
+        "5",
+        &format!(
+            "POST /account/3pid/add without auth: {} {:?}",
+            challenge.status, challenge.uiaa
+        ),
+    );
+    assert_eq!(challenge.status.as_u16(), 401);
+    let uiaa = challenge.uiaa.expect("a UIA body");
+    assert!(
+        uiaa.flows.iter().any(|f| f.stages == ["m.login.password"]),
+        "{uiaa:?}"
+    );
+    add.auth = Some(password_auth(&username, &password, uiaa.session.clone()));
+    let added = client.send(&add).await.expect("add with m.login.password");
+    step(
+        "5",
+        &format!("POST /account/3pid/add with password: {added:?}"),
+    );
+
+    let listed = client
+        .send(&cs::get_account_3pids::Request {})
+        .await
+        .expect("list 3pids");
+    step("5", &format!("GET /account/3pid: {:?}", listed.threepids));
+    let threepids = listed.threepids.expect("threepids");
+    assert_eq!(threepids.len(), 1);
+    assert_eq!(threepids[0].medium.as_str(), "email");
+    assert_eq!(threepids[0].address, email);
+    assert!(threepids[0].validated_at > 0 && threepids[0].added_at >= threepids[0].validated_at);
+
+    // (6b) The address is now taken: a new validation for it is refused, typed.
+    let in_use = matrix_error(
+        client
+            .send(&cs3::request_token_to_3pid_email::Request {
+                client_secret: format!("other{unique}"),
+                ..request_token(1)
+            })
+            .await,
+    );
+    step(
+        "6b",
+        &format!("requestToken for an address in use: {in_use}"),
+    );
+    assert_eq!(
+        (in_use.status.as_u16(), &in_use.errcode),
+        (400, &ErrorCode::ThreepidInUse)
+    );
+
+    let deleted = client
+        .send(&cs::delete_3pid_from_account::Request {
+            medium: "email".into(),
+            address: email.clone(),
+        })
+        .await
+        .expect("delete 3pid");
+    step(
+        "5",
+        &format!("POST /account/3pid/delete: {:?}", deleted.extra),
+    );
+    let listed = client
+        .send(&cs::get_account_3pids::Request {})
+        .await
+        .expect("list 3pids again");
+    step(
+        "5",
+        &format!("GET /account/3pid after delete: {:?}", listed.threepids),
+    );
+    assert!(listed.threepids.unwrap_or_default().is_empty());
+
+    // (6c) An unknown token: 401 M_UNKNOWN_TOKEN.
+    let mut stranger = client.clone();
+    stranger.set_access_token(Some("syt_not_a_real_token".into()));
+    let unknown = matrix_error(stranger.send(&cs::get_token_owner::Request {}).await);
+    step("6c", &format!("whoami with an unknown token: {unknown}"));
+    assert_eq!(
+        (unknown.status.as_u16(), &unknown.errcode),
+        (401, &ErrorCode::UnknownToken)
+    );
+    assert_eq!(unknown.extra.get("soft_logout"), Some(&false.into()));
+
+    // (6d) A missing parameter: registration without a password (optional in the spec,
+    // required by Synapse once authentication is done) is 400 M_MISSING_PARAM.
+    let mut no_password = cs::register::Request {
+        username: Some(format!("{username}b")),
+        ..Default::default()
+    };
+    let challenge = matrix_error(client.send(&no_password).await);
+    no_password.auth = Some(cs::AuthenticationData {
+        r#type: "m.login.dummy".into(),
+        session: challenge.uiaa.and_then(|u| u.session),
+        ..Default::default()
+    });
+    let missing = matrix_error(client.send(&no_password).await);
+    step("6d", &format!("register without a password: {missing}"));
+    assert_eq!(
+        (missing.status.as_u16(), &missing.errcode),
+        (400, &ErrorCode::MissingParam)
+    );
+
+    // (7) Logging out the login token: it stops working, the registration token does not.
+    client.set_access_token(Some(login_token.clone()));
+    let logout = client.send(&cs::logout::Request {}).await.expect("logout");
+    step("7", &format!("POST /logout: {logout:?}"));
+    let gone = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    step("7", &format!("whoami with the logged-out token: {gone}"));
+    assert_eq!(
+        (gone.status.as_u16(), &gone.errcode),
+        (401, &ErrorCode::UnknownToken)
+    );
+    client.set_access_token(Some(register_token));
+    let still = client
+        .send(&cs::get_token_owner::Request {})
+        .await
+        .expect("the other token still works");
+    assert_eq!(still.user_id, user_id);
+
+    println!(
+        "Synapse end-to-end: every step passed in {} ms",
+        started.elapsed().as_millis()
+    );
+}
