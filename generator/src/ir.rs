@@ -274,7 +274,7 @@ pub fn build(spec: &Spec) -> Result<Ir, Error> {
             .flat_map(|a| a.operations.iter().map(|o| o.operation_id.as_str())),
     );
     for api in &spec.apis {
-        let ident = snake_case(&api.name);
+        let ident = crate::naming::escape_keyword(snake_case(&api.name));
         if let Some(other) = module_names.insert(ident.clone(), api.name.clone()) {
             return Err(Error::single(Diagnostic::error(
                 format!(
@@ -489,7 +489,7 @@ impl<'a> ApiBuilder<'a> {
         acronyms: &Acronyms,
         examples: &mut Vec<ExampleIr>,
     ) -> Result<ApiModule, Error> {
-        let api_ident = snake_case(&self.api.name);
+        let api_ident = crate::naming::escape_keyword(snake_case(&self.api.name));
         let mut operations = Vec::new();
         let mut op_names: HashMap<String, &str> = HashMap::new();
         for op in &self.api.operations {

@@ -244,6 +244,9 @@ fn yaml_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = 200;
     budget.max_aliases = 10_000;
+    // The spec uses no anchors; a document that expands aliases this much is an attack.
+    budget.max_recorded_anchor_events = 50_000;
+    budget.max_recorded_anchor_bytes = 8 << 20;
     budget.max_nodes = 2_000_000;
     budget.max_events = 4_000_000;
     let mut options = serde_saphyr::Options::default();

@@ -1213,11 +1213,23 @@ impl<'a> Builder<'a> {
         // `type` may be a list (3.1): `null` in it makes the schema nullable.
         let mut types: Vec<String> = match map.get("type").map(|t| &t.value) {
             Some(RValue::String(t)) => vec![t.clone()],
-            Some(RValue::Seq(items)) => items
-                .iter()
-                .filter_map(RNode::as_str)
-                .map(str::to_owned)
-                .collect(),
+            Some(RValue::Seq(items)) => {
+                if let Some(bad) = items.iter().find(|i| i.as_str().is_none()) {
+                    self.error(
+                        format!(
+                            "`type` lists must hold type names, found {}",
+                            bad.kind_name()
+                        ),
+                        bad,
+                        pointer,
+                    );
+                }
+                items
+                    .iter()
+                    .filter_map(RNode::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            }
             Some(_) => {
                 let t = &map["type"];
                 self.error(
@@ -1357,7 +1369,13 @@ impl<'a> Builder<'a> {
                 SchemaKind::String { values: Vec::new() }
             }
             other => {
-                self.error(format!("unknown schema type `{other}`"), node, pointer);
+                // Point at the `type` value itself, not at the schema.
+                let at = map.get("type").unwrap_or(node);
+                self.error(
+                    format!("unknown schema type `{other}`"),
+                    at,
+                    &format!("{pointer}/type"),
+                );
                 SchemaKind::Any
             }
         }

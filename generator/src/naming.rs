@@ -5,7 +5,7 @@
 //! heck's case conversion splits `3PID` into `3` and `PID`; the spec's identifiers want a
 //! number glued to the acronym it prefixes, so words are split here and heck only cases them.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 
 /// Splits an identifier into words at separators and case changes.
 ///
@@ -184,19 +184,22 @@ fn is_acronym(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// Keeps what a Rust identifier may hold anywhere: ASCII letters, digits and `_`. (`²` is
+/// alphanumeric without being an identifier character; the spec's own names are ASCII.)
+fn identifier_text(word: &str) -> String {
+    word.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
 /// `snake_case` for modules, functions and fields.
 pub fn snake_case(input: &str) -> String {
-    let joined = words(input)
+    let snake = words(input)
         .iter()
-        .map(|w| w.to_lowercase())
+        .map(|w| identifier_text(&w.to_lowercase()))
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join("_");
-    // heck normalises what the splitter left (non-ASCII letters, stray case).
-    let snake = if joined.is_ascii() {
-        joined
-    } else {
-        joined.to_snake_case()
-    };
     if snake.is_empty() {
         "unnamed".to_owned()
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
@@ -210,12 +213,15 @@ pub fn snake_case(input: &str) -> String {
 pub fn upper_camel(input: &str) -> String {
     let camel: String = words(input)
         .iter()
-        .map(|w| w.to_lowercase().to_upper_camel_case())
+        .map(|w| identifier_text(&w.to_lowercase().to_upper_camel_case()))
         .collect();
     if camel.is_empty() {
         "Unnamed".to_owned()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("N{camel}")
+    } else if camel == "Self" {
+        // `Self` is a keyword that cannot be a raw identifier.
+        "SelfValue".to_owned()
     } else {
         camel
     }
