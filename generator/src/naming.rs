@@ -214,6 +214,14 @@ pub fn upper_camel(input: &str) -> String {
     let camel: String = words(input)
         .iter()
         .map(|w| identifier_text(&w.to_lowercase().to_upper_camel_case()))
+        .map(|w| {
+            // A dropped non-ASCII initial must not leave a lower-case word (`as`).
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
         .collect();
     if camel.is_empty() {
         "Unnamed".to_owned()
