@@ -1169,19 +1169,7 @@ impl<'a> Builder<'a> {
             }
             return schema;
         }
-        let place = self.place(node, pointer);
-        let mut schema = Schema {
-            kind: SchemaKind::Any,
-            title: None,
-            description: None,
-            nullable: false,
-            format: None,
-            default: None,
-            example: None,
-            deprecated: false,
-            added_in: None,
-            place,
-        };
+        let mut schema = self.schema_any(node, pointer);
         let map = match &node.value {
             RValue::Map(m) => m,
             // `true`/`{}` allow anything; `false` nothing (we keep `Any` and let serde reject).
