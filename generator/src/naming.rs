@@ -60,6 +60,31 @@ pub fn words(input: &str) -> Vec<String> {
             continue;
         }
         if c.is_uppercase() {
+            // A mixed-case acronym (`IdP`): a lone capital right after a two-letter word.
+            let lone = match chars.get(i + 1) {
+                None => true,
+                Some(n) if !n.is_alphanumeric() => true,
+                // `IdPList`: the next capital starts a word of its own.
+                Some(n) if n.is_uppercase() => chars.get(i + 2).is_some_and(|m| m.is_lowercase()),
+                Some(_) => false,
+            };
+            let after_pair = i >= 2
+                && chars[i - 1].is_lowercase()
+                && chars[i - 2].is_uppercase()
+                && (i == 2 || !chars[i - 3].is_uppercase());
+            if lone && after_pair && current.chars().count() == 2 {
+                current.push(c);
+                flush(&mut current, &mut words);
+                i += 1;
+                continue;
+            }
+            if lone && after_pair && current.is_empty() {
+                if let Some(last) = words.last_mut().filter(|w| w.chars().count() == 2) {
+                    last.push(c);
+                    i += 1;
+                    continue;
+                }
+            }
             let prev_lower = current
                 .chars()
                 .last()
@@ -226,7 +251,22 @@ pub fn upper_camel(input: &str) -> String {
     if camel.is_empty() {
         "Unnamed".to_owned()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("N{camel}")
+        // A type name cannot start with a digit: spell the leading digits (`3pid` → `ThreePid`).
+        const DIGITS: [&str; 10] = [
+            "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine",
+        ];
+        let digits = camel.chars().take_while(char::is_ascii_digit).count();
+        let mut spelled: String = camel
+            .chars()
+            .take(digits)
+            .filter_map(|d| d.to_digit(10).map(|d| DIGITS[d as usize]))
+            .collect();
+        let mut rest = camel[digits..].chars();
+        if let Some(first) = rest.next() {
+            spelled.push(first.to_ascii_uppercase());
+            spelled.push_str(rest.as_str());
+        }
+        spelled
     } else if camel == "Self" {
         // `Self` is a keyword that cannot be a raw identifier.
         "SelfValue".to_owned()
@@ -265,6 +305,33 @@ pub fn escape_keyword(name: String) -> String {
 /// The name serde would derive from a Rust field name (raw prefix dropped).
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The singular of an UpperCamel name's last word, for the items of a list or the values of
+/// a map (`OneTimeKeys` → `OneTimeKey`, `Entries` → `Entry`). Only plain English plurals are
+/// changed; anything else is kept.
+pub fn singular(name: &str) -> String {
+    let last_word = name
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or(0, |(i, _)| i);
+    let word = &name[last_word..];
+    let head = &name[..last_word];
+    let lower = word.to_ascii_lowercase();
+    let stem = if lower.len() > 4 && lower.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("uses") {
+        word[..word.len() - 2].to_owned()
+    } else if lower.len() > 3
+        && lower.ends_with('s')
+        && !["ss", "us", "is", "as", "ses"].iter().any(|end| lower.ends_with(end))
+    {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    };
+    format!("{head}{stem}")
 }
 
 /// A type name that is free in `taken`, trying `base`, then `{prefix}{base}`, then numbers.
@@ -362,7 +429,17 @@ mod tests {
         assert_eq!(upper_camel("ThreePidCredentials"), "ThreePidCredentials");
         assert_eq!(upper_camel("auth_data"), "AuthData");
         assert_eq!(upper_camel("m.login.password"), "MLoginPassword");
-        assert_eq!(upper_camel("3pid"), "N3pid");
+        assert_eq!(upper_camel("3pid"), "ThreePid");
+        assert_eq!(upper_camel("3PID"), "ThreePid");
+        assert_eq!(snake_case("redirectToIdP"), "redirect_to_idp");
+        assert_eq!(snake_case("getIdPList"), "get_idp_list");
+        assert_eq!(upper_camel("IdP"), "Idp");
+        assert_eq!(snake_case("roomId"), "room_id");
+        assert_eq!(singular("OneTimeKeys"), "OneTimeKey");
+        assert_eq!(singular("Entries"), "Entry");
+        assert_eq!(singular("RoomAliases"), "RoomAliases");
+        assert_eq!(singular("Status"), "Status");
+        assert_eq!(singular("Chunk"), "Chunk");
         assert_eq!(
             upper_camel("requestTokenTo3PIDEmail"),
             "RequestTokenTo3pidEmail"

@@ -266,6 +266,10 @@ const SHAPE_KEYS: &[&str] = &[
     "const",
 ];
 
+fn is_shape_key(key: &str) -> bool {
+    SHAPE_KEYS.contains(&key) || key == "required"
+}
+
 impl Resolver<'_> {
     fn file_name(&self, file: FileId) -> &Arc<str> {
         &self.set.files[file].name
@@ -625,6 +629,9 @@ impl Resolver<'_> {
         loc: Loc,
         pointer: &str,
     ) -> RNode {
+        if let Some(link) = self.single_reference(&all_of, &outer, file, loc) {
+            return link;
+        }
         let mut merged: IndexMap<String, RNode> = IndexMap::new();
         let members = match all_of.value {
             RValue::Seq(items) => items,
@@ -638,6 +645,13 @@ impl Resolver<'_> {
                 Vec::new()
             }
         };
+        // A title written in the `allOf` itself names the result (`allOf: [$ref base,
+        // {title: Derived, ...}]` is a `Derived`); a referenced member's title only fills in.
+        let own_title = members
+            .iter()
+            .filter(|m| matches!(m.value, RValue::Map(_)))
+            .find_map(|m| m.get("title"))
+            .cloned();
         for (i, member) in members.into_iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{i}");
             let Some(content) = self.content(member) else {
@@ -665,6 +679,9 @@ impl Resolver<'_> {
                 }
             }
         }
+        if let Some(title) = own_title {
+            merged.insert("title".into(), title);
+        }
         for (key, value) in outer {
             self.merge_key(&mut merged, &key, value, pointer, true);
         }
@@ -673,6 +690,84 @@ impl Resolver<'_> {
             value: RValue::Map(merged),
             file,
             loc,
+        }
+    }
+
+    /// `allOf: [$ref X]` whose other members and sibling keys only annotate (a description,
+    /// an `x-addedInMatrixVersion`, a `type` the target has anyway) is X itself, annotated
+    /// where it is used: the spec's way of describing a use of a shared schema. It stays a
+    /// link, so X keeps its identity instead of becoming a copy.
+    fn single_reference(
+        &mut self,
+        all_of: &RNode,
+        outer: &IndexMap<String, RNode>,
+        file: FileId,
+        loc: Loc,
+    ) -> Option<RNode> {
+        let RValue::Seq(members) = &all_of.value else {
+            return None;
+        };
+        let mut target = None;
+        let mut annotations: IndexMap<String, RNode> = IndexMap::new();
+        for member in members {
+            let extra = match &member.value {
+                RValue::Ref(t, extra) => {
+                    if target.replace(*t).is_some() {
+                        return None;
+                    }
+                    extra.as_deref()
+                }
+                RValue::Map(map) => Some(map),
+                _ => return None,
+            };
+            for (key, value) in extra.into_iter().flatten() {
+                if is_shape_key(key) {
+                    return None;
+                }
+                // Later members only fill gaps, as in a merge.
+                annotations
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        let target = target?;
+        for (key, value) in outer {
+            if key == "type" {
+                if !self.target_has_type(target, value) {
+                    return None;
+                }
+                continue;
+            }
+            if is_shape_key(key) {
+                return None;
+            }
+            annotations.insert(key.clone(), value.clone());
+        }
+        let annotations = (!annotations.is_empty()).then(|| Box::new(annotations));
+        Some(RNode {
+            value: RValue::Ref(target, annotations),
+            file,
+            loc,
+        })
+    }
+
+    /// Whether a `type` written beside `allOf: [$ref target]` says only what the target says.
+    fn target_has_type(&mut self, target: TargetId, ty: &RNode) -> bool {
+        let link = RNode {
+            value: RValue::Ref(target, None),
+            file: ty.file,
+            loc: ty.loc,
+        };
+        let Some(content) = self.content(link) else {
+            return false;
+        };
+        match (content.get("type"), ty.as_str()) {
+            (Some(own), _) => own.value == ty.value,
+            // An object schema that does not say `type: object`.
+            (None, Some("object")) => {
+                content.get("properties").is_some() || content.get("additionalProperties").is_some()
+            }
+            _ => false,
         }
     }
 

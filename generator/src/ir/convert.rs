@@ -1,0 +1,798 @@
+//! Schemas → entries of the type space, and operations → their requests and responses.
+//!
+//! Every schema that becomes a named type (an object with properties, a string enum, a
+//! `oneOf`) is an entry; a `$ref` target is converted once and is one entry however often it
+//! is used. Nothing here decides where a type lives or what it is finally called: the space
+//! does that once every use is known.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::space::{self, Def, Entry, EntryId, NameHint, Rank, RawField, RawOperation, RawResponse, Ty};
+use super::{ExampleIr, FieldDef, FieldSource, Ir, OperationIr, RequestBody, ResponseIr, StructDef};
+use crate::diagnostic::{Diagnostic, Error};
+use crate::model::{
+    Additional, Api, BodyKind, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind, Spec,
+    Status,
+};
+use crate::naming::{Acronyms, field_ident, singular, snake_case, unique, unraw, upper_camel};
+use crate::resolve::TargetId;
+
+pub(super) fn build(spec: &Spec) -> Result<Ir, Error> {
+    let mut modules = Vec::new();
+    let mut examples = Vec::new();
+    let mut module_names: HashMap<String, String> = HashMap::new();
+    let acronyms = Acronyms::from_identifiers(
+        spec.apis
+            .iter()
+            .flat_map(|a| a.operations.iter().map(|o| o.operation_id.as_str())),
+    );
+    for api in &spec.apis {
+        let ident = crate::naming::escape_keyword(snake_case(&api.name));
+        if let Some(other) = module_names.insert(ident.clone(), api.name.clone()) {
+            return Err(Error::single(Diagnostic::error(
+                format!(
+                    "the APIs `{other}` and `{}` both become module `{ident}`",
+                    api.name
+                ),
+                None,
+            )));
+        }
+        modules.push(ApiBuilder::new(spec, api).build(ident, &acronyms, &mut examples));
+    }
+    Ok(Ir {
+        modules,
+        examples,
+        warnings: spec.warnings.clone(),
+    })
+}
+
+/// Operation module names: `operationId` in snake case; where two operationIds differ only in
+/// case (`queryUserByID`, `queryUserById`), each also takes the path segments that tell them
+/// apart, so neither name depends on which comes first.
+fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
+    let base: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| acronyms.snake_case(&op.operation_id))
+        .collect();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, name) in base.iter().enumerate() {
+        by_name.entry(name).or_default().push(i);
+    }
+    let mut idents = base.clone();
+    for group in by_name.values().filter(|g| g.len() > 1) {
+        let literal = |i: usize| -> Vec<String> {
+            api.operations[i]
+                .path
+                .split('/')
+                .filter(|s| !s.is_empty() && !s.starts_with('{'))
+                .map(snake_case)
+                .collect()
+        };
+        let segments: Vec<Vec<String>> = group.iter().map(|i| literal(*i)).collect();
+        // Segments every member shares (the base path) say nothing.
+        let shared = |segment: &String| segments.iter().all(|s| s.contains(segment));
+        for (member, own) in group.iter().zip(&segments) {
+            let distinct: Vec<&str> = own
+                .iter()
+                .filter(|s| !shared(s))
+                .map(String::as_str)
+                .collect();
+            let mut name = base[*member].clone();
+            if distinct.is_empty() {
+                name.push('_');
+                name.push_str(&snake_case(api.operations[*member].method.as_str()));
+            } else {
+                name.push('_');
+                name.push_str(&distinct.join("_"));
+            }
+            idents[*member] = name;
+        }
+    }
+    idents
+        .into_iter()
+        .map(crate::naming::escape_keyword)
+        .collect()
+}
+
+struct ApiBuilder<'a> {
+    spec: &'a Spec,
+    api: &'a Api,
+    entries: Vec<Entry>,
+    /// `$ref` targets already converted, and what they became.
+    converted: HashMap<TargetId, Ty>,
+    /// Targets being converted, with their reserved entry: a reference back to one is
+    /// recursion.
+    in_progress: Vec<(TargetId, Option<EntryId>)>,
+    /// Shared object schemas by title, for schemas that name one only by its title.
+    titled: HashMap<String, Vec<TargetId>>,
+}
+
+/// What a type is being built for: a name to derive from, the enclosing type's name, and
+/// the qualifiers that tell it apart if another shape wants the same name.
+#[derive(Clone)]
+struct Hint {
+    name: String,
+    parent: String,
+    context: Rc<[String]>,
+}
+
+impl Hint {
+    fn child(&self, name: String, parent: String) -> Hint {
+        Hint {
+            name,
+            parent,
+            context: Rc::clone(&self.context),
+        }
+    }
+}
+
+impl<'a> ApiBuilder<'a> {
+    fn new(spec: &'a Spec, api: &'a Api) -> Self {
+        ApiBuilder {
+            spec,
+            api,
+            entries: Vec::new(),
+            converted: HashMap::new(),
+            in_progress: Vec::new(),
+            titled: titled_objects(spec),
+        }
+    }
+
+    fn build(
+        mut self,
+        api_ident: String,
+        acronyms: &Acronyms,
+        examples: &mut Vec<ExampleIr>,
+    ) -> super::ApiModule {
+        let idents = operation_idents(self.api, acronyms);
+        let mut operations = Vec::new();
+        for (op, ident) in self.api.operations.iter().zip(idents) {
+            operations.push(self.operation(op, ident, &api_ident, examples));
+        }
+        space::finish(
+            api_ident,
+            self.api.name.clone(),
+            self.entries,
+            operations,
+            examples,
+        )
+    }
+
+    fn operation(
+        &mut self,
+        op: &Operation,
+        ident: String,
+        api_ident: &str,
+        examples: &mut Vec<ExampleIr>,
+    ) -> RawOperation {
+        let module_path = format!("{api_ident}::{}", unraw(&ident));
+        let root = Hint {
+            name: String::new(),
+            parent: String::new(),
+            context: Rc::from(vec![upper_camel(unraw(&ident))]),
+        };
+
+        let mut request_fields: Vec<RawField> = Vec::new();
+        let mut used: HashMap<String, ()> = HashMap::new();
+        for param in &op.parameters {
+            let source = match param.location {
+                ParamLocation::Path => FieldSource::Path,
+                ParamLocation::Query => FieldSource::Query,
+                ParamLocation::Header => FieldSource::Header,
+            };
+            let hint = root.child(upper_camel(&param.name), String::new());
+            let ty = self.rust_type(&param.schema, &hint);
+            let mut field_name = field_ident(&param.name);
+            if used.contains_key(&field_name) {
+                field_name = format!(
+                    "{}_{}",
+                    unraw(&field_name),
+                    snake_case(source_suffix(source))
+                );
+            }
+            used.insert(field_name.clone(), ());
+            request_fields.push(RawField {
+                field: FieldDef {
+                    ident: field_name,
+                    wire: param.name.clone(),
+                    ty: super::RustType::Json,
+                    optional: !param.required,
+                    nullable: false,
+                    doc: param
+                        .description
+                        .clone()
+                        .or_else(|| param.schema.description.clone()),
+                    source,
+                    flatten: false,
+                    deprecated: param.deprecated,
+                },
+                ty,
+                default: param.schema.default.clone(),
+            });
+        }
+
+        let request_body = match &op.body {
+            None => RequestBody::None,
+            Some(body) => match &body.kind {
+                BodyKind::Binary => {
+                    let field = unique("body", None, &|n| used.contains_key(n));
+                    request_fields.push(whole_field(
+                        &field,
+                        Ty::Bytes,
+                        false,
+                        body.description.clone(),
+                    ));
+                    RequestBody::Binary {
+                        field,
+                        content_type: body.content_type.clone(),
+                    }
+                }
+                BodyKind::Json(schema) => {
+                    for example in &body.examples {
+                        examples.push(ExampleIr {
+                            type_path: format!("{module_path}::RequestBody"),
+                            value: example.value.clone(),
+                            place: example.place.clone(),
+                        });
+                    }
+                    let fields = match self.named_struct(schema) {
+                        Some(_) => None,
+                        None => self.object_of(schema, true),
+                    };
+                    match fields {
+                        Some(object) => {
+                            let hint = root.child("RequestBody".into(), String::new());
+                            for mut field in self.fields(&object, &hint) {
+                                if used.contains_key(&field.field.ident) {
+                                    field.field.ident = format!("{}_body", unraw(&field.field.ident));
+                                }
+                                used.insert(field.field.ident.clone(), ());
+                                request_fields.push(field);
+                            }
+                            RequestBody::Fields
+                        }
+                        None => {
+                            // A named schema (or any other value) is the body as a whole.
+                            let ty = self.rust_type(schema, &root.child("Body".into(), String::new()));
+                            let field = unique("body", None, &|n| used.contains_key(n));
+                            let doc = body
+                                .description
+                                .clone()
+                                .or_else(|| schema.description.clone());
+                            request_fields.push(whole_field(&field, ty, schema.nullable, doc));
+                            RequestBody::Whole(field)
+                        }
+                    }
+                }
+            },
+        };
+
+        let success = op
+            .responses
+            .iter()
+            .find(|r| matches!(r.status, Status::Code(200..=299) | Status::Range(2)));
+        let response = match success {
+            None => RawResponse::Fields {
+                doc: None,
+                fields: Vec::new(),
+            },
+            Some(r) => match r.body.as_ref().map(|b| (&b.kind, b)) {
+                None => {
+                    // Examples without a schema still say what the response should hold.
+                    for example in &r.unschematized_examples {
+                        examples.push(ExampleIr {
+                            type_path: format!("{module_path}::Response"),
+                            value: example.value.clone(),
+                            place: example.place.clone(),
+                        });
+                    }
+                    RawResponse::Fields {
+                        doc: r.description.clone(),
+                        fields: Vec::new(),
+                    }
+                }
+                Some((BodyKind::Binary, body)) => RawResponse::Binary {
+                    content_type: body.content_type.clone(),
+                    doc: r.description.clone(),
+                },
+                Some((BodyKind::Json(schema), body)) => {
+                    for example in &body.examples {
+                        examples.push(ExampleIr {
+                            type_path: format!("{module_path}::Response"),
+                            value: example.value.clone(),
+                            place: example.place.clone(),
+                        });
+                    }
+                    let object = match self.named_struct(schema) {
+                        Some(_) => None,
+                        None => self.object_of(schema, false),
+                    };
+                    match object {
+                        Some(object) => RawResponse::Fields {
+                            doc: r.description.clone(),
+                            fields: self.fields(&object, &root.child("Response".into(), String::new())),
+                        },
+                        None => RawResponse::Whole {
+                            // `Response` is the wrapper; a named body type is `ResponseBody`.
+                            ty: self.rust_type(schema, &root.child("ResponseBody".into(), String::new())),
+                            doc: r.description.clone(),
+                        },
+                    }
+                }
+            },
+        };
+
+        let rate_limited = op.responses.iter().any(|r| r.status == Status::Code(429));
+        let success_status = match success.map(|r| r.status) {
+            Some(Status::Code(code)) => code,
+            _ => 200,
+        };
+        RawOperation {
+            ir: OperationIr {
+                success_status,
+                ident,
+                operation_id: op.operation_id.clone(),
+                method: op.method,
+                path: op.path.clone(),
+                base_variables: op.base_variables.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                auth: op.auth.clone(),
+                rate_limited,
+                deprecated: op.deprecated,
+                added_in: op.added_in.clone(),
+                changed_in: op.changed_in.clone(),
+                request_fields: Vec::new(),
+                request_body,
+                response: ResponseIr::Fields(StructDef {
+                    name: "Response".into(),
+                    doc: None,
+                    fields: Vec::new(),
+                }),
+                types: Vec::new(),
+            },
+            request_fields,
+            response,
+        }
+    }
+
+    /// A body that is a `$ref` to an object schema with properties is that schema's type: the
+    /// spec names the concept, and every operation that uses it shares one type (a filter read
+    /// by one operation can be given to another).
+    fn named_struct(&self, schema: &Schema) -> Option<TargetId> {
+        let SchemaKind::Ref(target) = schema.kind else {
+            return None;
+        };
+        match &self.follow(schema).kind {
+            SchemaKind::Object(o) if !o.properties.is_empty() => Some(target),
+            _ => None,
+        }
+    }
+
+    /// The object a body schema describes (following links), when its properties can become
+    /// the fields of `Request`/`Response`. A response object without properties becomes a
+    /// struct that keeps whatever keys arrive; a request body without properties stays a map.
+    fn object_of(&self, schema: &Schema, for_request: bool) -> Option<ObjectSchema> {
+        let schema = self.follow(schema);
+        match &schema.kind {
+            SchemaKind::Object(o)
+                if !o.properties.is_empty()
+                    || matches!(o.additional, Additional::Forbidden)
+                    || (!for_request && matches!(o.additional, Additional::Unspecified)) =>
+            {
+                Some(o.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn follow<'s>(&'s self, schema: &'s Schema) -> &'s Schema {
+        let mut schema = schema;
+        let mut steps = 0;
+        while let SchemaKind::Ref(t) = schema.kind {
+            match self.spec.schemas.get(t).and_then(Option::as_ref) {
+                Some(target) => schema = target,
+                None => break,
+            }
+            steps += 1;
+            if steps > self.spec.schemas.len() {
+                break;
+            }
+        }
+        schema
+    }
+
+    /// The fields of a struct for `object`. An object that does not forbid further keys gets
+    /// a flattened `extra` map holding them, so nothing a peer sends is lost.
+    fn fields(&mut self, object: &ObjectSchema, hint: &Hint) -> Vec<RawField> {
+        let mut fields = Vec::new();
+        let mut used: HashMap<String, ()> = HashMap::new();
+        for (wire, prop) in &object.properties {
+            let mut ident = field_ident(wire);
+            if used.contains_key(&ident) {
+                ident = unique(unraw(&ident), None, &|n| used.contains_key(n));
+            }
+            used.insert(ident.clone(), ());
+            let field_hint = hint.child(
+                prop.schema
+                    .title
+                    .as_deref()
+                    .map_or_else(|| upper_camel(wire), upper_camel),
+                hint.name.clone(),
+            );
+            let ty = self.rust_type(&prop.schema, &field_hint);
+            let mut doc = prop
+                .schema
+                .description
+                .clone()
+                .or_else(|| self.follow(&prop.schema).description.clone());
+            let notes = [
+                prop.schema
+                    .added_in
+                    .as_ref()
+                    .map(|v| format!("Added in Matrix `{v}`.")),
+                // Unless the description already says it.
+                prop.schema
+                    .default
+                    .as_ref()
+                    .filter(|_| {
+                        !doc.as_deref()
+                            .is_some_and(|d| d.to_lowercase().contains("default"))
+                    })
+                    .map(|d| format!("Defaults to `{d}`.")),
+            ];
+            for note in notes.into_iter().flatten() {
+                doc = Some(match doc {
+                    Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                    None => note,
+                });
+            }
+            fields.push(RawField {
+                field: FieldDef {
+                    ident,
+                    wire: wire.clone(),
+                    ty: super::RustType::Json,
+                    optional: !prop.required,
+                    nullable: prop.required && prop.schema.nullable,
+                    doc,
+                    source: FieldSource::Body,
+                    flatten: false,
+                    deprecated: prop.schema.deprecated,
+                },
+                ty,
+                default: prop.schema.default.clone(),
+            });
+        }
+        let extra = match &object.additional {
+            Additional::Schema(value) => {
+                let h = hint.child(
+                    value
+                        .title
+                        .as_deref()
+                        .map_or_else(|| singular(&hint.name), upper_camel),
+                    hint.name.clone(),
+                );
+                Some(Ty::Map(Box::new(nullable(self.rust_type(value, &h), value))))
+            }
+            Additional::Any | Additional::Unspecified => Some(Ty::JsonObject),
+            Additional::Forbidden => None,
+        };
+        if let Some(ty) = extra {
+            let ident = unique("extra", None, &|n| used.contains_key(n));
+            fields.push(RawField {
+                field: FieldDef {
+                    ident,
+                    wire: String::new(),
+                    ty: super::RustType::Json,
+                    optional: false,
+                    nullable: false,
+                    doc: Some("Keys the spec does not name, with their values.".into()),
+                    source: FieldSource::Body,
+                    flatten: true,
+                    deprecated: false,
+                },
+                ty,
+                default: None,
+            });
+        }
+        fields
+    }
+
+    fn add(&mut self, entry: Entry) -> Ty {
+        self.entries.push(entry);
+        Ty::Entry(self.entries.len() - 1)
+    }
+
+    /// The name hint of an inline schema: its title, else the name its place suggests.
+    fn inline_name(schema: &Schema, hint: &Hint) -> NameHint {
+        let (base, rank) = match schema.title.as_deref() {
+            Some(title) => (upper_camel(title), Rank::Title),
+            None => (hint.name.clone(), Rank::Context),
+        };
+        let mut qualifiers = vec![hint.parent.clone()];
+        qualifiers.extend(hint.context.iter().cloned());
+        qualifiers.push(upper_camel(file_stem(&schema.place.file)));
+        NameHint {
+            base,
+            rank,
+            qualifiers,
+            place: schema.place.clone(),
+        }
+    }
+
+    /// The type for a schema. Named types become entries.
+    fn rust_type(&mut self, schema: &Schema, hint: &Hint) -> Ty {
+        match &schema.kind {
+            SchemaKind::Ref(t) => self.shared_type(*t),
+            SchemaKind::Any | SchemaKind::Null | SchemaKind::Enum(_) => Ty::Json,
+            SchemaKind::Boolean => Ty::Bool,
+            SchemaKind::Integer => Ty::I64,
+            SchemaKind::Number => Ty::F64,
+            SchemaKind::Binary => Ty::Bytes,
+            SchemaKind::String { values } if values.is_empty() => Ty::String,
+            SchemaKind::String { values } => {
+                let entry = Entry {
+                    def: Def::Enum(values.clone()),
+                    doc: schema.description.clone(),
+                    name: Self::inline_name(schema, hint),
+                    example: None,
+                };
+                self.add(entry)
+            }
+            SchemaKind::Array(items) => {
+                let item_hint = hint.child(
+                    items
+                        .title
+                        .as_deref()
+                        .map_or_else(|| singular(&hint.name), upper_camel),
+                    hint.parent.clone(),
+                );
+                let item = nullable(self.rust_type(items, &item_hint), items);
+                Ty::Vec(Box::new(item))
+            }
+            SchemaKind::Tuple(items) => {
+                let tys = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let h = hint.child(format!("{}Item{}", hint.name, i + 1), hint.parent.clone());
+                        nullable(self.rust_type(item, &h), item)
+                    })
+                    .collect();
+                Ty::Tuple(tys)
+            }
+            SchemaKind::Object(object) => {
+                if let Some(target) = self.named_by_title(schema) {
+                    return self.shared_type(target);
+                }
+                if object.properties.is_empty() {
+                    return match &object.additional {
+                        Additional::Schema(value) => {
+                            // A map's values are named after the map (`one_time_keys` →
+                            // `OneTimeKey`), at every level of nesting.
+                            let h = hint.child(
+                                value
+                                    .title
+                                    .as_deref()
+                                    .map_or_else(|| singular(&hint.name), upper_camel),
+                                hint.parent.clone(),
+                            );
+                            Ty::Map(Box::new(nullable(self.rust_type(value, &h), value)))
+                        }
+                        _ => Ty::JsonObject,
+                    };
+                }
+                let name = Self::inline_name(schema, hint);
+                let struct_hint = hint.child(name.base.clone(), hint.parent.clone());
+                let fields = self.fields(object, &struct_hint);
+                let entry = Entry {
+                    def: Def::Struct(fields),
+                    doc: schema.description.clone(),
+                    name,
+                    example: schema.example.clone().map(|e| (e, schema.place.clone())),
+                };
+                self.add(entry)
+            }
+            SchemaKind::OneOf(members) => {
+                let name = Self::inline_name(schema, hint);
+                match self.union(members, &hint.child(name.base.clone(), hint.parent.clone())) {
+                    Def::Alias(ty) => ty,
+                    def => {
+                        let entry = Entry {
+                            def,
+                            doc: schema.description.clone(),
+                            name,
+                            example: None,
+                        };
+                        self.add(entry)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A `oneOf`'s definition; one whose members are all one type is that type.
+    fn union(&mut self, members: &[Schema], hint: &Hint) -> Def {
+        let mut variants: Vec<(Option<String>, Ty)> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_hint = hint.child(
+                member
+                    .title
+                    .as_deref()
+                    .map_or_else(|| format!("{}Variant{}", hint.name, i + 1), upper_camel),
+                hint.name.clone(),
+            );
+            let ty = self.rust_type(member, &member_hint);
+            if !variants.iter().any(|(_, t)| *t == ty) {
+                variants.push((member.title.clone(), ty));
+            }
+        }
+        if variants.len() == 1 {
+            return Def::Alias(variants.remove(0).1);
+        }
+        Def::Union(variants)
+    }
+
+    /// The type for a schema reached by `$ref`: one entry per target, converted once.
+    fn shared_type(&mut self, target: TargetId) -> Ty {
+        if let Some((_, reserved)) = self.in_progress.iter().find(|(t, _)| *t == target) {
+            // Recursion: the reserved entry (a list of itself without a named type between
+            // is any JSON value).
+            return reserved.map_or(Ty::Json, Ty::Entry);
+        }
+        if let Some(ty) = self.converted.get(&target) {
+            return ty.clone();
+        }
+        let Some(schema) = self.spec.schemas.get(target).and_then(Option::as_ref) else {
+            return Ty::Json;
+        };
+        let origin = self
+            .spec
+            .schema_origins
+            .get(target)
+            .and_then(Option::as_ref);
+        let (base, rank) = match (&schema.title, origin) {
+            (Some(title), _) => (upper_camel(title), Rank::Title),
+            (None, Some(origin)) => (upper_camel(&origin.stem), Rank::Reference),
+            (None, None) => ("Schema".to_owned(), Rank::Context),
+        };
+        // Qualifiers from where the schema is defined: its file, the folder holding that.
+        let mut qualifiers = Vec::new();
+        if let Some(origin) = origin {
+            qualifiers.push(upper_camel(&origin.stem));
+            let mut dirs = origin.file.rsplit('/').skip(1);
+            if let Some(dir) = dirs.next() {
+                qualifiers.push(upper_camel(dir));
+            }
+        }
+        let hint = Hint {
+            name: base.clone(),
+            parent: String::new(),
+            context: Rc::from(qualifiers.clone()),
+        };
+        let name = NameHint {
+            base,
+            rank,
+            qualifiers,
+            place: schema.place.clone(),
+        };
+        let is_named = match &schema.kind {
+            SchemaKind::Object(o) => !o.properties.is_empty(),
+            SchemaKind::String { values } => !values.is_empty(),
+            SchemaKind::OneOf(_) => true,
+            _ => false,
+        };
+        let ty = if is_named {
+            let id = self.entries.len();
+            self.entries.push(Entry {
+                def: Def::Pending,
+                doc: schema.description.clone(),
+                name,
+                example: None,
+            });
+            self.in_progress.push((target, Some(id)));
+            let (def, example) = match &schema.kind {
+                SchemaKind::Object(object) => (
+                    Def::Struct(self.fields(object, &hint)),
+                    schema.example.clone().map(|e| (e, schema.place.clone())),
+                ),
+                SchemaKind::String { values } => (Def::Enum(values.clone()), None),
+                SchemaKind::OneOf(members) => (self.union(members, &hint), None),
+                _ => (Def::Alias(Ty::Json), None),
+            };
+            self.in_progress.pop();
+            self.entries[id].def = def;
+            self.entries[id].example = example;
+            Ty::Entry(id)
+        } else {
+            self.in_progress.push((target, None));
+            let ty = self.rust_type(schema, &hint);
+            self.in_progress.pop();
+            ty
+        };
+        self.converted.insert(target, ty.clone());
+        ty
+    }
+
+    /// An object with no properties of its own whose title is that of a shared object schema
+    /// means that schema (`redacted_because: {type: object, title: ClientEvent}`): the spec's
+    /// way of writing recursion without a `$ref`. Ambiguous titles prefer a schema being built.
+    fn named_by_title(&self, schema: &Schema) -> Option<TargetId> {
+        let SchemaKind::Object(object) = &schema.kind else {
+            return None;
+        };
+        if !object.properties.is_empty() || !matches!(object.additional, Additional::Unspecified) {
+            return None;
+        }
+        let candidates = self.titled.get(schema.title.as_deref()?)?;
+        match candidates.as_slice() {
+            [only] => Some(*only),
+            many => many
+                .iter()
+                .copied()
+                .find(|t| self.in_progress.iter().any(|(p, _)| p == t)),
+        }
+    }
+}
+
+/// A request field holding the whole body.
+fn whole_field(ident: &str, ty: Ty, nullable: bool, doc: Option<String>) -> RawField {
+    RawField {
+        field: FieldDef {
+            ident: ident.to_owned(),
+            wire: "body".into(),
+            ty: super::RustType::Json,
+            optional: false,
+            nullable,
+            doc,
+            source: FieldSource::Body,
+            flatten: false,
+            deprecated: false,
+        },
+        ty,
+        default: None,
+    }
+}
+
+/// `Option<T>` for a schema that allows `null` where no field carries the option (list items,
+/// map values, tuple members); `Value` already holds `null`.
+fn nullable(ty: Ty, schema: &Schema) -> Ty {
+    if schema.nullable && ty != Ty::Json {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+/// Shared object schemas (with properties) by title.
+fn titled_objects(spec: &Spec) -> HashMap<String, Vec<TargetId>> {
+    let mut titled: HashMap<String, Vec<TargetId>> = HashMap::new();
+    for (target, schema) in spec.schemas.iter().enumerate() {
+        if let Some(Schema {
+            title: Some(title),
+            kind: SchemaKind::Object(object),
+            ..
+        }) = schema
+            && !object.properties.is_empty()
+        {
+            titled.entry(title.clone()).or_default().push(target);
+        }
+    }
+    titled
+}
+
+fn file_stem(file: &str) -> &str {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.split('.').next().unwrap_or(name)
+}
+
+fn source_suffix(source: FieldSource) -> &'static str {
+    match source {
+        FieldSource::Path => "path",
+        FieldSource::Query => "query",
+        FieldSource::Header => "header",
+        FieldSource::Body => "body",
+    }
+}

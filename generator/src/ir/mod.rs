@@ -1,0 +1,204 @@
+//! Stage 4, IR: what the Rust code will contain — modules, operations, named types and
+//! fields — with every name final, unique and idiomatic. Emission only prints this.
+//!
+//! Built in three steps, one module each: [`convert`] turns every schema an operation uses
+//! into entries of a type space (references between them are entry ids, not names);
+//! [`space`] interns entries by shape, so one shape reached by different routes is one type,
+//! places each type once all its uses are known (one operation: that operation's module;
+//! several: the API module), names it from the spec and breaks recursion with `Box`.
+
+mod convert;
+mod space;
+
+use serde_json::Value as Json;
+
+use crate::diagnostic::{Diagnostic, Error, Place};
+use crate::model::{Auth, BaseVariable, Method, Spec};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ir {
+    pub modules: Vec<ApiModule>,
+    /// Every example, with the generated type it must round-trip through.
+    pub examples: Vec<ExampleIr>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiModule {
+    /// `client_server`
+    pub ident: String,
+    /// `client-server`
+    pub api_name: String,
+    /// Types used by several of the API's operations, by name.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<OperationIr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationIr {
+    pub ident: String,
+    pub operation_id: String,
+    pub method: Method,
+    pub path: String,
+    pub base_variables: Vec<BaseVariable>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub auth: Auth,
+    pub rate_limited: bool,
+    /// The status of a successful response (the first 2xx the spec lists; 200 otherwise).
+    pub success_status: u16,
+    pub deprecated: bool,
+    pub added_in: Option<String>,
+    /// `x-changedInMatrixVersion`: (version, what changed).
+    pub changed_in: Vec<(String, String)>,
+    /// Every field of `Request`: parameters first, then the body.
+    pub request_fields: Vec<FieldDef>,
+    pub request_body: RequestBody,
+    pub response: ResponseIr,
+    /// Types used by this operation only, by name.
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RequestBody {
+    None,
+    /// A JSON object whose properties are the `Body` fields of `Request`.
+    Fields,
+    /// Any other JSON value (or a named schema), held in the field named here.
+    Whole(String),
+    /// Raw bytes of the given content type, in the field named here.
+    Binary {
+        field: String,
+        content_type: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseIr {
+    /// A JSON object: the struct's fields (possibly none).
+    Fields(StructDef),
+    /// Any other JSON value (or a named schema), wrapped transparently.
+    Whole { ty: RustType, doc: Option<String> },
+    Binary {
+        content_type: String,
+        doc: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldSource {
+    Path,
+    Query,
+    Header,
+    Body,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDef {
+    pub ident: String,
+    /// The name on the wire (JSON key, query parameter, header).
+    pub wire: String,
+    pub ty: RustType,
+    /// Not required: `Option<T>`, omitted when `None`.
+    pub optional: bool,
+    /// Required but may be `null`: `Option<T>`, always written.
+    pub nullable: bool,
+    pub doc: Option<String>,
+    pub source: FieldSource,
+    /// Holds the object's undescribed keys (`#[serde(flatten)]`).
+    pub flatten: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnumDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// (variant, wire value)
+    pub variants: Vec<(String, String)>,
+    /// The variant that keeps values the spec does not list.
+    pub fallback: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// Tried in this order when deserializing.
+    pub variants: Vec<(String, RustType)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeDef {
+    Struct(StructDef),
+    StringEnum(StringEnumDef),
+    Union(UnionDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::StringEnum(e) => &e.name,
+            TypeDef::Union(u) => &u.name,
+        }
+    }
+
+    pub fn doc(&self) -> Option<&str> {
+        match self {
+            TypeDef::Struct(s) => s.doc.as_deref(),
+            TypeDef::StringEnum(e) => e.doc.as_deref(),
+            TypeDef::Union(u) => u.doc.as_deref(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RustType {
+    Bool,
+    I64,
+    F64,
+    String,
+    /// `serde_json::Value`
+    Json,
+    /// `serde_json::Map<String, Value>`
+    JsonObject,
+    Bytes,
+    Vec(Box<RustType>),
+    /// `BTreeMap<String, T>`
+    Map(Box<RustType>),
+    Tuple(Vec<RustType>),
+    Option(Box<RustType>),
+    Boxed(Box<RustType>),
+    Named {
+        scope: Scope,
+        name: String,
+    },
+}
+
+/// Where a named type lives: the API module or the operation's module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Api,
+    Operation,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleIr {
+    /// Path below the crate root: `client_server::login::Response`.
+    pub type_path: String,
+    pub value: Json,
+    pub place: Place,
+}
+
+/// Builds the IR for every API of the model.
+pub fn build(spec: &Spec) -> Result<Ir, Error> {
+    convert::build(spec)
+}
