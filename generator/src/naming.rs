@@ -13,6 +13,12 @@ use heck::ToUpperCamelCase;
 /// and stay with the previous word otherwise (`v1`, `md5Hash` → `md5`, `Hash`). An acronym
 /// followed by a lone `s` keeps it (`3PIDs` → `3pids`).
 pub fn words(input: &str) -> Vec<String> {
+    split_words(input, false)
+}
+
+/// [`words`], optionally keeping a mixed-case acronym (`IdP`) as one word: right for
+/// `snake_case` (`redirect_to_idp`), while `UpperCamelCase` already spells it `IdP`.
+fn split_words(input: &str, glue_mixed_acronyms: bool) -> Vec<String> {
     let chars: Vec<char> = input.chars().collect();
     let mut words: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -68,7 +74,8 @@ pub fn words(input: &str) -> Vec<String> {
                 Some(n) if n.is_uppercase() => chars.get(i + 2).is_some_and(|m| m.is_lowercase()),
                 Some(_) => false,
             };
-            let after_pair = i >= 2
+            let after_pair = glue_mixed_acronyms
+                && i >= 2
                 && chars[i - 1].is_lowercase()
                 && chars[i - 2].is_uppercase()
                 && (i == 2 || !chars[i - 3].is_uppercase());
@@ -192,7 +199,7 @@ impl Acronyms {
 
     /// `snake_case` that also splits joined acronyms.
     pub fn snake_case(&self, input: &str) -> String {
-        let split: Vec<String> = words(input)
+        let split: Vec<String> = split_words(input, true)
             .into_iter()
             .flat_map(|w| self.split(&w).unwrap_or_else(|| vec![w]))
             .collect();
@@ -219,7 +226,7 @@ fn identifier_text(word: &str) -> String {
 
 /// `snake_case` for modules, functions and fields.
 pub fn snake_case(input: &str) -> String {
-    let snake = words(input)
+    let snake = split_words(input, true)
         .iter()
         .map(|w| identifier_text(&w.to_lowercase()))
         .filter(|w| !w.is_empty())
@@ -325,7 +332,9 @@ pub fn singular(name: &str) -> String {
         word[..word.len() - 2].to_owned()
     } else if lower.len() > 3
         && lower.ends_with('s')
-        && !["ss", "us", "is", "as", "ses"].iter().any(|end| lower.ends_with(end))
+        && !["ss", "us", "is", "as", "ses"]
+            .iter()
+            .any(|end| lower.ends_with(end))
     {
         word[..word.len() - 1].to_owned()
     } else {
@@ -433,7 +442,7 @@ mod tests {
         assert_eq!(upper_camel("3PID"), "ThreePid");
         assert_eq!(snake_case("redirectToIdP"), "redirect_to_idp");
         assert_eq!(snake_case("getIdPList"), "get_idp_list");
-        assert_eq!(upper_camel("IdP"), "Idp");
+        assert_eq!(upper_camel("IdP"), "IdP");
         assert_eq!(snake_case("roomId"), "room_id");
         assert_eq!(singular("OneTimeKeys"), "OneTimeKey");
         assert_eq!(singular("Entries"), "Entry");

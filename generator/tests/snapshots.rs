@@ -72,17 +72,21 @@ fn operation<'a>(generated: &'a Generated, api: &str, ident: &str) -> &'a Operat
         .unwrap_or_else(|| panic!("no operation {api}::{ident}"))
 }
 
-fn shared_type<'a>(generated: &'a Generated, api: &str, name: &str) -> &'a TypeDef {
-    generated
+/// A named type of the API, wherever it was placed: the API module (used by several
+/// operations) or an operation's module (used by that one only).
+fn named_type<'a>(generated: &'a Generated, api: &str, name: &str) -> &'a TypeDef {
+    let module = generated
         .ir
         .modules
         .iter()
         .find(|m| m.ident == api)
-        .unwrap_or_else(|| panic!("no module {api}"))
+        .unwrap_or_else(|| panic!("no module {api}"));
+    module
         .types
         .iter()
+        .chain(module.operations.iter().flat_map(|o| &o.types))
         .find(|t| t.name() == name)
-        .unwrap_or_else(|| panic!("no shared type {api}::{name}"))
+        .unwrap_or_else(|| panic!("no type {api}::{name}"))
 }
 
 fn examples_for<'a>(generated: &'a Generated, type_path: &str) -> Vec<&'a ExampleIr> {
@@ -123,22 +127,23 @@ fn refs_snapshot() {
 fn refs_reach_every_kind_of_target() {
     let generated = generate("refs");
     let code = &generated.code;
-    let response = item(code, "get_widget", "Response");
+    // Types used by this operation only live in its module; the others one module up.
+    let response = item(code, "get_widget", "Response").replace("super::", "");
     for field in [
         // definitions/widget.yaml: relative to the referring file
-        "pub widget: super::Widget,",
+        "pub widget: Widget,",
         // ../identity/definitions/sid.yaml: one folder up, into another API
-        "pub session: Option<super::Sid>,",
+        "pub session: Option<Sid>,",
         // ../../schemas/thing.yaml: beside the API root
-        "pub thing: Option<super::Thing>,",
+        "pub thing: Option<Thing>,",
         // through the symlink stand-in `definitions/event-schemas`
-        "pub event: Option<super::ThingEvent>,",
+        "pub event: Option<ThingEvent>,",
         // through the real symbolic link `definitions/linked`
-        "pub position: Option<super::Position>,",
+        "pub position: Option<Position>,",
         // `definitions/m.room.message$m.text.yaml`
-        "pub message: Option<super::MRoomMessageMText>,",
+        "pub message: Option<MRoomMessageMText>,",
         // `#/definitions/Tag`
-        "pub tag: Option<super::Tag>,",
+        "pub tag: Option<Tag>,",
     ] {
         assert!(
             response.contains(field),
@@ -147,7 +152,7 @@ fn refs_reach_every_kind_of_target() {
     }
     // `definitions/catalog.yaml#/by_media/application~1json`: the escaped pointer resolves.
     let TypeDef::Struct(media) =
-        shared_type(&generated, "client_server", &media_type_name(&generated))
+        named_type(&generated, "client_server", &media_type_name(&generated))
     else {
         panic!("the media entry is not a struct");
     };
@@ -170,13 +175,24 @@ fn refs_reach_every_kind_of_target() {
             "{op}"
         );
     }
-    // The other API of the fixture has its own copy of the shared `sid.yaml`.
+    // The other API of the fixture has its own copy of the shared `sid.yaml`; its response
+    // is that schema (a `$ref` to a named object is the concept itself, not a copy).
     let identity = operation(&generated, "identity", "get_current_session");
-    let ResponseIr::Fields(fields) = &identity.response else {
-        panic!("identity response is not a struct: {:?}", identity.response);
+    let ResponseIr::Whole {
+        ty: RustType::Named { name, .. },
+        ..
+    } = &identity.response
+    else {
+        panic!(
+            "identity response is not the shared schema: {:?}",
+            identity.response
+        );
     };
-    assert_eq!(fields.fields[0].ident, "sid");
-    assert_eq!(fields.fields[0].ty, RustType::String);
+    let TypeDef::Struct(sid) = named_type(&generated, "identity", name) else {
+        panic!("{name} is not a struct");
+    };
+    assert_eq!(sid.fields[0].ident, "sid");
+    assert_eq!(sid.fields[0].ty, RustType::String);
 }
 
 /// The name of the shared type `get_widget`'s `media` field has.
@@ -327,7 +343,7 @@ fn merge_seed_all_of_gives_required_sid_and_optional_submit_url() {
 #[test]
 fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
     let generated = generate("merge");
-    let TypeDef::Struct(summary) = shared_type(&generated, "client_server", "RoomSummary") else {
+    let TypeDef::Struct(summary) = named_type(&generated, "client_server", "RoomSummary") else {
         panic!("RoomSummary is not a struct");
     };
     // The outer title names the type; the outer description documents it.
@@ -368,7 +384,7 @@ fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
 #[test]
 fn merge_all_of_keeps_property_order() {
     let generated = generate("merge");
-    let TypeDef::Struct(summary) = shared_type(&generated, "client_server", "RoomSummary") else {
+    let TypeDef::Struct(summary) = named_type(&generated, "client_server", "RoomSummary") else {
         panic!("RoomSummary is not a struct");
     };
     let order: Vec<&str> = summary
@@ -388,7 +404,7 @@ fn merge_ref_siblings_annotate_or_extend() {
     // `description` beside `$ref` only annotates: still the shared type, with that doc.
     assert!(
         response.contains(
-            "/// Only annotates, so this stays the shared ImageInfo.\n            pub avatar: super::ImageInfo,"
+            "/// Only annotates, so this stays the shared ImageInfo.\n            pub avatar: ImageInfo,"
         ),
         "{response}"
     );
@@ -431,7 +447,7 @@ fn merge_ref_siblings_annotate_or_extend() {
         "{badge_def:?}"
     );
     // The shared type itself is untouched by either extension.
-    let TypeDef::Struct(shared) = shared_type(&generated, "client_server", "ImageInfo") else {
+    let TypeDef::Struct(shared) = named_type(&generated, "client_server", "ImageInfo") else {
         panic!("ImageInfo is not a struct");
     };
     assert!(
@@ -486,7 +502,8 @@ fn naming_hazards_become_valid_distinct_identifiers() {
     assert_eq!(
         by_id,
         [
-            ("queryUserByID", "query_user_by_id2"),
+            // Their paths differ only in `_`/`-`: each capital stays a word break.
+            ("queryUserByID", "query_user_by_i_d"),
             ("queryUserById", "query_user_by_id"),
         ]
     );

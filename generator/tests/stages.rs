@@ -1301,8 +1301,9 @@ fn ir_names_operations_in_snake_case() {
         idents,
         [
             ("requestTokenTo3PIDEmail", "request_token_to_3pid_email"),
-            ("queryUserByID", "query_user_by_id"),
-            ("queryUserById", "query_user_by_id2"),
+            // Equal in snake case: each takes what tells its path apart.
+            ("queryUserByID", "query_user_by_id_b"),
+            ("queryUserById", "query_user_by_id_c"),
             ("move", "r#move"),
         ]
     );
@@ -1336,7 +1337,9 @@ properties:
     let ir = ir_of(&dir);
     let op = &ir.modules[0].operations[0];
     let names: Vec<&str> = op.types.iter().map(TypeDef::name).collect();
-    assert_eq!(names, ["Point", "ResponsePoint"]);
+    // Two shapes want `Point`, neither by a better title: both are named from where they are
+    // used, never numbered. The one held by `start` and `end` takes what both uses share.
+    assert_eq!(names, ["BoxPoint", "ResponsePoint"]);
     let ResponseIr::Fields(response) = &op.response else {
         panic!("a struct");
     };
@@ -1353,9 +1356,9 @@ properties:
     assert_eq!(
         types,
         [
-            ("start", &named("Point")),
-            ("end", &named("Point")),
-            ("r#box", &named("ResponsePoint")),
+            ("start", &named("ResponsePoint")),
+            ("end", &named("ResponsePoint")),
+            ("r#box", &named("BoxPoint")),
         ]
     );
 }
@@ -1467,6 +1470,8 @@ fn ir_builds_request_fields_and_string_enums() {
             ("r#type", "type", ir::FieldSource::Path, false),
             ("type_body", "type", ir::FieldSource::Body, false),
             ("og_image", "og:image", ir::FieldSource::Body, true),
+            // The body does not forbid further keys: they are kept, not lost.
+            ("extra", "", ir::FieldSource::Body, false),
         ]
     );
     let TypeDef::StringEnum(kind) = &op.types[0] else {

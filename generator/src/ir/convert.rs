@@ -8,8 +8,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::space::{self, Def, Entry, EntryId, NameHint, Rank, RawField, RawOperation, RawResponse, Ty};
-use super::{ExampleIr, FieldDef, FieldSource, Ir, OperationIr, RequestBody, ResponseIr, StructDef};
+use super::space::{
+    self, Def, Entry, EntryId, NameHint, Rank, RawField, RawOperation, RawResponse, Ty,
+};
+use super::{
+    ExampleIr, FieldDef, FieldSource, Ir, OperationIr, RequestBody, ResponseIr, StructDef,
+};
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
     Additional, Api, BodyKind, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind, Spec,
@@ -48,8 +52,9 @@ pub(super) fn build(spec: &Spec) -> Result<Ir, Error> {
 }
 
 /// Operation module names: `operationId` in snake case; where two operationIds differ only in
-/// case (`queryUserByID`, `queryUserById`), each also takes the path segments that tell them
-/// apart, so neither name depends on which comes first.
+/// case (`queryUserByID`, `queryUserById`), each also takes what tells its path apart (the
+/// literal segments the others lack, else its method), so neither name depends on which
+/// comes first. Ids whose paths say nothing more keep every capital as a word break.
 fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
     let base: Vec<String> = api
         .operations
@@ -62,32 +67,54 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
     }
     let mut idents = base.clone();
     for group in by_name.values().filter(|g| g.len() > 1) {
-        let literal = |i: usize| -> Vec<String> {
-            api.operations[i]
-                .path
-                .split('/')
-                .filter(|s| !s.is_empty() && !s.starts_with('{'))
-                .map(snake_case)
-                .collect()
-        };
-        let segments: Vec<Vec<String>> = group.iter().map(|i| literal(*i)).collect();
-        // Segments every member shares (the base path) say nothing.
-        let shared = |segment: &String| segments.iter().all(|s| s.contains(segment));
-        for (member, own) in group.iter().zip(&segments) {
-            let distinct: Vec<&str> = own
+        let segments: Vec<Vec<String>> = group
+            .iter()
+            .map(|i| {
+                api.operations[*i]
+                    .path
+                    .split('/')
+                    .filter(|s| !s.is_empty() && !s.starts_with('{'))
+                    .map(snake_case)
+                    .collect()
+            })
+            .collect();
+        let by_path = |k: usize| -> String {
+            // Segments every member shares (the base path) say nothing.
+            let own: Vec<&str> = segments[k]
                 .iter()
-                .filter(|s| !shared(s))
+                .filter(|s| !segments.iter().all(|other| other.contains(s)))
                 .map(String::as_str)
                 .collect();
-            let mut name = base[*member].clone();
-            if distinct.is_empty() {
-                name.push('_');
-                name.push_str(&snake_case(api.operations[*member].method.as_str()));
-            } else {
-                name.push('_');
-                name.push_str(&distinct.join("_"));
+            format!("{}_{}", base[group[k]], own.join("_"))
+        };
+        let by_method = |k: usize| {
+            format!(
+                "{}_{}",
+                base[group[k]],
+                snake_case(api.operations[group[k]].method.as_str())
+            )
+        };
+        let by_capitals = |k: usize| {
+            let id = &api.operations[group[k]].operation_id;
+            let mut split = String::new();
+            for c in id.chars() {
+                if c.is_uppercase() && !split.is_empty() {
+                    split.push('_');
+                }
+                split.extend(c.to_lowercase());
             }
-            idents[*member] = name;
+            snake_case(&split)
+        };
+        let rules: [&dyn Fn(usize) -> String; 3] = [&by_path, &by_method, &by_capitals];
+        for (level, rule) in rules.iter().enumerate() {
+            let names: Vec<String> = (0..group.len()).map(rule).collect();
+            let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+            if distinct.len() == names.len() || level + 1 == rules.len() {
+                for (member, name) in group.iter().zip(names) {
+                    idents[*member] = name;
+                }
+                break;
+            }
         }
     }
     idents
@@ -246,7 +273,8 @@ impl<'a> ApiBuilder<'a> {
                             let hint = root.child("RequestBody".into(), String::new());
                             for mut field in self.fields(&object, &hint) {
                                 if used.contains_key(&field.field.ident) {
-                                    field.field.ident = format!("{}_body", unraw(&field.field.ident));
+                                    field.field.ident =
+                                        format!("{}_body", unraw(&field.field.ident));
                                 }
                                 used.insert(field.field.ident.clone(), ());
                                 request_fields.push(field);
@@ -255,7 +283,8 @@ impl<'a> ApiBuilder<'a> {
                         }
                         None => {
                             // A named schema (or any other value) is the body as a whole.
-                            let ty = self.rust_type(schema, &root.child("Body".into(), String::new()));
+                            let ty =
+                                self.rust_type(schema, &root.child("Body".into(), String::new()));
                             let field = unique("body", None, &|n| used.contains_key(n));
                             let doc = body
                                 .description
@@ -312,11 +341,15 @@ impl<'a> ApiBuilder<'a> {
                     match object {
                         Some(object) => RawResponse::Fields {
                             doc: r.description.clone(),
-                            fields: self.fields(&object, &root.child("Response".into(), String::new())),
+                            fields: self
+                                .fields(&object, &root.child("Response".into(), String::new())),
                         },
                         None => RawResponse::Whole {
                             // `Response` is the wrapper; a named body type is `ResponseBody`.
-                            ty: self.rust_type(schema, &root.child("ResponseBody".into(), String::new())),
+                            ty: self.rust_type(
+                                schema,
+                                &root.child("ResponseBody".into(), String::new()),
+                            ),
                             doc: r.description.clone(),
                         },
                     }
@@ -415,13 +448,7 @@ impl<'a> ApiBuilder<'a> {
                 ident = unique(unraw(&ident), None, &|n| used.contains_key(n));
             }
             used.insert(ident.clone(), ());
-            let field_hint = hint.child(
-                prop.schema
-                    .title
-                    .as_deref()
-                    .map_or_else(|| upper_camel(wire), upper_camel),
-                hint.name.clone(),
-            );
+            let field_hint = hint.child(upper_camel(wire), hint.name.clone());
             let ty = self.rust_type(&prop.schema, &field_hint);
             let mut doc = prop
                 .schema
@@ -474,7 +501,10 @@ impl<'a> ApiBuilder<'a> {
                         .map_or_else(|| singular(&hint.name), upper_camel),
                     hint.name.clone(),
                 );
-                Some(Ty::Map(Box::new(nullable(self.rust_type(value, &h), value))))
+                Some(Ty::Map(Box::new(nullable(
+                    self.rust_type(value, &h),
+                    value,
+                ))))
             }
             Additional::Any | Additional::Unspecified => Some(Ty::JsonObject),
             Additional::Forbidden => None,
@@ -511,7 +541,9 @@ impl<'a> ApiBuilder<'a> {
             Some(title) => (upper_camel(title), Rank::Title),
             None => (hint.name.clone(), Rank::Context),
         };
-        let mut qualifiers = vec![hint.parent.clone()];
+        // A titled schema held by a property is told apart by that property first
+        // (`banner: {title: ImageInfo}` → `BannerImageInfo`).
+        let mut qualifiers = vec![hint.name.clone(), hint.parent.clone()];
         qualifiers.extend(hint.context.iter().cloned());
         qualifiers.push(upper_camel(file_stem(&schema.place.file)));
         NameHint {
@@ -557,7 +589,8 @@ impl<'a> ApiBuilder<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        let h = hint.child(format!("{}Item{}", hint.name, i + 1), hint.parent.clone());
+                        let h =
+                            hint.child(format!("{}Item{}", hint.name, i + 1), hint.parent.clone());
                         nullable(self.rust_type(item, &h), item)
                     })
                     .collect();
@@ -654,7 +687,7 @@ impl<'a> ApiBuilder<'a> {
             .get(target)
             .and_then(Option::as_ref);
         let (base, rank) = match (&schema.title, origin) {
-            (Some(title), _) => (upper_camel(title), Rank::Title),
+            (Some(title), _) => (upper_camel(title), Rank::SharedTitle),
             (None, Some(origin)) => (upper_camel(&origin.stem), Rank::Reference),
             (None, None) => ("Schema".to_owned(), Rank::Context),
         };

@@ -86,10 +86,12 @@ pub(super) enum Def {
     Alias(Ty),
 }
 
-/// Where a name comes from, best first: an explicit `title`, a `$ref` target's file or
+/// Where a name comes from, best first: the `title` of a shared schema (a `$ref` target), the
+/// `title` of an inline one (often inherited from what it extends), a `$ref` target's file or
 /// pointer, the property (or parameter) that holds the schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Rank {
+    SharedTitle,
     Title,
     Reference,
     Context,
@@ -369,8 +371,11 @@ pub(super) fn finish(
                 .copied()
                 .min_by(|a, b| {
                     let (ha, hb) = (&entries[*a].name, &entries[*b].name);
-                    (ha.rank, &ha.base, place_key(&ha.place))
-                        .cmp(&(hb.rank, &hb.base, place_key(&hb.place)))
+                    (ha.rank, &ha.base, place_key(&ha.place)).cmp(&(
+                        hb.rank,
+                        &hb.base,
+                        place_key(&hb.place),
+                    ))
                 })
                 .unwrap_or(0)
         })
@@ -426,10 +431,11 @@ pub(super) fn finish(
         if matches!(h, Home::Operation(_)) {
             reserved.extend(OPERATION_NAMES);
         }
-        let hints: Vec<&NameHint> = groups
+        let hints: Vec<NameHint> = groups
             .iter()
-            .map(|g| &entries[representative[*g]].name)
+            .map(|g| group_hint(&entries, &members[*g], representative[*g]))
             .collect();
+        let hints: Vec<&NameHint> = hints.iter().collect();
         for (g, name) in groups.iter().zip(assign_names(&hints, &reserved)) {
             names[*g] = name;
         }
@@ -526,6 +532,18 @@ pub(super) fn finish(
     }
 }
 
+/// A group's name hint: its representative's, qualified only by what is true of every use
+/// (a `Point` held by both `start` and `end` is not a `StartPoint`).
+fn group_hint(entries: &[Entry], members: &[EntryId], representative: EntryId) -> NameHint {
+    let mut hint = entries[representative].name.clone();
+    hint.qualifiers.retain(|q| {
+        members
+            .iter()
+            .all(|m| entries[*m].name.qualifiers.contains(q))
+    });
+    hint
+}
+
 fn operation_types(op: &RawOperation) -> Vec<&Ty> {
     let mut types: Vec<&Ty> = op.request_fields.iter().map(|f| &f.ty).collect();
     match &op.response {
@@ -598,8 +616,7 @@ fn assign_names(hints: &[&NameHint], reserved: &BTreeSet<&str>) -> Vec<String> {
         *seen.entry(name.clone()).or_default() += 1;
     }
     for (i, name) in names.iter_mut().enumerate() {
-        if seen.get(name.as_str()).copied().unwrap_or(0) > 1 || reserved.contains(name.as_str())
-        {
+        if seen.get(name.as_str()).copied().unwrap_or(0) > 1 || reserved.contains(name.as_str()) {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             hints[i].place.pointer.hash(&mut hasher);
             hints[i].place.file.hash(&mut hasher);
@@ -1017,7 +1034,7 @@ mod tests {
     fn conflicting_names_are_qualified_by_origin_not_numbered() {
         let a = entry(Def::Pending, "Kind", Rank::Context, &["PushRule"], "/a");
         let b = entry(Def::Pending, "Kind", Rank::Context, &["Filter"], "/b");
-        let c = entry(Def::Pending, "Kind", Rank::Title, &["Room"], "/c");
+        let c = entry(Def::Pending, "Kind", Rank::SharedTitle, &["Room"], "/c");
         let reserved = BTreeSet::new();
         // A title outranks property names: it keeps the plain name.
         let names = assign_names(&[&a.name, &b.name, &c.name], &reserved);
