@@ -1,379 +1,121 @@
-//! Stage 3, model: one normalized description of the API, whichever format it came in.
-//!
-//! Swagger 2.0 (with the Matrix dialect: `in: body`, response `schema` and `examples`,
-//! integer status keys, `basePath` with `%VARIABLES%`, `type: file`) and OpenAPI 3.x
-//! (`requestBody`, `content`, `servers`, `type: [X, "null"]`) both end up as [`Spec`].
+//! The format-independent part of the model stage: schemas, operations, parameters,
+//! responses and security requirements. Where Swagger 2.0 and OpenAPI 3.x differ, the builder
+//! asks the document's [`Dialect`].
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 
 use indexmap::IndexMap;
-use serde_json::Value as Json;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Error, Place};
+use super::openapi3::OpenApi3;
+use super::swagger2::Swagger2;
+use super::{
+    Additional, Auth, BaseVariable, Body, BodyKind, Example, Method, ObjectSchema, Operation,
+    ParamLocation, Parameter, Property, Response, Schema, SchemaKind, Status, template_variables,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
 use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
 
-#[derive(Debug)]
-pub struct Spec {
-    pub apis: Vec<Api>,
-    /// Schemas reached by `$ref`, by target; `None` for targets never used as a schema.
-    pub schemas: Vec<Option<Schema>>,
-    /// A name for each schema target, from its file and pointer (`sid`, `auth_data`).
-    pub schema_origins: Vec<Option<SchemaOrigin>>,
-    pub warnings: Vec<Diagnostic>,
+/// What differs between Swagger 2.0 and OpenAPI 3.x. The builder calls these where a format
+/// puts a fact in a place of its own; everything else it reads itself.
+pub(super) trait Dialect: Sync {
+    /// The path every operation's path is appended to, and its variables.
+    fn base_path(&self, b: &mut Builder<'_>, doc: &RNode) -> (String, Vec<BaseVariable>);
+
+    /// The mapping of security schemes the document declares, if any.
+    fn security_schemes<'n>(&self, b: &Builder<'n>, doc: &'n RNode) -> Option<&'n RNode>;
+
+    /// The media types the document's operations accept and give (Swagger's `consumes` and
+    /// `produces`; OpenAPI 3 states them per body).
+    fn media_types(&self, _doc: &RNode) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
+    }
+
+    /// The schema of a path, query or header parameter (`map` is the parameter).
+    fn parameter_schema(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        map: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Schema;
+
+    /// The request body an operation declares outside its parameters (`requestBody`).
+    fn request_body(
+        &self,
+        b: &mut Builder<'_>,
+        op: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Option<Body>;
+
+    /// A response's body (`schema` and `examples`, or `content`).
+    fn response_body(
+        &self,
+        b: &mut Builder<'_>,
+        context: &DocumentContext,
+        op: &IndexMap<String, RNode>,
+        response: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Option<Body>;
+
+    /// The schema of a response header (`header` is the header object).
+    fn header_schema(&self, b: &mut Builder<'_>, header: &RNode, pointer: &str) -> Schema;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemaOrigin {
-    /// The file's stem or the pointer's last segment: the fallback type name.
-    pub stem: String,
-    /// File path (relative to the boundary) and pointer, for ordering and disambiguation.
-    pub file: String,
-    pub pointer: String,
-}
-
-#[derive(Debug)]
-pub struct Api {
-    /// The API folder name (`client-server`).
-    pub name: String,
-    pub operations: Vec<Operation>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Method {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-}
-
-impl Method {
-    pub const ALL: [(&'static str, Method); 7] = [
-        ("get", Method::Get),
-        ("put", Method::Put),
-        ("post", Method::Post),
-        ("delete", Method::Delete),
-        ("options", Method::Options),
-        ("head", Method::Head),
-        ("patch", Method::Patch),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-        }
+/// The dialect a document is written in, from its version marker, or `None` without one.
+/// The version itself is checked by [`Builder::document`].
+fn dialect_of(doc: &RNode) -> Option<&'static dyn Dialect> {
+    if doc.get("swagger").is_some() {
+        Some(&Swagger2)
+    } else if doc.get("openapi").is_some() {
+        Some(&OpenApi3)
+    } else {
+        None
     }
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Operation {
-    pub operation_id: String,
-    pub method: Method,
-    /// Base path and path joined; `%VAR%` of a Swagger base path becomes `{var}`.
-    pub path: String,
-    /// Variables of the base path (`client_major_version`), in order.
-    pub base_variables: Vec<BaseVariable>,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub deprecated: bool,
-    pub auth: Auth,
-    pub parameters: Vec<Parameter>,
-    pub body: Option<Body>,
-    pub responses: Vec<Response>,
-    pub added_in: Option<String>,
-    pub changed_in: Vec<(String, String)>,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BaseVariable {
-    pub name: String,
-    /// What the spec's own tooling substitutes, when the spec says.
-    pub default: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Auth {
-    None,
-    AccessToken,
-    /// `security` lists both "no auth" (`{}`) and an access token.
-    OptionalAccessToken,
-    /// A scheme other than an access token (server signatures, appservice tokens).
-    Other(String),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ParamLocation {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Clone, Debug)]
-pub struct Parameter {
-    pub name: String,
-    pub location: ParamLocation,
-    pub required: bool,
-    pub description: Option<String>,
-    pub schema: Schema,
-    pub deprecated: bool,
-}
-
-#[derive(Clone, Debug)]
-pub struct Body {
-    pub content_type: String,
-    pub kind: BodyKind,
-    pub description: Option<String>,
-    pub required: bool,
-    pub examples: Vec<Example>,
-}
-
-#[derive(Clone, Debug)]
-pub enum BodyKind {
-    Json(Box<Schema>),
-    /// Raw bytes (uploads, downloads, `type: file`).
-    Binary,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    Code(u16),
-    /// `2xx` → `Range(2)`.
-    Range(u8),
-    Default,
-}
-
-#[derive(Clone, Debug)]
-pub struct Response {
-    pub status: Status,
-    pub description: Option<String>,
-    pub body: Option<Body>,
-    pub headers: Vec<Parameter>,
-    /// JSON examples of a response that has no schema (a spec slip worth reporting).
-    pub unschematized_examples: Vec<Example>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Example {
-    pub name: Option<String>,
-    pub value: Json,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Schema {
-    pub kind: SchemaKind,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    /// `null` is an allowed value (`type: [X, "null"]`, `nullable: true`).
-    pub nullable: bool,
-    pub format: Option<String>,
-    pub default: Option<Json>,
-    pub example: Option<Json>,
-    pub deprecated: bool,
-    /// `x-addedInMatrixVersion`
-    pub added_in: Option<String>,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SchemaKind {
-    /// Another schema, by target (shared definitions, recursion).
-    Ref(TargetId),
-    /// No constraint: any JSON value.
-    Any,
-    Null,
-    Boolean,
-    Integer,
-    Number,
-    /// A string; `values` lists the allowed values of a string enum.
-    String {
-        values: Vec<String>,
-    },
-    Array(Box<Schema>),
-    /// Draft-4 `items: [A, B]` and OpenAPI 3.1 `prefixItems`.
-    Tuple(Vec<Schema>),
-    Object(ObjectSchema),
-    /// `oneOf`/`anyOf` (and type arrays with several non-null types): one of these.
-    OneOf(Vec<Schema>),
-    Binary,
-    /// An enum of non-string values (integers, booleans): kept as its JSON values.
-    Enum(Vec<Json>),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ObjectSchema {
-    pub properties: IndexMap<String, Property>,
-    pub additional: Additional,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Property {
-    pub schema: Schema,
-    pub required: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Additional {
-    /// No `additionalProperties`: extra keys are allowed but not described.
-    #[default]
-    Unspecified,
-    /// `additionalProperties: false`.
-    Forbidden,
-    /// `additionalProperties: true` or `{}`.
-    Any,
-    /// `additionalProperties`/`patternProperties` with a schema: a map of these.
-    Schema(Box<Schema>),
-}
-
-impl Schema {
-    pub fn is_free_form_object(&self) -> bool {
-        matches!(&self.kind, SchemaKind::Object(o) if o.properties.is_empty() && !matches!(o.additional, Additional::Schema(_)))
-    }
-}
-
-/// Builds the model from the resolved spec.
-pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
-    let mut builder = Builder {
-        spec: resolved,
-        schemas: vec![None; resolved.targets.len()],
-        queued: vec![false; resolved.targets.len()],
-        queue: Vec::new(),
-        diagnostics: Diagnostics::default(),
-        chain: Vec::new(),
-    };
-    let mut apis = Vec::new();
-    for api in &resolved.apis {
-        let mut operations = Vec::new();
-        // Documents of one API share security schemes; some use one they do not declare.
-        let mut api_schemes = BTreeMap::new();
-        for (_, document) in &api.documents {
-            api_schemes.extend(builder.security_schemes(document));
-        }
-        for (file, document) in &api.documents {
-            builder.chain.clear();
-            builder.document(*file, document, &api_schemes, &mut operations);
-        }
-        builder.check_unique_operation_ids(&api.name, &operations);
-        operations.sort_by(|a, b| {
-            (a.path.as_str(), a.method, a.operation_id.as_str()).cmp(&(
-                b.path.as_str(),
-                b.method,
-                b.operation_id.as_str(),
-            ))
-        });
-        apis.push(Api {
-            name: api.name.clone(),
-            operations,
-        });
-    }
-    // Schemas behind `$ref`s found above; converting one may find more.
-    while let Some(t) = builder.queue.pop() {
-        builder.chain = resolved.ref_chain(t);
-        let target = &resolved.targets[t];
-        let schema = builder.schema(&target.node, &target.pointer);
-        builder.schemas[t] = Some(schema);
-    }
-    let schema_origins = resolved
-        .targets
-        .iter()
-        .enumerate()
-        .map(|(t, target)| {
-            builder.schemas[t].as_ref()?;
-            let file = resolved.file_name(target.file).to_string();
-            let stem = match target.pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
-                Some(last) => last.replace("~1", "/").replace("~0", "~"),
-                None => file_stem(&file),
-            };
-            Some(SchemaOrigin {
-                stem,
-                file,
-                pointer: target.pointer.clone(),
-            })
-        })
-        .collect();
-    let Builder {
-        schemas,
-        diagnostics,
-        ..
-    } = builder;
-    let texts = resolved.sources.texts();
-    let (spec, warnings) = diagnostics
-        .finish(Spec {
-            apis,
-            schemas,
-            schema_origins,
-            warnings: Vec::new(),
-        })
-        .map_err(|e| e.with_sources(&texts))?;
-    let mut all = resolved.warnings.clone();
-    all.extend(warnings);
-    Ok(Spec {
-        warnings: all,
-        ..spec
-    })
-}
-
-fn file_stem(file: &str) -> String {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    match name.rsplit_once('.') {
-        Some((stem, "yaml" | "yml" | "json")) => stem.to_owned(),
-        _ => name.to_owned(),
-    }
-}
-
-enum Format {
-    Swagger2,
-    OpenApi3,
-}
-
-struct Builder<'a> {
-    spec: &'a ResolvedSpec,
-    schemas: Vec<Option<Schema>>,
+pub(super) struct Builder<'a> {
+    pub(super) spec: &'a ResolvedSpec,
+    pub(super) schemas: Vec<Option<Schema>>,
     queued: Vec<bool>,
-    queue: Vec<TargetId>,
-    diagnostics: Diagnostics,
+    pub(super) queue: Vec<TargetId>,
+    pub(super) diagnostics: Diagnostics,
     /// `$ref`s followed to reach the node being converted, for messages.
-    chain: Vec<Place>,
+    pub(super) chain: Vec<Place>,
 }
 
 /// Document-wide settings an operation inherits.
-struct DocumentContext {
-    format: Format,
+pub(super) struct DocumentContext {
+    dialect: &'static dyn Dialect,
     base_path: String,
     base_variables: Vec<BaseVariable>,
     security_schemes: BTreeMap<String, SecurityScheme>,
     /// Schemes any document of the API declares, for documents that forget to.
     api_security_schemes: BTreeMap<String, SecurityScheme>,
     default_security: Option<Auth>,
-    consumes: Vec<String>,
-    produces: Vec<String>,
+    pub(super) consumes: Vec<String>,
+    pub(super) produces: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
-enum SecurityScheme {
+pub(super) enum SecurityScheme {
     AccessToken,
     Other,
 }
 
 impl<'a> Builder<'a> {
-    fn place(&self, node: &RNode, pointer: &str) -> Place {
+    pub(super) fn new(spec: &'a ResolvedSpec) -> Self {
+        Builder {
+            spec,
+            schemas: vec![None; spec.targets.len()],
+            queued: vec![false; spec.targets.len()],
+            queue: Vec::new(),
+            diagnostics: Diagnostics::default(),
+            chain: Vec::new(),
+        }
+    }
+
+    pub(super) fn place(&self, node: &RNode, pointer: &str) -> Place {
         self.spec.place(node, pointer)
     }
 
@@ -382,27 +124,22 @@ impl<'a> Builder<'a> {
         self.diagnostics.push(d);
     }
 
-    fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
+    pub(super) fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
         let d =
             Diagnostic::warning(message, Some(self.place(node, pointer))).with_chain(&self.chain);
         self.diagnostics.push(d);
     }
 
-    fn deref<'n>(&self, node: &'n RNode) -> &'n RNode
+    pub(super) fn deref<'n>(&self, node: &'n RNode) -> &'n RNode
     where
         'a: 'n,
     {
         self.spec.deref(node)
     }
 
-    fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
-        let schemes_node = match doc.get("swagger") {
-            Some(_) => doc.get("securityDefinitions"),
-            None => doc
-                .get("components")
-                .map(|c| self.deref(c))
-                .and_then(|c| c.get("securitySchemes")),
-        };
+    pub(super) fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
+        let dialect = dialect_of(doc).unwrap_or(&OpenApi3);
+        let schemes_node = dialect.security_schemes(self, doc);
         let mut schemes = BTreeMap::new();
         if let Some(map) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
             for (name, scheme) in map {
@@ -412,16 +149,16 @@ impl<'a> Builder<'a> {
         schemes
     }
 
-    fn document(
+    pub(super) fn document(
         &mut self,
         file: usize,
         doc: &RNode,
         api_schemes: &BTreeMap<String, SecurityScheme>,
         operations: &mut Vec<Operation>,
     ) {
-        let format = if doc.get("swagger").is_some() {
+        let dialect: &'static dyn Dialect = if doc.get("swagger").is_some() {
             match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
-                Some("2.0") => Format::Swagger2,
+                Some("2.0") => &Swagger2,
                 other => {
                     let found = other.unwrap_or_default().to_owned();
                     let node = doc.get("swagger").unwrap_or(doc);
@@ -436,7 +173,7 @@ impl<'a> Builder<'a> {
         } else if let Some(v) = doc.get("openapi") {
             let version = self.scalar_text(v);
             if version.starts_with("3.") {
-                Format::OpenApi3
+                &OpenApi3
             } else {
                 self.error(
                     format!("unsupported `openapi` version `{version}`; expected 3.x"),
@@ -456,7 +193,7 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(d);
             return;
         };
-        let context = self.document_context(format, doc, api_schemes);
+        let context = self.document_context(dialect, doc, api_schemes);
         let Some(paths) = doc.get("paths") else {
             return;
         };
@@ -488,7 +225,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn scalar_text(&self, node: &RNode) -> String {
+    pub(super) fn scalar_text(&self, node: &RNode) -> String {
         match &node.value {
             RValue::String(s) => s.clone(),
             RValue::Number(n) => n.to_string(),
@@ -499,74 +236,27 @@ impl<'a> Builder<'a> {
 
     fn document_context(
         &mut self,
-        format: Format,
+        dialect: &'static dyn Dialect,
         doc: &RNode,
         api_schemes: &BTreeMap<String, SecurityScheme>,
     ) -> DocumentContext {
-        let (base_path, base_variables) = match format {
-            Format::Swagger2 => {
-                let raw = doc.get("basePath").and_then(RNode::as_str).unwrap_or("");
-                swagger_base_path(raw)
-            }
-            Format::OpenApi3 => self.servers_base_path(doc),
-        };
+        let (base_path, base_variables) = dialect.base_path(self, doc);
         let security_schemes = self.security_schemes(doc);
-        let strings = |node: Option<&RNode>| -> Vec<String> {
-            node.and_then(RNode::as_seq)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(RNode::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let (consumes, produces) = dialect.media_types(doc);
         let mut context = DocumentContext {
-            format,
+            dialect,
             base_path,
             base_variables,
             security_schemes,
             api_security_schemes: api_schemes.clone(),
             default_security: None,
-            consumes: strings(doc.get("consumes")),
-            produces: strings(doc.get("produces")),
+            consumes,
+            produces,
         };
         if let Some(security) = doc.get("security") {
             context.default_security = Some(self.security(&context, security, "/security"));
         }
         context
-    }
-
-    fn servers_base_path(&mut self, doc: &RNode) -> (String, Vec<BaseVariable>) {
-        let Some(server) = doc
-            .get("servers")
-            .and_then(RNode::as_seq)
-            .and_then(|s| s.first())
-        else {
-            return (String::new(), Vec::new());
-        };
-        let server = self.deref(server);
-        let mut url = server
-            .get("url")
-            .and_then(RNode::as_str)
-            .unwrap_or("")
-            .to_owned();
-        // Substitute server variables by their defaults; the path part is the base path.
-        if let Some(vars) = server.get("variables").and_then(RNode::as_map) {
-            for (name, var) in vars {
-                let default = var
-                    .get("default")
-                    .map(|d| self.scalar_text(d))
-                    .unwrap_or_default();
-                url = url.replace(&format!("{{{name}}}"), &default);
-            }
-        }
-        let path = match url.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]).to_owned(),
-            None => url,
-        };
-        (path.trim_end_matches('/').to_owned(), Vec::new())
     }
 
     fn security(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Auth {
@@ -680,8 +370,8 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if let Some(request_body) = op_map.get("requestBody") {
-            body = self.request_body(request_body, &format!("{pointer}/requestBody"));
+        if let Some(request_body) = context.dialect.request_body(self, op_map, pointer) {
+            body = Some(request_body);
         }
 
         let full_path = format!("{}{}", context.base_path, path);
@@ -864,11 +554,9 @@ impl<'a> Builder<'a> {
                 return None;
             }
         };
-        // Swagger 2.0 describes a non-body parameter's type on the parameter itself.
-        let schema = match (&context.format, map.get("schema")) {
-            (_, Some(schema)) => self.schema(schema, &format!("{pointer}/schema")),
-            (Format::Swagger2, None) => self.schema(param, pointer),
-            (Format::OpenApi3, None) => self.schema_any(param, pointer),
+        let schema = match map.get("schema") {
+            Some(schema) => self.schema(schema, &format!("{pointer}/schema")),
+            None => context.dialect.parameter_schema(self, param, map, pointer),
         };
         Some(ParameterOrBody::Parameter(Box::new(Parameter {
             name: name.to_owned(),
@@ -884,7 +572,7 @@ impl<'a> Builder<'a> {
         })))
     }
 
-    fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
+    pub(super) fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
         Schema {
             kind: SchemaKind::Any,
             title: None,
@@ -897,91 +585,6 @@ impl<'a> Builder<'a> {
             added_in: None,
             place: self.place(node, pointer),
         }
-    }
-
-    /// OpenAPI 3 `requestBody`.
-    fn request_body(&mut self, node: &RNode, pointer: &str) -> Option<Body> {
-        let node = self.deref(node);
-        let map = node.as_map()?;
-        let mut body = self.content(map.get("content"), &format!("{pointer}/content"))?;
-        body.description = map
-            .get("description")
-            .and_then(RNode::as_str)
-            .map(str::to_owned);
-        body.required = map
-            .get("required")
-            .and_then(RNode::as_bool)
-            .unwrap_or(false);
-        Some(body)
-    }
-
-    /// OpenAPI 3 `content`: the JSON media type if there is one, else the first.
-    fn content(&mut self, content: Option<&RNode>, pointer: &str) -> Option<Body> {
-        let content = self.deref(content?);
-        let map = content.as_map()?;
-        let (media_type, media) = map
-            .iter()
-            .find(|(k, _)| is_json_media_type(k))
-            .or_else(|| map.iter().next())?;
-        let media_pointer = format!("{pointer}/{}", escape_pointer(media_type));
-        let media = self.deref(media);
-        let schema = media
-            .get("schema")
-            .map(|s| self.schema(s, &format!("{media_pointer}/schema")));
-        let mut examples = Vec::new();
-        if let Some(example) = media.get("example")
-            && let Some(value) = self.spec.to_json(example)
-        {
-            examples.push(Example {
-                name: None,
-                value,
-                place: self.place(example, &format!("{media_pointer}/example")),
-            });
-        }
-        if let Some(named) = media
-            .get("examples")
-            .map(|e| self.deref(e))
-            .and_then(RNode::as_map)
-        {
-            for (name, example) in named {
-                let example = self.deref(example);
-                if let Some(value) = example.get("value").and_then(|v| self.spec.to_json(v)) {
-                    examples.push(Example {
-                        name: Some(name.clone()),
-                        value,
-                        place: self.place(
-                            example,
-                            &format!("{media_pointer}/examples/{}", escape_pointer(name)),
-                        ),
-                    });
-                }
-            }
-        }
-        let kind = match schema {
-            Some(s) if is_json_media_type(media_type) && s.kind != SchemaKind::Binary => {
-                BodyKind::Json(Box::new(s))
-            }
-            Some(s)
-                if s.kind != SchemaKind::Binary
-                    && !media_type.contains('*')
-                    && media_type.starts_with("text/") =>
-            {
-                BodyKind::Json(Box::new(s))
-            }
-            _ => BodyKind::Binary,
-        };
-        if examples.is_empty()
-            && let BodyKind::Json(s) = &kind
-        {
-            examples = schema_examples(s, self.place(media, &media_pointer));
-        }
-        Some(Body {
-            content_type: media_type.clone(),
-            kind,
-            description: None,
-            required: true,
-            examples,
-        })
     }
 
     fn response(
@@ -1001,57 +604,9 @@ impl<'a> Builder<'a> {
             .get("description")
             .and_then(RNode::as_str)
             .map(str::to_owned);
-        let body = match context.format {
-            Format::Swagger2 => map.get("schema").map(|schema_node| {
-                let schema = self.schema(schema_node, &format!("{pointer}/schema"));
-                let mut examples = Vec::new();
-                if let Some(by_type) = map.get("examples").and_then(RNode::as_map) {
-                    for (media_type, example) in by_type {
-                        if !is_json_media_type(media_type) {
-                            continue;
-                        }
-                        if let Some(value) = self.spec.to_json(example) {
-                            examples.push(Example {
-                                name: None,
-                                value,
-                                place: self.place(
-                                    example,
-                                    &format!("{pointer}/examples/{}", escape_pointer(media_type)),
-                                ),
-                            });
-                        }
-                    }
-                }
-                if examples.is_empty() {
-                    examples = schema_examples(&schema, self.place(schema_node, pointer));
-                }
-                let produces = op
-                    .get("produces")
-                    .and_then(RNode::as_seq)
-                    .and_then(|p| p.first())
-                    .and_then(RNode::as_str)
-                    .map(str::to_owned)
-                    .or_else(|| context.produces.first().cloned())
-                    .unwrap_or_else(|| "application/json".to_owned());
-                let binary = schema.kind == SchemaKind::Binary;
-                Body {
-                    content_type: if binary {
-                        produces
-                    } else {
-                        "application/json".to_owned()
-                    },
-                    kind: if binary {
-                        BodyKind::Binary
-                    } else {
-                        BodyKind::Json(Box::new(schema))
-                    },
-                    description: None,
-                    required: true,
-                    examples,
-                }
-            }),
-            Format::OpenApi3 => self.content(map.get("content"), &format!("{pointer}/content")),
-        };
+        let body = context
+            .dialect
+            .response_body(self, context, op, map, pointer);
         let mut headers = Vec::new();
         if let Some(list) = map
             .get("headers")
@@ -1061,10 +616,7 @@ impl<'a> Builder<'a> {
             for (name, header) in list {
                 let header_pointer = format!("{pointer}/headers/{}", escape_pointer(name));
                 let header = self.deref(header);
-                let schema = match header.get("schema") {
-                    Some(s) => self.schema(s, &format!("{header_pointer}/schema")),
-                    None => self.schema(header, &header_pointer),
-                };
+                let schema = context.dialect.header_schema(self, header, &header_pointer);
                 headers.push(Parameter {
                     name: name.clone(),
                     location: ParamLocation::Header,
@@ -1107,7 +659,7 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn check_unique_operation_ids(&mut self, api: &str, operations: &[Operation]) {
+    pub(super) fn check_unique_operation_ids(&mut self, api: &str, operations: &[Operation]) {
         let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
         for op in operations {
             if let Some(first) = seen.get(op.operation_id.as_str()) {
@@ -1479,45 +1031,7 @@ fn synthesized_operation_id(method: Method, path: &str) -> String {
     id
 }
 
-/// `/_matrix/client/%CLIENT_MAJOR_VERSION%` → `/_matrix/client/{client_major_version}`.
-fn swagger_base_path(raw: &str) -> (String, Vec<BaseVariable>) {
-    let mut out = String::new();
-    let mut variables = Vec::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find('%') {
-        let Some(len) = rest[start + 1..].find('%') else {
-            break;
-        };
-        let name = rest[start + 1..start + 1 + len].to_ascii_lowercase();
-        out.push_str(&rest[..start]);
-        out.push('{');
-        out.push_str(&name);
-        out.push('}');
-        variables.push(BaseVariable {
-            name,
-            default: None,
-        });
-        rest = &rest[start + 2 + len..];
-    }
-    out.push_str(rest);
-    (out.trim_end_matches('/').to_owned(), variables)
-}
-
-/// Names in `{...}` of a path template, in order.
-pub fn template_variables(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        names.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    names
-}
-
-fn parse_status(key: &str) -> Option<Status> {
+pub(super) fn parse_status(key: &str) -> Option<Status> {
     if key == "default" {
         return Some(Status::Default);
     }
@@ -1531,13 +1045,13 @@ fn parse_status(key: &str) -> Option<Status> {
     None
 }
 
-fn is_json_media_type(media_type: &str) -> bool {
+pub(super) fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
 }
 
 /// A schema's own `example`, when the body gives none.
-fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
+pub(super) fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
     schema
         .example
         .iter()
@@ -1554,18 +1068,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base_path_variables() {
-        let (path, vars) = swagger_base_path("/_matrix/client/%CLIENT_MAJOR_VERSION%");
-        assert_eq!(path, "/_matrix/client/{client_major_version}");
-        assert_eq!(vars.len(), 1);
-        assert_eq!(vars[0].name, "client_major_version");
-        assert_eq!(
-            swagger_base_path("/_matrix/identity/api/v1/").0,
-            "/_matrix/identity/api/v1"
-        );
-    }
-
-    #[test]
     fn statuses() {
         assert_eq!(parse_status("200"), Some(Status::Code(200)));
         assert_eq!(parse_status("2xx"), Some(Status::Range(2)));
@@ -1573,14 +1075,6 @@ mod tests {
         assert_eq!(parse_status("default"), Some(Status::Default));
         assert_eq!(parse_status("abc"), None);
         assert_eq!(parse_status("999"), None);
-    }
-
-    #[test]
-    fn template() {
-        assert_eq!(
-            template_variables("/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}"),
-            ["v", "roomId", "eventType", "stateKey"]
-        );
     }
 
     #[test]

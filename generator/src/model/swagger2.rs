@@ -1,0 +1,165 @@
+//! Swagger 2.0, with the Matrix dialect: `basePath` with `%VARIABLES%`, `securityDefinitions`,
+//! `consumes`/`produces`, `in: body` parameters, non-body parameters typed on the parameter
+//! itself, response `schema` and `examples` by media type.
+
+use indexmap::IndexMap;
+
+use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
+use super::{BaseVariable, Body, BodyKind, Example, Schema, SchemaKind};
+use crate::load::escape_pointer;
+use crate::resolve::RNode;
+
+pub(super) struct Swagger2;
+
+impl Dialect for Swagger2 {
+    fn base_path(&self, _: &mut Builder<'_>, doc: &RNode) -> (String, Vec<BaseVariable>) {
+        let raw = doc.get("basePath").and_then(RNode::as_str).unwrap_or("");
+        swagger_base_path(raw)
+    }
+
+    fn security_schemes<'n>(&self, _: &Builder<'n>, doc: &'n RNode) -> Option<&'n RNode> {
+        doc.get("securityDefinitions")
+    }
+
+    fn media_types(&self, doc: &RNode) -> (Vec<String>, Vec<String>) {
+        let strings = |node: Option<&RNode>| -> Vec<String> {
+            node.and_then(RNode::as_seq)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(RNode::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        (strings(doc.get("consumes")), strings(doc.get("produces")))
+    }
+
+    /// A non-body parameter's type is described on the parameter itself.
+    fn parameter_schema(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        _: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Schema {
+        b.schema(param, pointer)
+    }
+
+    /// Swagger 2.0 has no `requestBody`: the body is an `in: body` parameter.
+    fn request_body(
+        &self,
+        _: &mut Builder<'_>,
+        _: &IndexMap<String, RNode>,
+        _: &str,
+    ) -> Option<Body> {
+        None
+    }
+
+    fn response_body(
+        &self,
+        b: &mut Builder<'_>,
+        context: &DocumentContext,
+        op: &IndexMap<String, RNode>,
+        map: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Option<Body> {
+        let schema_node = map.get("schema")?;
+        let schema = b.schema(schema_node, &format!("{pointer}/schema"));
+        let mut examples = Vec::new();
+        if let Some(by_type) = map.get("examples").and_then(RNode::as_map) {
+            for (media_type, example) in by_type {
+                if !is_json_media_type(media_type) {
+                    continue;
+                }
+                if let Some(value) = b.spec.to_json(example) {
+                    examples.push(Example {
+                        name: None,
+                        value,
+                        place: b.place(
+                            example,
+                            &format!("{pointer}/examples/{}", escape_pointer(media_type)),
+                        ),
+                    });
+                }
+            }
+        }
+        if examples.is_empty() {
+            examples = schema_examples(&schema, b.place(schema_node, pointer));
+        }
+        let produces = op
+            .get("produces")
+            .and_then(RNode::as_seq)
+            .and_then(|p| p.first())
+            .and_then(RNode::as_str)
+            .map(str::to_owned)
+            .or_else(|| context.produces.first().cloned())
+            .unwrap_or_else(|| "application/json".to_owned());
+        let binary = schema.kind == SchemaKind::Binary;
+        Some(Body {
+            content_type: if binary {
+                produces
+            } else {
+                "application/json".to_owned()
+            },
+            kind: if binary {
+                BodyKind::Binary
+            } else {
+                BodyKind::Json(Box::new(schema))
+            },
+            description: None,
+            required: true,
+            examples,
+        })
+    }
+
+    /// A header object describes its type itself, like a non-body parameter.
+    fn header_schema(&self, b: &mut Builder<'_>, header: &RNode, pointer: &str) -> Schema {
+        match header.get("schema") {
+            Some(s) => b.schema(s, &format!("{pointer}/schema")),
+            None => b.schema(header, pointer),
+        }
+    }
+}
+
+/// `/_matrix/client/%CLIENT_MAJOR_VERSION%` → `/_matrix/client/{client_major_version}`.
+fn swagger_base_path(raw: &str) -> (String, Vec<BaseVariable>) {
+    let mut out = String::new();
+    let mut variables = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find('%') {
+        let Some(len) = rest[start + 1..].find('%') else {
+            break;
+        };
+        let name = rest[start + 1..start + 1 + len].to_ascii_lowercase();
+        out.push_str(&rest[..start]);
+        out.push('{');
+        out.push_str(&name);
+        out.push('}');
+        variables.push(BaseVariable {
+            name,
+            default: None,
+        });
+        rest = &rest[start + 2 + len..];
+    }
+    out.push_str(rest);
+    (out.trim_end_matches('/').to_owned(), variables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_variables() {
+        let (path, vars) = swagger_base_path("/_matrix/client/%CLIENT_MAJOR_VERSION%");
+        assert_eq!(path, "/_matrix/client/{client_major_version}");
+        assert_eq!(vars.len(), 1);
+        assert_eq!(vars[0].name, "client_major_version");
+        assert_eq!(
+            swagger_base_path("/_matrix/identity/api/v1/").0,
+            "/_matrix/identity/api/v1"
+        );
+    }
+}
