@@ -1109,9 +1109,25 @@ fn model_reports_path_template_mismatches() {
           description: OK
 ";
     let dir = tree(&[("api/cs/doc.yaml", &doc(paths))]);
-    let error = try_spec(&dir).expect_err("eventId is not declared");
-    let d = error.errors().next().unwrap();
-    assert!(d.message.contains("`{eventId}`"), "{d}");
+    // Repaired: `eventId` is read as a required string path parameter, with a warning.
+    let spec = try_spec(&dir).expect("repaired with a warning");
+    let d = spec
+        .warnings
+        .iter()
+        .find(|d| d.message.contains("`{eventId}`"))
+        .expect("a warning about `{eventId}`");
+    assert!(
+        d.message.contains("read as a required string parameter"),
+        "{d}"
+    );
+    let op = operation(&spec, "getEvent");
+    let event_id = op
+        .parameters
+        .iter()
+        .find(|p| p.name == "eventId")
+        .expect("eventId added");
+    assert_eq!(event_id.location, ParamLocation::Path);
+    assert!(event_id.required);
     let place = d.place.as_ref().unwrap();
     // The operation, at its first key (`operationId`, line 18).
     assert_eq!(

@@ -154,7 +154,7 @@ impl<'a> Builder<'a> {
         file: usize,
         doc: &RNode,
         api_schemes: &BTreeMap<String, SecurityScheme>,
-        operations: &mut Vec<Operation>,
+        operations: &mut Vec<(Operation, String)>,
     ) {
         let dialect: &'static dyn Dialect = if doc.get("swagger").is_some() {
             match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
@@ -198,7 +198,14 @@ impl<'a> Builder<'a> {
             return;
         };
         let Some(paths) = self.deref(paths).as_map() else {
-            self.error("`paths` must be a mapping", paths, "/paths");
+            self.warn(
+                format!(
+                    "`paths` must be a mapping, found {}; no operations are read from this document",
+                    self.deref(paths).kind_name()
+                ),
+                paths,
+                "/paths",
+            );
             return;
         };
         for (raw_path, item) in paths {
@@ -207,7 +214,14 @@ impl<'a> Builder<'a> {
             let path = raw_path.trim();
             let item = self.deref(item);
             let Some(item_map) = item.as_map() else {
-                self.error("a path item must be a mapping", item, &pointer);
+                self.warn(
+                    format!(
+                        "a path item must be a mapping, found {}; the path `{path}` is left out",
+                        item.kind_name()
+                    ),
+                    item,
+                    &pointer,
+                );
                 continue;
             };
             let shared_params = item_map.get("parameters");
@@ -219,7 +233,7 @@ impl<'a> Builder<'a> {
                 if let Some(operation) =
                     self.operation(&context, path, method, op, shared_params, &op_pointer)
                 {
-                    operations.push(operation);
+                    operations.push((operation, path.to_owned()));
                 }
             }
         }
@@ -262,8 +276,17 @@ impl<'a> Builder<'a> {
     fn security(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Auth {
         let node = self.deref(node);
         let Some(requirements) = node.as_seq() else {
-            self.error("`security` must be a list of requirements", node, pointer);
-            return Auth::None;
+            let fallback = context.default_security.clone().unwrap_or(Auth::None);
+            self.warn(
+                format!(
+                    "`security` must be a list of requirements, found {}; using the document's default ({})",
+                    node.kind_name(),
+                    auth_text(&fallback)
+                ),
+                node,
+                pointer,
+            );
+            return fallback;
         };
         let mut anonymous = requirements.is_empty();
         let mut token = false;
@@ -315,7 +338,14 @@ impl<'a> Builder<'a> {
     ) -> Option<Operation> {
         let op = self.deref(op);
         let Some(op_map) = op.as_map() else {
-            self.error("an operation must be a mapping", op, pointer);
+            self.warn(
+                format!(
+                    "an operation must be a mapping, found {}; {method} {path} is left out",
+                    op.kind_name()
+                ),
+                op,
+                pointer,
+            );
             return None;
         };
         let operation_id = match op_map.get("operationId").and_then(RNode::as_str) {
@@ -353,7 +383,14 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let Some(items) = list.as_seq() else {
-                self.error("`parameters` must be a list", list, &list_pointer);
+                self.warn(
+                    format!(
+                        "`parameters` must be a list, found {}; these parameters are left out",
+                        list.kind_name()
+                    ),
+                    list,
+                    &list_pointer,
+                );
                 continue;
             };
             for (i, param) in items.iter().enumerate() {
@@ -378,7 +415,7 @@ impl<'a> Builder<'a> {
         self.check_path_parameters(
             &full_path,
             &context.base_variables,
-            &parameters,
+            &mut parameters,
             op,
             pointer,
         );
@@ -391,8 +428,10 @@ impl<'a> Builder<'a> {
                         let response_pointer =
                             format!("{pointer}/responses/{}", escape_pointer(status));
                         let Some(status) = parse_status(status) else {
-                            self.error(
-                                format!("`{status}` is not a response status"),
+                            self.warn(
+                                format!(
+                                    "`{status}` is not a response status; this response is left out"
+                                ),
                                 response,
                                 &response_pointer,
                             );
@@ -405,8 +444,11 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                None => self.error(
-                    "`responses` must be a mapping",
+                None => self.warn(
+                    format!(
+                        "`responses` must be a mapping, found {}; read as no responses",
+                        list.kind_name()
+                    ),
                     list,
                     &format!("{pointer}/responses"),
                 ),
@@ -446,41 +488,62 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// Repairs disagreements between the path template and the declared path parameters: a
+    /// template variable nobody declares becomes a required string parameter, and a declared
+    /// path parameter the template lacks becomes a query parameter (what the spec meant).
     fn check_path_parameters(
         &mut self,
         path: &str,
         base_variables: &[BaseVariable],
-        parameters: &[Parameter],
+        parameters: &mut Vec<Parameter>,
         op: &RNode,
         pointer: &str,
     ) {
         let in_template = template_variables(path);
+        for p in parameters
+            .iter_mut()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
+            if !in_template.contains(&p.name) {
+                let d = Diagnostic::warning(
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`; read as a query parameter, which is what such a parameter usually means",
+                        p.name
+                    ),
+                    Some(p.place.clone()),
+                )
+                .with_chain(&self.chain);
+                self.diagnostics.push(d);
+                p.location = ParamLocation::Query;
+            }
+        }
+        // A query parameter of the same name may already exist: the path's one was a slip.
+        let mut seen = HashSet::new();
+        parameters.retain(|p| seen.insert((p.name.clone(), p.location)));
         for name in &in_template {
             let declared = parameters
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.name == name)
                 || base_variables.iter().any(|v| &v.name == name);
             if !declared {
-                self.error(
-                    format!("the path `{path}` names `{{{name}}}` but no path parameter `{name}` is declared"),
-                    op,
-                    pointer,
-                );
-            }
-        }
-        for p in parameters
-            .iter()
-            .filter(|p| p.location == ParamLocation::Path)
-        {
-            if !in_template.contains(&p.name) {
-                self.error(
+                self.warn(
                     format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
-                        p.name
+                        "the path `{path}` names `{{{name}}}` but no path parameter `{name}` is declared; read as a required string parameter"
                     ),
                     op,
                     pointer,
                 );
+                let mut schema = self.schema_any(op, pointer);
+                schema.kind = SchemaKind::String { values: Vec::new() };
+                parameters.push(Parameter {
+                    name: name.clone(),
+                    location: ParamLocation::Path,
+                    required: true,
+                    description: None,
+                    schema,
+                    deprecated: false,
+                    place: self.place(op, pointer),
+                });
             }
         }
     }
@@ -493,11 +556,18 @@ impl<'a> Builder<'a> {
     ) -> Option<ParameterOrBody> {
         let param = self.deref(node);
         let Some(map) = param.as_map() else {
-            self.error("a parameter must be a mapping", param, pointer);
+            self.warn(
+                format!(
+                    "a parameter must be a mapping, found {}; it is left out",
+                    param.kind_name()
+                ),
+                param,
+                pointer,
+            );
             return None;
         };
         let Some(name) = map.get("name").and_then(RNode::as_str) else {
-            self.error("a parameter needs a `name`", param, pointer);
+            self.warn("a parameter needs a `name`; it is left out", param, pointer);
             return None;
         };
         let description = map
@@ -543,9 +613,9 @@ impl<'a> Builder<'a> {
                 return None;
             }
             other => {
-                self.error(
+                self.warn(
                     format!(
-                        "parameter `{name}` has unsupported location `in: {}`",
+                        "parameter `{name}` has unsupported location `in: {}`; it is left out",
                         other.unwrap_or("(missing)")
                     ),
                     param,
@@ -569,6 +639,7 @@ impl<'a> Builder<'a> {
                 .get("deprecated")
                 .and_then(RNode::as_bool)
                 .unwrap_or(false),
+            place: self.place(param, pointer),
         })))
     }
 
@@ -597,7 +668,14 @@ impl<'a> Builder<'a> {
     ) -> Option<Response> {
         let node = self.deref(node);
         let Some(map) = node.as_map() else {
-            self.error("a response must be a mapping", node, pointer);
+            self.warn(
+                format!(
+                    "a response must be a mapping, found {}; it is left out",
+                    node.kind_name()
+                ),
+                node,
+                pointer,
+            );
             return None;
         };
         let description = map
@@ -630,6 +708,7 @@ impl<'a> Builder<'a> {
                         .map(str::to_owned),
                     schema,
                     deprecated: false,
+                    place: self.place(header, &header_pointer),
                 });
             }
         }
@@ -659,23 +738,83 @@ impl<'a> Builder<'a> {
         })
     }
 
-    pub(super) fn check_unique_operation_ids(&mut self, api: &str, operations: &[Operation]) {
-        let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
-        for op in operations {
-            if let Some(first) = seen.get(op.operation_id.as_str()) {
-                let d = Diagnostic::error(
+    /// Makes an API's operations unique, whatever order its files and paths are read in.
+    ///
+    /// Two operations with the same method and route (the path with parameter names ignored)
+    /// cannot both be served: the one whose operationId sorts first is kept. An operationId used
+    /// twice goes to the operation first by (path, method); the others are named after their
+    /// method and path. Each repair is a warning naming both places. `operations` holds each
+    /// operation with its path as the document writes it (without the base path).
+    pub(super) fn unique_operations(
+        &mut self,
+        api: &str,
+        mut operations: Vec<(Operation, String)>,
+    ) -> Vec<Operation> {
+        operations.sort_by(|(a, _), (b, _)| {
+            (route(&a.path), a.method, &a.operation_id, &a.path, &a.place).cmp(&(
+                route(&b.path),
+                b.method,
+                &b.operation_id,
+                &b.path,
+                &b.place,
+            ))
+        });
+        let mut kept: Vec<(Operation, String)> = Vec::with_capacity(operations.len());
+        for (op, relative) in operations {
+            if let Some((first, _)) = kept
+                .last()
+                .filter(|(k, _)| k.method == op.method && route(&k.path) == route(&op.path))
+            {
+                let d = Diagnostic::warning(
                     format!(
-                        "operationId `{}` is used twice in the {api} API",
-                        op.operation_id
+                        "{} {} (operationId `{}`) has the same method and route as {} {} (operationId `{}`) in the {api} API; this one is dropped, the one whose operationId sorts first is kept",
+                        op.method, op.path, op.operation_id, first.method, first.path, first.operation_id
                     ),
                     Some(op.place.clone()),
                 )
-                .with_related("first used here", first.place.clone());
+                .with_related("kept", first.place.clone());
                 self.diagnostics.push(d);
-            } else {
-                seen.insert(&op.operation_id, op);
+                continue;
             }
+            kept.push((op, relative));
         }
+
+        kept.sort_by(|(a, _), (b, _)| (&a.path, a.method).cmp(&(&b.path, b.method)));
+        let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
+        let mut first_use: BTreeMap<String, (Method, String, Place)> = BTreeMap::new();
+        let mut out = Vec::with_capacity(kept.len());
+        for (mut op, relative) in kept {
+            match first_use.get(&op.operation_id) {
+                None => {
+                    first_use.insert(
+                        op.operation_id.clone(),
+                        (op.method, op.path.clone(), op.place.clone()),
+                    );
+                }
+                Some((method, path, place)) => {
+                    let base = synthesized_operation_id(op.method, &relative);
+                    let mut id = base.clone();
+                    let mut n = 2;
+                    while taken.contains(&id) {
+                        id = format!("{base}{n}");
+                        n += 1;
+                    }
+                    let d = Diagnostic::warning(
+                        format!(
+                            "operationId `{}` is used twice in the {api} API (also by {method} {path}); this one, {} {}, is called `{id}`",
+                            op.operation_id, op.method, op.path
+                        ),
+                        Some(op.place.clone()),
+                    )
+                    .with_related("first used here", place.clone());
+                    self.diagnostics.push(d);
+                    taken.insert(id.clone());
+                    op.operation_id = id;
+                }
+            }
+            out.push(op);
+        }
+        out
     }
 
     /// Converts a schema object. `$ref`s stay links; their targets are converted once.
@@ -727,8 +866,11 @@ impl<'a> Builder<'a> {
             // `true`/`{}` allow anything; `false` nothing (we keep `Any` and let serde reject).
             RValue::Bool(_) => return schema,
             _ => {
-                self.error(
-                    format!("a schema must be a mapping, found {}", node.kind_name()),
+                self.warn(
+                    format!(
+                        "a schema must be a mapping, found {}; read as any JSON value",
+                        node.kind_name()
+                    ),
                     node,
                     pointer,
                 );
@@ -751,18 +893,34 @@ impl<'a> Builder<'a> {
             .unwrap_or(false);
 
         // `type` may be a list (3.1): `null` in it makes the schema nullable.
+        let mut type_schemas = Vec::new();
         let mut types: Vec<String> = match map.get("type").map(|t| &t.value) {
             Some(RValue::String(t)) => vec![t.clone()],
             Some(RValue::Seq(items)) => {
-                if let Some(bad) = items.iter().find(|i| i.as_str().is_none()) {
-                    self.error(
-                        format!(
-                            "`type` lists must hold type names, found {}",
-                            bad.kind_name()
-                        ),
-                        bad,
-                        pointer,
-                    );
+                for (i, item) in items.iter().enumerate() {
+                    let item_pointer = format!("{pointer}/type/{i}");
+                    if matches!(item.value, RValue::Map(_) | RValue::Ref(..)) {
+                        // JSON Schema draft 3: a schema in a `type` list is one more choice.
+                        type_schemas.push(self.schema(item, &item_pointer));
+                    } else if item.as_str().is_none() {
+                        self.warn(
+                            format!(
+                                "`type` lists hold type names or schemas, found {}; it is ignored",
+                                item.kind_name()
+                            ),
+                            item,
+                            &item_pointer,
+                        );
+                    }
+                }
+                if let Some(first) = type_schemas.first() {
+                    let place = first.place.clone();
+                    let d = Diagnostic::warning(
+                        "a `type` list holding schemas (JSON Schema draft 3) is read as `oneOf` of the named types and the schemas",
+                        Some(place),
+                    )
+                    .with_chain(&self.chain);
+                    self.diagnostics.push(d);
                 }
                 items
                     .iter()
@@ -771,28 +929,58 @@ impl<'a> Builder<'a> {
                     .collect()
             }
             Some(_) => {
-                let t = &map["type"];
-                self.error(
+                let t_node = map.get("type").unwrap_or(node);
+                self.warn(
                     format!(
-                        "`type` must be a string or a list of strings, found {}",
-                        t.kind_name()
+                        "`type` must be a string or a list of strings, found {}; it is ignored",
+                        t_node.kind_name()
                     ),
-                    t,
-                    pointer,
+                    t_node,
+                    &format!("{pointer}/type"),
                 );
                 Vec::new()
             }
             None => Vec::new(),
         };
-        if types.iter().any(|t| t == "null") && types.len() > 1 {
+        if types.iter().any(|t| t == "null") && types.len() + type_schemas.len() > 1 {
             schema.nullable = true;
             types.retain(|t| t != "null");
+        }
+        if !type_schemas.is_empty() {
+            let mut variants: Vec<Schema> = types
+                .iter()
+                .map(|t| {
+                    let mut member = self.schema_any(node, pointer);
+                    member.kind = self.primitive_kind(t, map, node, pointer);
+                    member
+                })
+                .collect();
+            for member in type_schemas {
+                if member.kind == SchemaKind::Null {
+                    schema.nullable = true;
+                } else {
+                    variants.push(member);
+                }
+            }
+            schema.kind = match variants.len() {
+                0 => SchemaKind::Null,
+                1 => variants.remove(0).kind,
+                _ => SchemaKind::OneOf(variants),
+            };
+            return schema;
         }
 
         for key in ["oneOf", "anyOf"] {
             if let Some(members) = map.get(key) {
                 let Some(items) = members.as_seq() else {
-                    self.error(format!("`{key}` must be a list"), members, pointer);
+                    self.warn(
+                        format!(
+                            "`{key}` must be a list, found {}; it is ignored",
+                            members.kind_name()
+                        ),
+                        members,
+                        &format!("{pointer}/{key}"),
+                    );
                     continue;
                 };
                 let mut variants = Vec::new();
@@ -819,21 +1007,31 @@ impl<'a> Builder<'a> {
         }
 
         if let Some(values) = map.get("enum") {
-            let Some(items) = values.as_seq() else {
-                self.error("`enum` must be a list", values, pointer);
-                return schema;
-            };
-            let strings: Option<Vec<String>> = items
-                .iter()
-                .map(|i| i.as_str().map(str::to_owned))
-                .collect();
-            let is_string_type =
-                types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
-            schema.kind = match strings {
-                Some(values) if is_string_type => SchemaKind::String { values },
-                _ => SchemaKind::Enum(items.iter().filter_map(|i| self.spec.to_json(i)).collect()),
-            };
-            return schema;
+            match values.as_seq() {
+                Some(items) => {
+                    let strings: Option<Vec<String>> = items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect();
+                    let is_string_type =
+                        types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
+                    schema.kind = match strings {
+                        Some(values) if is_string_type => SchemaKind::String { values },
+                        _ => SchemaKind::Enum(
+                            items.iter().filter_map(|i| self.spec.to_json(i)).collect(),
+                        ),
+                    };
+                    return schema;
+                }
+                None => self.warn(
+                    format!(
+                        "`enum` must be a list, found {}; it is ignored",
+                        values.kind_name()
+                    ),
+                    values,
+                    &format!("{pointer}/enum"),
+                ),
+            }
         }
         if types.len() > 1 {
             // `[string, integer, boolean]`: one of several primitive types.
@@ -911,8 +1109,8 @@ impl<'a> Builder<'a> {
             other => {
                 // Point at the `type` value itself, not at the schema.
                 let at = map.get("type").unwrap_or(node);
-                self.error(
-                    format!("unknown schema type `{other}`"),
+                self.warn(
+                    format!("unknown schema type `{other}`; read as any JSON value"),
                     at,
                     &format!("{pointer}/type"),
                 );
@@ -962,7 +1160,14 @@ impl<'a> Builder<'a> {
                 None if props.as_seq().is_some_and(<[RNode]>::is_empty) => {
                     self.warn("`properties: []` read as no properties", props, pointer)
                 }
-                None => self.error("`properties` must be a mapping", props, pointer),
+                None => self.warn(
+                    format!(
+                        "`properties` must be a mapping, found {}; read as no properties",
+                        props.kind_name()
+                    ),
+                    props,
+                    &format!("{pointer}/properties"),
+                ),
             }
         }
         for (name, prop) in object.properties.iter_mut() {
@@ -1013,6 +1218,27 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
         }
         _ => SecurityScheme::Other,
     }
+}
+
+/// A path template with its parameter names left out: `/rooms/{roomId}` → `/rooms/{}`.
+fn route(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push('{');
+            }
+            '}' if in_name => {
+                in_name = false;
+                out.push('}');
+            }
+            _ if in_name => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `GET /matrix/server` → `getMatrixServer`: an id for an operation the spec left unnamed.
@@ -1083,5 +1309,15 @@ mod tests {
         assert!(is_json_media_type("application/json; charset=utf-8"));
         assert!(is_json_media_type("application/problem+json"));
         assert!(!is_json_media_type("image/png"));
+    }
+}
+
+/// What a security requirement was read as, for messages.
+fn auth_text(auth: &Auth) -> String {
+    match auth {
+        Auth::None => "no authentication".to_owned(),
+        Auth::AccessToken => "an access token".to_owned(),
+        Auth::OptionalAccessToken => "an optional access token".to_owned(),
+        Auth::Other(name) => format!("scheme `{name}`"),
     }
 }

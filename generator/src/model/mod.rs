@@ -143,6 +143,8 @@ pub struct Parameter {
     pub description: Option<String>,
     pub schema: Schema,
     pub deprecated: bool,
+    /// Where the parameter (or response header) is declared.
+    pub place: Place,
 }
 
 #[derive(Clone, Debug)]
@@ -273,7 +275,7 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
             builder.chain.clear();
             builder.document(*file, document, &api_schemes, &mut operations);
         }
-        builder.check_unique_operation_ids(&api.name, &operations);
+        let mut operations = builder.unique_operations(&api.name, operations);
         operations.sort_by(|a, b| {
             (a.path.as_str(), a.method, a.operation_id.as_str()).cmp(&(
                 b.path.as_str(),
