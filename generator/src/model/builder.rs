@@ -1289,6 +1289,16 @@ pub(super) fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
         .collect()
 }
 
+/// What a security requirement was read as, for messages.
+fn auth_text(auth: &Auth) -> String {
+    match auth {
+        Auth::None => "no authentication".to_owned(),
+        Auth::AccessToken => "an access token".to_owned(),
+        Auth::OptionalAccessToken => "an optional access token".to_owned(),
+        Auth::Other(name) => format!("scheme `{name}`"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1309,15 +1319,5 @@ mod tests {
         assert!(is_json_media_type("application/json; charset=utf-8"));
         assert!(is_json_media_type("application/problem+json"));
         assert!(!is_json_media_type("image/png"));
-    }
-}
-
-/// What a security requirement was read as, for messages.
-fn auth_text(auth: &Auth) -> String {
-    match auth {
-        Auth::None => "no authentication".to_owned(),
-        Auth::AccessToken => "an access token".to_owned(),
-        Auth::OptionalAccessToken => "an optional access token".to_owned(),
-        Auth::Other(name) => format!("scheme `{name}`"),
     }
 }
