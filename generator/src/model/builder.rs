@@ -10,7 +10,8 @@ use super::openapi3::OpenApi3;
 use super::swagger2::Swagger2;
 use super::{
     Additional, Auth, BaseVariable, Body, BodyKind, Example, Method, ObjectSchema, Operation,
-    ParamLocation, Parameter, Property, Response, Schema, SchemaKind, Status, template_variables,
+    ParamLocation, ParamStyle, Parameter, Property, Response, Schema, SchemaKind, Status,
+    template_variables,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
@@ -57,6 +58,15 @@ pub(super) trait Dialect: Sync {
         response: &IndexMap<String, RNode>,
         pointer: &str,
     ) -> Option<Body>;
+
+    /// How a path, query or header parameter is written: its style and `explode`.
+    fn parameter_style(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        location: ParamLocation,
+        pointer: &str,
+    ) -> (ParamStyle, bool);
 
     /// The schema of a response header (`header` is the header object).
     fn header_schema(&self, b: &mut Builder<'_>, header: &RNode, pointer: &str) -> Schema;
@@ -515,6 +525,10 @@ impl<'a> Builder<'a> {
                 .with_chain(&self.chain);
                 self.diagnostics.push(d);
                 p.location = ParamLocation::Query;
+                if p.style == ParamStyle::Simple {
+                    // `simple` is not a query style; `form` writes one value the same way.
+                    p.style = ParamStyle::Form;
+                }
             }
         }
         // A query parameter of the same name may already exist: the path's one was a slip.
@@ -542,6 +556,8 @@ impl<'a> Builder<'a> {
                     description: None,
                     schema,
                     deprecated: false,
+                    style: ParamStyle::Simple,
+                    explode: false,
                     place: self.place(op, pointer),
                 });
             }
@@ -628,6 +644,9 @@ impl<'a> Builder<'a> {
             Some(schema) => self.schema(schema, &format!("{pointer}/schema")),
             None => context.dialect.parameter_schema(self, param, map, pointer),
         };
+        let (style, explode) = context
+            .dialect
+            .parameter_style(self, param, location, pointer);
         Some(ParameterOrBody::Parameter(Box::new(Parameter {
             name: name.to_owned(),
             location,
@@ -639,6 +658,8 @@ impl<'a> Builder<'a> {
                 .get("deprecated")
                 .and_then(RNode::as_bool)
                 .unwrap_or(false),
+            style,
+            explode,
             place: self.place(param, pointer),
         })))
     }
@@ -708,6 +729,9 @@ impl<'a> Builder<'a> {
                         .map(str::to_owned),
                     schema,
                     deprecated: false,
+                    // Headers are always `simple` (OpenAPI) or comma-separated (Swagger).
+                    style: ParamStyle::Simple,
+                    explode: false,
                     place: self.place(header, &header_pointer),
                 });
             }

@@ -143,8 +143,55 @@ pub struct Parameter {
     pub description: Option<String>,
     pub schema: Schema,
     pub deprecated: bool,
+    /// How the value is written (OpenAPI's `style`; Swagger 2.0's `collectionFormat`).
+    pub style: ParamStyle,
+    /// Whether each array item or object member becomes a parameter of its own.
+    pub explode: bool,
     /// Where the parameter (or response header) is declared.
     pub place: Place,
+}
+
+/// OpenAPI's parameter serialization styles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamStyle {
+    /// `a=1,2` (`a=1&a=2` exploded): query and cookie parameters.
+    Form,
+    /// `1,2`: path parameters and headers.
+    Simple,
+    /// `.1.2` in a path.
+    Label,
+    /// `;a=1,2` in a path.
+    Matrix,
+    /// `a=1%202` in a query.
+    SpaceDelimited,
+    /// `a=1|2` in a query.
+    PipeDelimited,
+    /// `a[x]=1&a[y]=2` in a query.
+    DeepObject,
+}
+
+impl ParamStyle {
+    /// OpenAPI's default for a location: `form` for query (and cookie), `simple` elsewhere.
+    pub fn default_for(location: ParamLocation) -> Self {
+        match location {
+            ParamLocation::Query => ParamStyle::Form,
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+        }
+    }
+
+    /// The style an OpenAPI `style` value names.
+    pub fn from_openapi(name: &str) -> Option<Self> {
+        Some(match name {
+            "form" => ParamStyle::Form,
+            "simple" => ParamStyle::Simple,
+            "label" => ParamStyle::Label,
+            "matrix" => ParamStyle::Matrix,
+            "spaceDelimited" => ParamStyle::SpaceDelimited,
+            "pipeDelimited" => ParamStyle::PipeDelimited,
+            "deepObject" => ParamStyle::DeepObject,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -367,5 +414,33 @@ mod tests {
             template_variables("/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}"),
             ["v", "roomId", "eventType", "stateKey"]
         );
+    }
+
+    #[test]
+    fn parameter_styles() {
+        assert_eq!(
+            ParamStyle::default_for(ParamLocation::Query),
+            ParamStyle::Form
+        );
+        assert_eq!(
+            ParamStyle::default_for(ParamLocation::Path),
+            ParamStyle::Simple
+        );
+        assert_eq!(
+            ParamStyle::default_for(ParamLocation::Header),
+            ParamStyle::Simple
+        );
+        for (name, style) in [
+            ("form", ParamStyle::Form),
+            ("simple", ParamStyle::Simple),
+            ("label", ParamStyle::Label),
+            ("matrix", ParamStyle::Matrix),
+            ("spaceDelimited", ParamStyle::SpaceDelimited),
+            ("pipeDelimited", ParamStyle::PipeDelimited),
+            ("deepObject", ParamStyle::DeepObject),
+        ] {
+            assert_eq!(ParamStyle::from_openapi(name), Some(style));
+        }
+        assert_eq!(ParamStyle::from_openapi("sideways"), None);
     }
 }

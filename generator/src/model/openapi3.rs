@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
-use super::{BaseVariable, Body, BodyKind, Example, Schema, SchemaKind};
+use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
 use crate::load::escape_pointer;
 use crate::resolve::RNode;
 
@@ -51,6 +51,37 @@ impl Dialect for OpenApi3 {
         pointer: &str,
     ) -> Option<Body> {
         content(b, map.get("content"), &format!("{pointer}/content"))
+    }
+
+    /// `style` and `explode`, with OpenAPI's defaults: `form` for query parameters, `simple`
+    /// for path parameters and headers; `explode` is true for `form` and false otherwise.
+    fn parameter_style(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        location: ParamLocation,
+        pointer: &str,
+    ) -> (ParamStyle, bool) {
+        let named = param.get("style").and_then(RNode::as_str);
+        let style = match named.map(|n| (n, ParamStyle::from_openapi(n))) {
+            None => ParamStyle::default_for(location),
+            Some((_, Some(style))) => style,
+            Some((name, None)) => {
+                let default = ParamStyle::default_for(location);
+                let at = param.get("style").unwrap_or(param);
+                b.warn(
+                    format!("unknown parameter style `{name}`; read as the default, `{default:?}`"),
+                    at,
+                    &format!("{pointer}/style"),
+                );
+                default
+            }
+        };
+        let explode = param
+            .get("explode")
+            .and_then(RNode::as_bool)
+            .unwrap_or(style == ParamStyle::Form);
+        (style, explode)
     }
 
     /// A header's type is its `schema` (read from the header itself when that is missing).

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 
 use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
-use super::{BaseVariable, Body, BodyKind, Example, Schema, SchemaKind};
+use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
 use crate::load::escape_pointer;
 use crate::resolve::RNode;
 
@@ -114,12 +114,53 @@ impl Dialect for Swagger2 {
         })
     }
 
+    /// From `collectionFormat` (default `csv`): `csv` → comma-separated (`form` in a query,
+    /// `simple` in a path or header, where `form` is not defined), `multi` → `form` exploded,
+    /// `ssv` → `spaceDelimited`, `pipes` → `pipeDelimited`; `tsv`, which OpenAPI has no style
+    /// for, is read as `csv` with a warning.
+    fn parameter_style(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        location: ParamLocation,
+        pointer: &str,
+    ) -> (ParamStyle, bool) {
+        let format = param.get("collectionFormat");
+        match collection_format_style(format.and_then(RNode::as_str), location) {
+            Ok(style) => style,
+            Err(name) => {
+                let at = format.unwrap_or(param);
+                b.warn(
+                    format!("`collectionFormat: {name}` has no OpenAPI style; read as `csv`"),
+                    at,
+                    &format!("{pointer}/collectionFormat"),
+                );
+                collection_format_style(Some("csv"), location).unwrap_or((ParamStyle::Form, false))
+            }
+        }
+    }
+
     /// A header object describes its type itself, like a non-body parameter.
     fn header_schema(&self, b: &mut Builder<'_>, header: &RNode, pointer: &str) -> Schema {
         match header.get("schema") {
             Some(s) => b.schema(s, &format!("{pointer}/schema")),
             None => b.schema(header, pointer),
         }
+    }
+}
+
+/// The style and `explode` of a Swagger 2.0 `collectionFormat`, or the name of one with no
+/// OpenAPI equivalent (`tsv`, or a word Swagger does not define).
+fn collection_format_style(
+    format: Option<&str>,
+    location: ParamLocation,
+) -> Result<(ParamStyle, bool), &str> {
+    match format.unwrap_or("csv") {
+        "csv" => Ok((ParamStyle::default_for(location), false)),
+        "multi" => Ok((ParamStyle::Form, true)),
+        "ssv" => Ok((ParamStyle::SpaceDelimited, false)),
+        "pipes" => Ok((ParamStyle::PipeDelimited, false)),
+        other => Err(other),
     }
 }
 
@@ -161,5 +202,25 @@ mod tests {
             swagger_base_path("/_matrix/identity/api/v1/").0,
             "/_matrix/identity/api/v1"
         );
+    }
+
+    #[test]
+    fn collection_formats() {
+        use ParamLocation::{Header, Path, Query};
+        let style = collection_format_style;
+        assert_eq!(style(None, Query), Ok((ParamStyle::Form, false)));
+        assert_eq!(style(Some("csv"), Query), Ok((ParamStyle::Form, false)));
+        assert_eq!(style(None, Path), Ok((ParamStyle::Simple, false)));
+        assert_eq!(style(Some("csv"), Header), Ok((ParamStyle::Simple, false)));
+        assert_eq!(style(Some("multi"), Query), Ok((ParamStyle::Form, true)));
+        assert_eq!(
+            style(Some("ssv"), Query),
+            Ok((ParamStyle::SpaceDelimited, false))
+        );
+        assert_eq!(
+            style(Some("pipes"), Query),
+            Ok((ParamStyle::PipeDelimited, false))
+        );
+        assert_eq!(style(Some("tsv"), Query), Err("tsv"));
     }
 }
