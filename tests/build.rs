@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS");
+    println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_ROOT");
+    println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_APIS");
     println!("cargo::rustc-check-cfg=cfg(default_specs)");
     let api_root = match std::env::var_os("MATRIX_API_SPECS") {
         Some(path) => PathBuf::from(path),
@@ -19,7 +21,17 @@ fn main() {
         "cargo:rustc-env=MATRIX_API_SPEC_NAME={}",
         spec_name(&api_root)
     );
-    let generated = match matrix_codegen::Config::new(&api_root).generate() {
+    // The same selection `matrix-api`'s build script makes, so that the table names only
+    // types that crate has.
+    let mut config = matrix_codegen::Config::new(&api_root);
+    if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
+        config.boundary(root);
+    }
+    // A comma-separated subset of the APIs, e.g. `client-server,identity`.
+    if let Ok(apis) = std::env::var("MATRIX_API_SPECS_APIS") {
+        config.apis(apis.split(',').map(str::trim).filter(|a| !a.is_empty()));
+    }
+    let generated = match config.generate() {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("{}", error.render(false));

@@ -4,6 +4,10 @@
 //! deterministically (a seeded xorshift), from copies of the good fixtures and of the real
 //! corpora, and checks for each that
 //!
+//! (0) for a defect the model repairs (an unknown or non-string `type`, a list the model reads
+//!     replaced by an integer, a duplicate operationId, a missing path parameter), generation
+//!     succeeds with a warning at the place below, and everything after holds with
+//!     `deny_warnings`,
 //! (a) `Config::write_to` fails,
 //! (b) an error diagnostic names the mutated file (for a deleted or missing file: the file
 //!     holding the `$ref`) at the line that was changed, or within a tolerance justified where
@@ -759,6 +763,9 @@ struct Mutant {
     /// At least one of these must match; empty: the mutant may be accepted (random truncation).
     expect: Vec<Expect>,
     must_fail: bool,
+    /// A defect the model repairs: accepted with a warning at an expected place, and refused
+    /// (as every other mutant) with `deny_warnings`, the warning being the error.
+    lenient: bool,
 }
 
 struct Builder<'a> {
@@ -836,6 +843,22 @@ impl Builder<'_> {
             edits,
             expect,
             must_fail: true,
+            lenient: false,
+        }
+    }
+
+    /// A mutant the model repairs with a warning (see [`Mutant::lenient`]).
+    fn lenient(
+        &self,
+        kind: &'static str,
+        what: String,
+        keep: BTreeSet<usize>,
+        edits: Vec<Edit>,
+        expect: Vec<Expect>,
+    ) -> Mutant {
+        Mutant {
+            lenient: true,
+            ..self.mutant(kind, what, keep, edits, expect)
         }
     }
 
@@ -1102,16 +1125,14 @@ impl Builder<'_> {
             let text = verified(b.name(f), text, |root| {
                 root.pointer(&type_pointer).and_then(Node::as_str) == Some("wibble")
             })?;
-            Some(b.mutant(
+            Some(b.lenient(
                 "change a schema type to an unknown word",
                 format!("{}:{}: `type: wibble`", b.name(f), type_loc.line),
                 b.keep_docs(&docs)?,
                 vec![b.write(f, text)],
-                // Tolerance: the model reports an unknown type at the schema it belongs to
-                // (the mapping's first key), not at the `type` value; anything from the schema's
-                // first line to the `type` line is this schema. (A `type` that conflicts in an
-                // `allOf` is reported at the `type` line itself.) The exact-line expectation is
-                // `unknown_type_is_reported_at_the_type_value`, ignored as a BUG.
+                // Read as any value with a warning at the `type` value. Tolerance: a `type`
+                // that conflicts in an `allOf` is an error of the resolver, which may name the
+                // schema (from its first line to the `type` line).
                 vec![Expect::within(b.name(f), schema_loc.line..=type_loc.line)],
             ))
         });
@@ -1126,7 +1147,7 @@ impl Builder<'_> {
                 root.pointer(&type_pointer)
                     .is_some_and(|n| matches!(n.value, Value::Number(_)))
             })?;
-            Some(b.mutant(
+            Some(b.lenient(
                 "swap a schema type for an integer",
                 format!("{}:{}: `type: 7`", b.name(f), type_loc.line),
                 b.keep_docs(&docs)?,
@@ -1215,13 +1236,19 @@ impl Builder<'_> {
                         .pointer(&format!("{pointer}/x-mutated-{key}"))
                         .is_some()
             })?;
-            Some(b.mutant(
+            let (kind, what, keep, edits, expect) = (
                 "swap a list for an integer",
                 format!("{}:{key_line}: `{key}: 7`", b.name(f)),
                 b.keep_docs(&docs)?,
                 vec![b.write(f, mutated)],
                 vec![Expect::at(b.name(f), key_line)],
-            ))
+            );
+            // `allOf` is merged by the resolver, which cannot; the model ignores the others.
+            Some(if key == "allOf" {
+                b.mutant(kind, what, keep, edits, expect)
+            } else {
+                b.lenient(kind, what, keep, edits, expect)
+            })
         });
     }
 
@@ -1300,9 +1327,9 @@ impl Builder<'_> {
             })?;
             let mut keep = b.keep_for(&[first.file])?;
             keep.extend(b.keep_for(&[second.file])?);
-            // One of the two operations is the error's place and the other its related note
-            // (which one depends on the order operations are sorted in): each is reported at
-            // the operation's mapping.
+            // One of the two operations is renamed (the warning's place) and the other is its
+            // related note (the first by path and method): each is reported at the operation's
+            // mapping.
             let expect = [first, second]
                 .iter()
                 .map(|op| Expect {
@@ -1310,7 +1337,7 @@ impl Builder<'_> {
                     ..Expect::at(b.name(op.file), op.loc.line)
                 })
                 .collect();
-            Some(b.mutant(
+            Some(b.lenient(
                 "duplicate an operationId into another path",
                 format!(
                     "{}:{}: operationId `{}` → `{}` (of {} in {})",
@@ -1397,7 +1424,7 @@ impl Builder<'_> {
                     if items.len() + 1 == before
                         && !items.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(name.as_str())))
             })?;
-            Some(b.mutant(
+            Some(b.lenient(
                 "remove a path parameter declaration",
                 format!(
                     "{}:{}: remove path parameter `{name}` of {}",
@@ -1741,6 +1768,49 @@ fn run_mutant(a: &Analysis, m: &Mutant) -> Result<bool, String> {
         )
     };
 
+    if m.lenient {
+        // Accepted, with a warning where the defect is; then refused with deny_warnings.
+        let generated = match catch_unwind(AssertUnwindSafe(|| config.generate())) {
+            Err(panic) => {
+                return Err(format!(
+                    "{}\n  PANICKED: {}",
+                    describe(),
+                    panic_message(&*panic)
+                ));
+            }
+            Ok(Err(e)) => {
+                return Err(format!(
+                    "{}\n  was refused, but the model should repair it:\n{}",
+                    describe(),
+                    error_list(&e)
+                ));
+            }
+            Ok(Ok(generated)) => generated,
+        };
+        let warned = m.expect.iter().any(|x| {
+            generated.warnings.iter().any(|d| {
+                let place_matches = |p: &matrix_codegen::diagnostic::Place| {
+                    *p.file == x.file && x.lines.contains(&p.loc.line)
+                };
+                d.place.as_ref().is_some_and(place_matches)
+                    || (x.related && d.related.iter().any(|(_, p)| place_matches(p)))
+            })
+        });
+        if !warned {
+            let warnings: Vec<String> = generated
+                .warnings
+                .iter()
+                .map(|d| format!("    {d}"))
+                .collect();
+            return Err(format!(
+                "{}\n  accepted without a warning at the expected place; warnings:\n{}",
+                describe(),
+                warnings.join("\n")
+            ));
+        }
+        config.deny_warnings(true);
+    }
+
     let started = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| config.write_to(&out)));
     let elapsed = started.elapsed();
@@ -1912,7 +1982,10 @@ fn every_mutant_is_rejected_with_a_located_error() {
         failures.join("\n")
     );
     assert!(must_fail >= 200, "only {must_fail} mutants");
-    println!("mutants: {must_fail}, all rejected with a located error");
+    let lenient = mutants.iter().filter(|m| m.lenient).count();
+    println!(
+        "mutants: {must_fail}, all rejected with a located error ({lenient} of them first accepted with a located warning, then refused with deny_warnings)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2385,17 +2458,20 @@ fn independent_errors_in_different_files_are_reported_in_one_run() {
         std::fs::read_to_string(manifest_dir().join("tests/fixtures/refs").join(name))
             .expect("fixture")
     };
-    let run = |dir: &tempfile::TempDir| {
+    let run_with = |dir: &tempfile::TempDir, deny_warnings: bool| {
         let out_dir = tempfile::tempdir().expect("temporary folder");
         let out = out_dir.path().join("out.rs");
         std::fs::write(&out, "sentinel").expect("write");
         let result = catch_unwind(AssertUnwindSafe(|| {
-            Config::new(dir.path().join("api")).write_to(&out)
+            Config::new(dir.path().join("api"))
+                .deny_warnings(deny_warnings)
+                .write_to(&out)
         }))
         .unwrap_or_else(|p| panic!("panicked: {}", panic_message(&*p)));
         assert_eq!(std::fs::read_to_string(&out).expect("read"), "sentinel");
         result.expect_err("broken")
     };
+    let run = |dir: &tempfile::TempDir| run_with(dir, false);
 
     // Loading: a missing file, bad UTF-8, invalid YAML and an empty file, in four files.
     let widgets = original("api/client-server/widgets.yaml");
@@ -2464,14 +2540,10 @@ fn independent_errors_in_different_files_are_reported_in_one_run() {
         ],
     );
 
-    // Modelling: an unsupported version, a `type` that is not a word, and a path parameter
-    // that is not declared, in three files.
-    let sessions = original("api/identity/sessions.yaml");
+    // Modelling: a `type` that is not a word and a path parameter that is not declared,
+    // in two files: each repaired with a warning, so both are errors with deny_warnings.
     let thing = original("schemas/thing.yaml");
-    let dir = edited_refs_fixture(&[
-        ("api/identity/sessions.yaml", &|t| {
-            swap(t, "swagger: '2.0'", "swagger: '9'").into_bytes()
-        }),
+    let repairs: [FileEdit; 2] = [
         ("schemas/thing.yaml", &|t| {
             swap(t, "type: integer", "type: 7").into_bytes()
         }),
@@ -2483,22 +2555,33 @@ fn independent_errors_in_different_files_are_reported_in_one_run() {
             )
             .into_bytes()
         }),
-    ]);
-    let error = run(&dir);
+    ];
+    let error = run_with(&edited_refs_fixture(&repairs), true);
     let gadget_op = line_containing(&gadgets, "summary: Stores a gadget.");
     assert_reports_all(
         &error,
         &[
-            (
-                "api/identity/sessions.yaml",
-                line_containing(&sessions, "swagger:"),
-            ),
             (
                 "schemas/thing.yaml",
                 line_containing(&thing, "type: integer"),
             ),
             ("api/client-server/gadgets.yaml", gadget_op),
         ],
+    );
+
+    // An unsupported version is an error of its own, reported with the same repairs around.
+    let sessions = original("api/identity/sessions.yaml");
+    let mut edits = repairs.to_vec();
+    edits.push(("api/identity/sessions.yaml", &|t| {
+        swap(t, "swagger: '2.0'", "swagger: '9'").into_bytes()
+    }));
+    let error = run(&edited_refs_fixture(&edits));
+    assert_reports_all(
+        &error,
+        &[(
+            "api/identity/sessions.yaml",
+            line_containing(&sessions, "swagger:"),
+        )],
     );
 }
 
@@ -2600,18 +2683,36 @@ fn names_that_are_keywords_become_valid_identifiers() {
     ]);
 }
 
-/// `type` must be a string or a list of strings (the model's own message says so), but a list
-/// whose members are not strings is filtered to nothing and read as "any".
+/// Whether some warning is placed in `file` at a line in `lines`.
+fn has_warning_at(generated: &Generated, file: &str, lines: RangeInclusive<u32>) -> bool {
+    generated.warnings.iter().any(|d| {
+        d.place
+            .as_ref()
+            .is_some_and(|p| &*p.file == file && lines.contains(&p.loc.line))
+    })
+}
+
+/// A `type` list member that is neither a type name nor a schema is ignored with a warning at
+/// the `type` line; with `deny_warnings` that is an error there.
 #[test]
-fn a_type_list_of_non_strings_is_an_error() {
+fn a_type_list_of_non_strings_is_a_located_warning() {
     for ty in ["[7]", "[[string]]", "[string, 7]"] {
         let doc = with_response_schema(&format!(
             "            description: A.\n            type: {ty}\n"
         ));
         let line = line_containing(&doc, "type: [");
         let dir = tree(&[("api/cs/doc.yaml", doc.as_bytes())]);
-        let result = generate(&Config::new(dir.path().join("api"))).expect("no panic");
-        let error = result.expect_err(&format!("`type: {ty}` is refused"));
+        let generated = generate(&Config::new(dir.path().join("api")))
+            .expect("no panic")
+            .unwrap_or_else(|e| panic!("`type: {ty}` is refused:\n{}", error_list(&e)));
+        assert!(
+            has_warning_at(&generated, "api/cs/doc.yaml", line..=line),
+            "`type: {ty}` not reported at line {line}: {:?}",
+            generated.warnings
+        );
+        let error = generate(Config::new(dir.path().join("api")).deny_warnings(true))
+            .expect("no panic")
+            .expect_err(&format!("`type: {ty}` is refused with deny_warnings"));
         assert!(
             has_error_at(&error, "api/cs/doc.yaml", line..=line),
             "`type: {ty}` not reported at line {line}:\n{}",
@@ -2620,8 +2721,8 @@ fn a_type_list_of_non_strings_is_an_error() {
     }
 }
 
-/// The model reports an unknown `type` at the schema mapping (its first key), which may be
-/// many lines above the word that is wrong; the mutation test allows that range.
+/// An unknown `type` is reported at the word that is wrong, not at the schema mapping (its
+/// first key), which may be many lines above.
 #[test]
 fn unknown_type_is_reported_at_the_type_value() {
     let doc = with_response_schema(
@@ -2629,13 +2730,13 @@ fn unknown_type_is_reported_at_the_type_value() {
     );
     let line = line_containing(&doc, "type: wibble");
     let dir = tree(&[("api/cs/doc.yaml", doc.as_bytes())]);
-    let error = generate(&Config::new(dir.path().join("api")))
+    let generated = generate(&Config::new(dir.path().join("api")))
         .expect("no panic")
-        .expect_err("unknown type");
+        .unwrap_or_else(|e| panic!("refused:\n{}", error_list(&e)));
     assert!(
-        has_error_at(&error, "api/cs/doc.yaml", line..=line),
-        "not at line {line}:\n{}",
-        error_list(&error)
+        has_warning_at(&generated, "api/cs/doc.yaml", line..=line),
+        "not at line {line}: {:?}",
+        generated.warnings
     );
 }
 

@@ -27,8 +27,21 @@ fn generate(case: &str) -> Generated {
 /// The error of an error fixture and its report with the boundary's absolute path (the only
 /// machine-specific text in messages) replaced.
 fn generate_error(case: &str) -> (Error, String) {
+    generate_error_with(case, false)
+}
+
+/// Like [`generate_error`], for a fixture the generator repairs with a warning: with
+/// `deny_warnings` the warning is the error.
+fn generate_denied(case: &str) -> (Error, String) {
+    generate_error_with(case, true)
+}
+
+fn generate_error_with(case: &str, deny_warnings: bool) -> (Error, String) {
     let boundary = fixture(&format!("errors/{case}"));
-    let error = match Config::new(boundary.join("api")).generate() {
+    let error = match Config::new(boundary.join("api"))
+        .deny_warnings(deny_warnings)
+        .generate()
+    {
         Ok(_) => panic!("error fixture `{case}` generated code"),
         Err(e) => e,
     };
@@ -709,26 +722,32 @@ fn error_all_of_type_conflict_says_which_type_is_where() {
 
 #[test]
 fn error_duplicate_operation_id() {
-    let (error, text) = generate_error("duplicate_operation_id");
+    // Repaired with a warning (see `tests/lenient.rs`); an error only with `deny_warnings`.
+    // `/more/things` comes first by path, so it keeps the id and `/things` is renamed.
+    let (error, text) = generate_denied("duplicate_operation_id");
     insta::assert_snapshot!("error_duplicate_operation_id", text);
     let d = only_error(&error);
-    assert_place(d, "api/client-server/b_more.yaml", 9);
+    assert_place(d, "api/client-server/a_things.yaml", 9);
     assert!(d.message.contains("`getThings`"), "{d}");
+    assert!(d.message.contains("is called `getThings2`"), "{d}");
     let (label, first) = &d.related[0];
     assert_eq!(label, "first used here");
     assert_eq!(
         (first.file.as_ref(), first.loc.line),
-        ("api/client-server/a_things.yaml", 9)
+        ("api/client-server/b_more.yaml", 9)
     );
 }
 
 #[test]
 fn error_path_parameter_not_in_template() {
-    let (error, text) = generate_error("path_parameter_not_in_template");
+    // Read as a query parameter with a warning; an error only with `deny_warnings`.
+    let (error, text) = generate_denied("path_parameter_not_in_template");
     insta::assert_snapshot!("error_path_parameter_not_in_template", text);
     let d = only_error(&error);
-    assert_place(d, "api/client-server/things.yaml", 9);
+    // At the parameter's declaration.
+    assert_place(d, "api/client-server/things.yaml", 15);
     assert!(d.message.contains("`thingId`"), "{d}");
+    assert!(d.message.contains("read as a query parameter"), "{d}");
 }
 
 #[test]

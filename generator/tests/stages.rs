@@ -9,7 +9,7 @@ use std::sync::Arc;
 use matrix_codegen::ir::{self, Ir, RequestBody, ResponseIr, RustType, Scope, TypeDef};
 use matrix_codegen::load::{self, LoadOptions, SourceSet, Value, parse_yaml, resolve_ref_path};
 use matrix_codegen::model::{
-    self, Auth, BodyKind, Method, Operation, ParamLocation, SchemaKind, Spec, Status,
+    self, Auth, BodyKind, Method, Operation, ParamLocation, ParamStyle, SchemaKind, Spec, Status,
 };
 use matrix_codegen::resolve::{self, RNode, RValue, ResolvedSpec};
 use matrix_codegen::{Error, Severity};
@@ -1109,15 +1109,160 @@ fn model_reports_path_template_mismatches() {
           description: OK
 ";
     let dir = tree(&[("api/cs/doc.yaml", &doc(paths))]);
-    let error = try_spec(&dir).expect_err("eventId is not declared");
-    let d = error.errors().next().unwrap();
-    assert!(d.message.contains("`{eventId}`"), "{d}");
+    // Repaired: `eventId` is read as a required string path parameter, with a warning.
+    let spec = try_spec(&dir).expect("repaired with a warning");
+    let d = spec
+        .warnings
+        .iter()
+        .find(|d| d.message.contains("`{eventId}`"))
+        .expect("a warning about `{eventId}`");
+    assert!(
+        d.message.contains("read as a required string parameter"),
+        "{d}"
+    );
+    let op = operation(&spec, "getEvent");
+    let event_id = op
+        .parameters
+        .iter()
+        .find(|p| p.name == "eventId")
+        .expect("eventId added");
+    assert_eq!(event_id.location, ParamLocation::Path);
+    assert!(event_id.required);
     let place = d.place.as_ref().unwrap();
     // The operation, at its first key (`operationId`, line 18).
     assert_eq!(
         (place.file.as_ref(), place.loc.line),
         ("api/cs/doc.yaml", 18)
     );
+}
+
+#[test]
+fn model_reads_swagger_collection_formats_as_styles() {
+    let paths = "paths:
+  \"/a/{ids}\":
+    get:
+      operationId: getA
+      parameters:
+        - {in: path, name: ids, required: true, type: array, items: {type: string}}
+        - {in: query, name: csv, type: array, items: {type: string}}
+        - {in: query, name: multi, type: array, items: {type: string}, collectionFormat: multi}
+        - {in: query, name: ssv, type: array, items: {type: string}, collectionFormat: ssv}
+        - {in: query, name: pipes, type: array, items: {type: string}, collectionFormat: pipes}
+        - {in: query, name: tsv, type: array, items: {type: string}, collectionFormat: tsv}
+        - {in: header, name: X-List, type: array, items: {type: string}, collectionFormat: csv}
+      responses:
+        200:
+          description: OK
+          headers:
+            X-Rate:
+              type: integer
+              description: Requests left.
+";
+    let dir = tree(&[("api/cs/doc.yaml", &doc(paths))]);
+    let spec = spec(&dir);
+    let op = operation(&spec, "getA");
+    let styles: Vec<(&str, ParamLocation, ParamStyle, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.style, p.explode))
+        .collect();
+    use ParamLocation::{Header, Path, Query};
+    use ParamStyle::{Form, PipeDelimited, Simple, SpaceDelimited};
+    assert_eq!(
+        styles,
+        [
+            ("ids", Path, Simple, false),
+            ("csv", Query, Form, false),
+            ("multi", Query, Form, true),
+            ("ssv", Query, SpaceDelimited, false),
+            ("pipes", Query, PipeDelimited, false),
+            ("tsv", Query, Form, false),
+            ("X-List", Header, Simple, false),
+        ]
+    );
+    let tsv = spec
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("tsv"))
+        .expect("a warning for `tsv`");
+    assert_eq!(
+        tsv.message,
+        "`collectionFormat: tsv` has no OpenAPI style; read as `csv`"
+    );
+    let text = doc(paths);
+    let tsv_line = text
+        .lines()
+        .position(|l| l.contains("collectionFormat: tsv"))
+        .map(|i| i as u32 + 1);
+    assert_eq!(tsv.place.as_ref().map(|p| p.loc.line), tsv_line);
+    // Response headers: typed on the header itself, with their description.
+    let header = &op.responses[0].headers[0];
+    assert_eq!(header.name, "X-Rate");
+    assert_eq!(header.schema.kind, SchemaKind::Integer);
+    assert_eq!(header.description.as_deref(), Some("Requests left."));
+    assert_eq!((header.style, header.explode), (Simple, false));
+}
+
+#[test]
+fn model_reads_openapi_styles_with_their_defaults() {
+    let openapi = "openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters:
+        - {in: path, name: id, required: true, schema: {type: string}}
+        - {in: query, name: plain, schema: {type: array, items: {type: string}}}
+        - {in: query, name: joined, explode: false, schema: {type: array, items: {type: string}}}
+        - {in: query, name: filter, style: deepObject, schema: {type: object}}
+        - {in: query, name: piped, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {in: header, name: X-Ids, schema: {type: array, items: {type: string}}}
+        - {in: header, name: X-Exploded, explode: true, schema: {type: array, items: {type: string}}}
+        - {in: query, name: odd, style: sideways, schema: {type: string}}
+      responses:
+        '200':
+          description: OK
+          headers:
+            X-Rate:
+              description: Requests left.
+              schema: {type: integer}
+";
+    let dir = tree(&[("api/cs/doc.yaml", openapi)]);
+    let spec = spec(&dir);
+    let op = operation(&spec, "getA");
+    let styles: Vec<(&str, ParamStyle, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.style, p.explode))
+        .collect();
+    use ParamStyle::{DeepObject, Form, PipeDelimited, Simple};
+    assert_eq!(
+        styles,
+        [
+            ("id", Simple, false),
+            ("plain", Form, true),
+            ("joined", Form, false),
+            ("filter", DeepObject, false),
+            ("piped", PipeDelimited, false),
+            ("X-Ids", Simple, false),
+            ("X-Exploded", Simple, true),
+            ("odd", Form, true),
+        ]
+    );
+    let odd = spec
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("sideways"))
+        .expect("a warning for `sideways`");
+    assert_eq!(
+        odd.message,
+        "unknown parameter style `sideways`; read as the default, `Form`"
+    );
+    let header = &op.responses[0].headers[0];
+    assert_eq!(header.name, "X-Rate");
+    assert_eq!(header.schema.kind, SchemaKind::Integer);
+    assert_eq!(header.description.as_deref(), Some("Requests left."));
 }
 
 #[test]

@@ -1,379 +1,131 @@
-//! Stage 3, model: one normalized description of the API, whichever format it came in.
-//!
-//! Swagger 2.0 (with the Matrix dialect: `in: body`, response `schema` and `examples`,
-//! integer status keys, `basePath` with `%VARIABLES%`, `type: file`) and OpenAPI 3.x
-//! (`requestBody`, `content`, `servers`, `type: [X, "null"]`) both end up as [`Spec`].
+//! The format-independent part of the model stage: schemas, operations, parameters,
+//! responses and security requirements. Where Swagger 2.0 and OpenAPI 3.x differ, the builder
+//! asks the document's [`Dialect`].
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 
 use indexmap::IndexMap;
-use serde_json::Value as Json;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Error, Place};
+use super::openapi3::OpenApi3;
+use super::swagger2::Swagger2;
+use super::{
+    Additional, Auth, BaseVariable, Body, BodyKind, Example, Method, ObjectSchema, Operation,
+    ParamLocation, ParamStyle, Parameter, Property, Response, Schema, SchemaKind, Status,
+    template_variables,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
 use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
 
-#[derive(Debug)]
-pub struct Spec {
-    pub apis: Vec<Api>,
-    /// Schemas reached by `$ref`, by target; `None` for targets never used as a schema.
-    pub schemas: Vec<Option<Schema>>,
-    /// A name for each schema target, from its file and pointer (`sid`, `auth_data`).
-    pub schema_origins: Vec<Option<SchemaOrigin>>,
-    pub warnings: Vec<Diagnostic>,
+/// What differs between Swagger 2.0 and OpenAPI 3.x. The builder calls these where a format
+/// puts a fact in a place of its own; everything else it reads itself.
+pub(super) trait Dialect: Sync {
+    /// The path every operation's path is appended to, and its variables.
+    fn base_path(&self, b: &mut Builder<'_>, doc: &RNode) -> (String, Vec<BaseVariable>);
+
+    /// The mapping of security schemes the document declares, if any.
+    fn security_schemes<'n>(&self, b: &Builder<'n>, doc: &'n RNode) -> Option<&'n RNode>;
+
+    /// The media types the document's operations accept and give (Swagger's `consumes` and
+    /// `produces`; OpenAPI 3 states them per body).
+    fn media_types(&self, _doc: &RNode) -> (Vec<String>, Vec<String>) {
+        (Vec::new(), Vec::new())
+    }
+
+    /// The schema of a path, query or header parameter (`map` is the parameter).
+    fn parameter_schema(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        map: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Schema;
+
+    /// The request body an operation declares outside its parameters (`requestBody`).
+    fn request_body(
+        &self,
+        b: &mut Builder<'_>,
+        op: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Option<Body>;
+
+    /// A response's body (`schema` and `examples`, or `content`).
+    fn response_body(
+        &self,
+        b: &mut Builder<'_>,
+        context: &DocumentContext,
+        op: &IndexMap<String, RNode>,
+        response: &IndexMap<String, RNode>,
+        pointer: &str,
+    ) -> Option<Body>;
+
+    /// How a path, query or header parameter is written: its style and `explode`.
+    fn parameter_style(
+        &self,
+        b: &mut Builder<'_>,
+        param: &RNode,
+        location: ParamLocation,
+        pointer: &str,
+    ) -> (ParamStyle, bool);
+
+    /// The schema of a response header (`header` is the header object).
+    fn header_schema(&self, b: &mut Builder<'_>, header: &RNode, pointer: &str) -> Schema;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemaOrigin {
-    /// The file's stem or the pointer's last segment: the fallback type name.
-    pub stem: String,
-    /// File path (relative to the boundary) and pointer, for ordering and disambiguation.
-    pub file: String,
-    pub pointer: String,
-}
-
-#[derive(Debug)]
-pub struct Api {
-    /// The API folder name (`client-server`).
-    pub name: String,
-    pub operations: Vec<Operation>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Method {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-}
-
-impl Method {
-    pub const ALL: [(&'static str, Method); 7] = [
-        ("get", Method::Get),
-        ("put", Method::Put),
-        ("post", Method::Post),
-        ("delete", Method::Delete),
-        ("options", Method::Options),
-        ("head", Method::Head),
-        ("patch", Method::Patch),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-        }
+/// The dialect a document is written in, from its version marker, or `None` without one.
+/// The version itself is checked by [`Builder::document`].
+fn dialect_of(doc: &RNode) -> Option<&'static dyn Dialect> {
+    if doc.get("swagger").is_some() {
+        Some(&Swagger2)
+    } else if doc.get("openapi").is_some() {
+        Some(&OpenApi3)
+    } else {
+        None
     }
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct Operation {
-    pub operation_id: String,
-    pub method: Method,
-    /// Base path and path joined; `%VAR%` of a Swagger base path becomes `{var}`.
-    pub path: String,
-    /// Variables of the base path (`client_major_version`), in order.
-    pub base_variables: Vec<BaseVariable>,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub deprecated: bool,
-    pub auth: Auth,
-    pub parameters: Vec<Parameter>,
-    pub body: Option<Body>,
-    pub responses: Vec<Response>,
-    pub added_in: Option<String>,
-    pub changed_in: Vec<(String, String)>,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BaseVariable {
-    pub name: String,
-    /// What the spec's own tooling substitutes, when the spec says.
-    pub default: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Auth {
-    None,
-    AccessToken,
-    /// `security` lists both "no auth" (`{}`) and an access token.
-    OptionalAccessToken,
-    /// A scheme other than an access token (server signatures, appservice tokens).
-    Other(String),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ParamLocation {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Clone, Debug)]
-pub struct Parameter {
-    pub name: String,
-    pub location: ParamLocation,
-    pub required: bool,
-    pub description: Option<String>,
-    pub schema: Schema,
-    pub deprecated: bool,
-}
-
-#[derive(Clone, Debug)]
-pub struct Body {
-    pub content_type: String,
-    pub kind: BodyKind,
-    pub description: Option<String>,
-    pub required: bool,
-    pub examples: Vec<Example>,
-}
-
-#[derive(Clone, Debug)]
-pub enum BodyKind {
-    Json(Box<Schema>),
-    /// Raw bytes (uploads, downloads, `type: file`).
-    Binary,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    Code(u16),
-    /// `2xx` → `Range(2)`.
-    Range(u8),
-    Default,
-}
-
-#[derive(Clone, Debug)]
-pub struct Response {
-    pub status: Status,
-    pub description: Option<String>,
-    pub body: Option<Body>,
-    pub headers: Vec<Parameter>,
-    /// JSON examples of a response that has no schema (a spec slip worth reporting).
-    pub unschematized_examples: Vec<Example>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Example {
-    pub name: Option<String>,
-    pub value: Json,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Schema {
-    pub kind: SchemaKind,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    /// `null` is an allowed value (`type: [X, "null"]`, `nullable: true`).
-    pub nullable: bool,
-    pub format: Option<String>,
-    pub default: Option<Json>,
-    pub example: Option<Json>,
-    pub deprecated: bool,
-    /// `x-addedInMatrixVersion`
-    pub added_in: Option<String>,
-    pub place: Place,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SchemaKind {
-    /// Another schema, by target (shared definitions, recursion).
-    Ref(TargetId),
-    /// No constraint: any JSON value.
-    Any,
-    Null,
-    Boolean,
-    Integer,
-    Number,
-    /// A string; `values` lists the allowed values of a string enum.
-    String {
-        values: Vec<String>,
-    },
-    Array(Box<Schema>),
-    /// Draft-4 `items: [A, B]` and OpenAPI 3.1 `prefixItems`.
-    Tuple(Vec<Schema>),
-    Object(ObjectSchema),
-    /// `oneOf`/`anyOf` (and type arrays with several non-null types): one of these.
-    OneOf(Vec<Schema>),
-    Binary,
-    /// An enum of non-string values (integers, booleans): kept as its JSON values.
-    Enum(Vec<Json>),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ObjectSchema {
-    pub properties: IndexMap<String, Property>,
-    pub additional: Additional,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Property {
-    pub schema: Schema,
-    pub required: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Additional {
-    /// No `additionalProperties`: extra keys are allowed but not described.
-    #[default]
-    Unspecified,
-    /// `additionalProperties: false`.
-    Forbidden,
-    /// `additionalProperties: true` or `{}`.
-    Any,
-    /// `additionalProperties`/`patternProperties` with a schema: a map of these.
-    Schema(Box<Schema>),
-}
-
-impl Schema {
-    pub fn is_free_form_object(&self) -> bool {
-        matches!(&self.kind, SchemaKind::Object(o) if o.properties.is_empty() && !matches!(o.additional, Additional::Schema(_)))
-    }
-}
-
-/// Builds the model from the resolved spec.
-pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
-    let mut builder = Builder {
-        spec: resolved,
-        schemas: vec![None; resolved.targets.len()],
-        queued: vec![false; resolved.targets.len()],
-        queue: Vec::new(),
-        diagnostics: Diagnostics::default(),
-        chain: Vec::new(),
-    };
-    let mut apis = Vec::new();
-    for api in &resolved.apis {
-        let mut operations = Vec::new();
-        // Documents of one API share security schemes; some use one they do not declare.
-        let mut api_schemes = BTreeMap::new();
-        for (_, document) in &api.documents {
-            api_schemes.extend(builder.security_schemes(document));
-        }
-        for (file, document) in &api.documents {
-            builder.chain.clear();
-            builder.document(*file, document, &api_schemes, &mut operations);
-        }
-        builder.check_unique_operation_ids(&api.name, &operations);
-        operations.sort_by(|a, b| {
-            (a.path.as_str(), a.method, a.operation_id.as_str()).cmp(&(
-                b.path.as_str(),
-                b.method,
-                b.operation_id.as_str(),
-            ))
-        });
-        apis.push(Api {
-            name: api.name.clone(),
-            operations,
-        });
-    }
-    // Schemas behind `$ref`s found above; converting one may find more.
-    while let Some(t) = builder.queue.pop() {
-        builder.chain = resolved.ref_chain(t);
-        let target = &resolved.targets[t];
-        let schema = builder.schema(&target.node, &target.pointer);
-        builder.schemas[t] = Some(schema);
-    }
-    let schema_origins = resolved
-        .targets
-        .iter()
-        .enumerate()
-        .map(|(t, target)| {
-            builder.schemas[t].as_ref()?;
-            let file = resolved.file_name(target.file).to_string();
-            let stem = match target.pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
-                Some(last) => last.replace("~1", "/").replace("~0", "~"),
-                None => file_stem(&file),
-            };
-            Some(SchemaOrigin {
-                stem,
-                file,
-                pointer: target.pointer.clone(),
-            })
-        })
-        .collect();
-    let Builder {
-        schemas,
-        diagnostics,
-        ..
-    } = builder;
-    let texts = resolved.sources.texts();
-    let (spec, warnings) = diagnostics
-        .finish(Spec {
-            apis,
-            schemas,
-            schema_origins,
-            warnings: Vec::new(),
-        })
-        .map_err(|e| e.with_sources(&texts))?;
-    let mut all = resolved.warnings.clone();
-    all.extend(warnings);
-    Ok(Spec {
-        warnings: all,
-        ..spec
-    })
-}
-
-fn file_stem(file: &str) -> String {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    match name.rsplit_once('.') {
-        Some((stem, "yaml" | "yml" | "json")) => stem.to_owned(),
-        _ => name.to_owned(),
-    }
-}
-
-enum Format {
-    Swagger2,
-    OpenApi3,
-}
-
-struct Builder<'a> {
-    spec: &'a ResolvedSpec,
-    schemas: Vec<Option<Schema>>,
+pub(super) struct Builder<'a> {
+    pub(super) spec: &'a ResolvedSpec,
+    pub(super) schemas: Vec<Option<Schema>>,
     queued: Vec<bool>,
-    queue: Vec<TargetId>,
-    diagnostics: Diagnostics,
+    pub(super) queue: Vec<TargetId>,
+    pub(super) diagnostics: Diagnostics,
     /// `$ref`s followed to reach the node being converted, for messages.
-    chain: Vec<Place>,
+    pub(super) chain: Vec<Place>,
 }
 
 /// Document-wide settings an operation inherits.
-struct DocumentContext {
-    format: Format,
+pub(super) struct DocumentContext {
+    dialect: &'static dyn Dialect,
     base_path: String,
     base_variables: Vec<BaseVariable>,
     security_schemes: BTreeMap<String, SecurityScheme>,
     /// Schemes any document of the API declares, for documents that forget to.
     api_security_schemes: BTreeMap<String, SecurityScheme>,
     default_security: Option<Auth>,
-    consumes: Vec<String>,
-    produces: Vec<String>,
+    pub(super) consumes: Vec<String>,
+    pub(super) produces: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
-enum SecurityScheme {
+pub(super) enum SecurityScheme {
     AccessToken,
     Other,
 }
 
 impl<'a> Builder<'a> {
-    fn place(&self, node: &RNode, pointer: &str) -> Place {
+    pub(super) fn new(spec: &'a ResolvedSpec) -> Self {
+        Builder {
+            spec,
+            schemas: vec![None; spec.targets.len()],
+            queued: vec![false; spec.targets.len()],
+            queue: Vec::new(),
+            diagnostics: Diagnostics::default(),
+            chain: Vec::new(),
+        }
+    }
+
+    pub(super) fn place(&self, node: &RNode, pointer: &str) -> Place {
         self.spec.place(node, pointer)
     }
 
@@ -382,27 +134,22 @@ impl<'a> Builder<'a> {
         self.diagnostics.push(d);
     }
 
-    fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
+    pub(super) fn warn(&mut self, message: impl Into<String>, node: &RNode, pointer: &str) {
         let d =
             Diagnostic::warning(message, Some(self.place(node, pointer))).with_chain(&self.chain);
         self.diagnostics.push(d);
     }
 
-    fn deref<'n>(&self, node: &'n RNode) -> &'n RNode
+    pub(super) fn deref<'n>(&self, node: &'n RNode) -> &'n RNode
     where
         'a: 'n,
     {
         self.spec.deref(node)
     }
 
-    fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
-        let schemes_node = match doc.get("swagger") {
-            Some(_) => doc.get("securityDefinitions"),
-            None => doc
-                .get("components")
-                .map(|c| self.deref(c))
-                .and_then(|c| c.get("securitySchemes")),
-        };
+    pub(super) fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
+        let dialect = dialect_of(doc).unwrap_or(&OpenApi3);
+        let schemes_node = dialect.security_schemes(self, doc);
         let mut schemes = BTreeMap::new();
         if let Some(map) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
             for (name, scheme) in map {
@@ -412,16 +159,16 @@ impl<'a> Builder<'a> {
         schemes
     }
 
-    fn document(
+    pub(super) fn document(
         &mut self,
         file: usize,
         doc: &RNode,
         api_schemes: &BTreeMap<String, SecurityScheme>,
-        operations: &mut Vec<Operation>,
+        operations: &mut Vec<(Operation, String)>,
     ) {
-        let format = if doc.get("swagger").is_some() {
+        let dialect: &'static dyn Dialect = if doc.get("swagger").is_some() {
             match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
-                Some("2.0") => Format::Swagger2,
+                Some("2.0") => &Swagger2,
                 other => {
                     let found = other.unwrap_or_default().to_owned();
                     let node = doc.get("swagger").unwrap_or(doc);
@@ -436,7 +183,7 @@ impl<'a> Builder<'a> {
         } else if let Some(v) = doc.get("openapi") {
             let version = self.scalar_text(v);
             if version.starts_with("3.") {
-                Format::OpenApi3
+                &OpenApi3
             } else {
                 self.error(
                     format!("unsupported `openapi` version `{version}`; expected 3.x"),
@@ -456,12 +203,19 @@ impl<'a> Builder<'a> {
             self.diagnostics.push(d);
             return;
         };
-        let context = self.document_context(format, doc, api_schemes);
+        let context = self.document_context(dialect, doc, api_schemes);
         let Some(paths) = doc.get("paths") else {
             return;
         };
         let Some(paths) = self.deref(paths).as_map() else {
-            self.error("`paths` must be a mapping", paths, "/paths");
+            self.warn(
+                format!(
+                    "`paths` must be a mapping, found {}; no operations are read from this document",
+                    self.deref(paths).kind_name()
+                ),
+                paths,
+                "/paths",
+            );
             return;
         };
         for (raw_path, item) in paths {
@@ -470,7 +224,14 @@ impl<'a> Builder<'a> {
             let path = raw_path.trim();
             let item = self.deref(item);
             let Some(item_map) = item.as_map() else {
-                self.error("a path item must be a mapping", item, &pointer);
+                self.warn(
+                    format!(
+                        "a path item must be a mapping, found {}; the path `{path}` is left out",
+                        item.kind_name()
+                    ),
+                    item,
+                    &pointer,
+                );
                 continue;
             };
             let shared_params = item_map.get("parameters");
@@ -482,13 +243,13 @@ impl<'a> Builder<'a> {
                 if let Some(operation) =
                     self.operation(&context, path, method, op, shared_params, &op_pointer)
                 {
-                    operations.push(operation);
+                    operations.push((operation, path.to_owned()));
                 }
             }
         }
     }
 
-    fn scalar_text(&self, node: &RNode) -> String {
+    pub(super) fn scalar_text(&self, node: &RNode) -> String {
         match &node.value {
             RValue::String(s) => s.clone(),
             RValue::Number(n) => n.to_string(),
@@ -499,38 +260,22 @@ impl<'a> Builder<'a> {
 
     fn document_context(
         &mut self,
-        format: Format,
+        dialect: &'static dyn Dialect,
         doc: &RNode,
         api_schemes: &BTreeMap<String, SecurityScheme>,
     ) -> DocumentContext {
-        let (base_path, base_variables) = match format {
-            Format::Swagger2 => {
-                let raw = doc.get("basePath").and_then(RNode::as_str).unwrap_or("");
-                swagger_base_path(raw)
-            }
-            Format::OpenApi3 => self.servers_base_path(doc),
-        };
+        let (base_path, base_variables) = dialect.base_path(self, doc);
         let security_schemes = self.security_schemes(doc);
-        let strings = |node: Option<&RNode>| -> Vec<String> {
-            node.and_then(RNode::as_seq)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(RNode::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let (consumes, produces) = dialect.media_types(doc);
         let mut context = DocumentContext {
-            format,
+            dialect,
             base_path,
             base_variables,
             security_schemes,
             api_security_schemes: api_schemes.clone(),
             default_security: None,
-            consumes: strings(doc.get("consumes")),
-            produces: strings(doc.get("produces")),
+            consumes,
+            produces,
         };
         if let Some(security) = doc.get("security") {
             context.default_security = Some(self.security(&context, security, "/security"));
@@ -538,42 +283,20 @@ impl<'a> Builder<'a> {
         context
     }
 
-    fn servers_base_path(&mut self, doc: &RNode) -> (String, Vec<BaseVariable>) {
-        let Some(server) = doc
-            .get("servers")
-            .and_then(RNode::as_seq)
-            .and_then(|s| s.first())
-        else {
-            return (String::new(), Vec::new());
-        };
-        let server = self.deref(server);
-        let mut url = server
-            .get("url")
-            .and_then(RNode::as_str)
-            .unwrap_or("")
-            .to_owned();
-        // Substitute server variables by their defaults; the path part is the base path.
-        if let Some(vars) = server.get("variables").and_then(RNode::as_map) {
-            for (name, var) in vars {
-                let default = var
-                    .get("default")
-                    .map(|d| self.scalar_text(d))
-                    .unwrap_or_default();
-                url = url.replace(&format!("{{{name}}}"), &default);
-            }
-        }
-        let path = match url.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]).to_owned(),
-            None => url,
-        };
-        (path.trim_end_matches('/').to_owned(), Vec::new())
-    }
-
     fn security(&mut self, context: &DocumentContext, node: &RNode, pointer: &str) -> Auth {
         let node = self.deref(node);
         let Some(requirements) = node.as_seq() else {
-            self.error("`security` must be a list of requirements", node, pointer);
-            return Auth::None;
+            let fallback = context.default_security.clone().unwrap_or(Auth::None);
+            self.warn(
+                format!(
+                    "`security` must be a list of requirements, found {}; using the document's default ({})",
+                    node.kind_name(),
+                    auth_text(&fallback)
+                ),
+                node,
+                pointer,
+            );
+            return fallback;
         };
         let mut anonymous = requirements.is_empty();
         let mut token = false;
@@ -625,7 +348,14 @@ impl<'a> Builder<'a> {
     ) -> Option<Operation> {
         let op = self.deref(op);
         let Some(op_map) = op.as_map() else {
-            self.error("an operation must be a mapping", op, pointer);
+            self.warn(
+                format!(
+                    "an operation must be a mapping, found {}; {method} {path} is left out",
+                    op.kind_name()
+                ),
+                op,
+                pointer,
+            );
             return None;
         };
         let operation_id = match op_map.get("operationId").and_then(RNode::as_str) {
@@ -663,7 +393,14 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let Some(items) = list.as_seq() else {
-                self.error("`parameters` must be a list", list, &list_pointer);
+                self.warn(
+                    format!(
+                        "`parameters` must be a list, found {}; these parameters are left out",
+                        list.kind_name()
+                    ),
+                    list,
+                    &list_pointer,
+                );
                 continue;
             };
             for (i, param) in items.iter().enumerate() {
@@ -680,15 +417,15 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        if let Some(request_body) = op_map.get("requestBody") {
-            body = self.request_body(request_body, &format!("{pointer}/requestBody"));
+        if let Some(request_body) = context.dialect.request_body(self, op_map, pointer) {
+            body = Some(request_body);
         }
 
         let full_path = format!("{}{}", context.base_path, path);
         self.check_path_parameters(
             &full_path,
             &context.base_variables,
-            &parameters,
+            &mut parameters,
             op,
             pointer,
         );
@@ -701,8 +438,10 @@ impl<'a> Builder<'a> {
                         let response_pointer =
                             format!("{pointer}/responses/{}", escape_pointer(status));
                         let Some(status) = parse_status(status) else {
-                            self.error(
-                                format!("`{status}` is not a response status"),
+                            self.warn(
+                                format!(
+                                    "`{status}` is not a response status; this response is left out"
+                                ),
                                 response,
                                 &response_pointer,
                             );
@@ -715,8 +454,11 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                None => self.error(
-                    "`responses` must be a mapping",
+                None => self.warn(
+                    format!(
+                        "`responses` must be a mapping, found {}; read as no responses",
+                        list.kind_name()
+                    ),
                     list,
                     &format!("{pointer}/responses"),
                 ),
@@ -756,41 +498,68 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// Repairs disagreements between the path template and the declared path parameters: a
+    /// template variable nobody declares becomes a required string parameter, and a declared
+    /// path parameter the template lacks becomes a query parameter (what the spec meant).
     fn check_path_parameters(
         &mut self,
         path: &str,
         base_variables: &[BaseVariable],
-        parameters: &[Parameter],
+        parameters: &mut Vec<Parameter>,
         op: &RNode,
         pointer: &str,
     ) {
         let in_template = template_variables(path);
+        for p in parameters
+            .iter_mut()
+            .filter(|p| p.location == ParamLocation::Path)
+        {
+            if !in_template.contains(&p.name) {
+                let d = Diagnostic::warning(
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`; read as a query parameter, which is what such a parameter usually means",
+                        p.name
+                    ),
+                    Some(p.place.clone()),
+                )
+                .with_chain(&self.chain);
+                self.diagnostics.push(d);
+                p.location = ParamLocation::Query;
+                if p.style == ParamStyle::Simple {
+                    // `simple` is not a query style; `form` writes one value the same way.
+                    p.style = ParamStyle::Form;
+                }
+            }
+        }
+        // A query parameter of the same name may already exist: the path's one was a slip.
+        let mut seen = HashSet::new();
+        parameters.retain(|p| seen.insert((p.name.clone(), p.location)));
         for name in &in_template {
             let declared = parameters
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.name == name)
                 || base_variables.iter().any(|v| &v.name == name);
             if !declared {
-                self.error(
-                    format!("the path `{path}` names `{{{name}}}` but no path parameter `{name}` is declared"),
-                    op,
-                    pointer,
-                );
-            }
-        }
-        for p in parameters
-            .iter()
-            .filter(|p| p.location == ParamLocation::Path)
-        {
-            if !in_template.contains(&p.name) {
-                self.error(
+                self.warn(
                     format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
-                        p.name
+                        "the path `{path}` names `{{{name}}}` but no path parameter `{name}` is declared; read as a required string parameter"
                     ),
                     op,
                     pointer,
                 );
+                let mut schema = self.schema_any(op, pointer);
+                schema.kind = SchemaKind::String { values: Vec::new() };
+                parameters.push(Parameter {
+                    name: name.clone(),
+                    location: ParamLocation::Path,
+                    required: true,
+                    description: None,
+                    schema,
+                    deprecated: false,
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    place: self.place(op, pointer),
+                });
             }
         }
     }
@@ -803,11 +572,18 @@ impl<'a> Builder<'a> {
     ) -> Option<ParameterOrBody> {
         let param = self.deref(node);
         let Some(map) = param.as_map() else {
-            self.error("a parameter must be a mapping", param, pointer);
+            self.warn(
+                format!(
+                    "a parameter must be a mapping, found {}; it is left out",
+                    param.kind_name()
+                ),
+                param,
+                pointer,
+            );
             return None;
         };
         let Some(name) = map.get("name").and_then(RNode::as_str) else {
-            self.error("a parameter needs a `name`", param, pointer);
+            self.warn("a parameter needs a `name`; it is left out", param, pointer);
             return None;
         };
         let description = map
@@ -853,9 +629,9 @@ impl<'a> Builder<'a> {
                 return None;
             }
             other => {
-                self.error(
+                self.warn(
                     format!(
-                        "parameter `{name}` has unsupported location `in: {}`",
+                        "parameter `{name}` has unsupported location `in: {}`; it is left out",
                         other.unwrap_or("(missing)")
                     ),
                     param,
@@ -864,12 +640,13 @@ impl<'a> Builder<'a> {
                 return None;
             }
         };
-        // Swagger 2.0 describes a non-body parameter's type on the parameter itself.
-        let schema = match (&context.format, map.get("schema")) {
-            (_, Some(schema)) => self.schema(schema, &format!("{pointer}/schema")),
-            (Format::Swagger2, None) => self.schema(param, pointer),
-            (Format::OpenApi3, None) => self.schema_any(param, pointer),
+        let schema = match map.get("schema") {
+            Some(schema) => self.schema(schema, &format!("{pointer}/schema")),
+            None => context.dialect.parameter_schema(self, param, map, pointer),
         };
+        let (style, explode) = context
+            .dialect
+            .parameter_style(self, param, location, pointer);
         Some(ParameterOrBody::Parameter(Box::new(Parameter {
             name: name.to_owned(),
             location,
@@ -881,10 +658,13 @@ impl<'a> Builder<'a> {
                 .get("deprecated")
                 .and_then(RNode::as_bool)
                 .unwrap_or(false),
+            style,
+            explode,
+            place: self.place(param, pointer),
         })))
     }
 
-    fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
+    pub(super) fn schema_any(&self, node: &RNode, pointer: &str) -> Schema {
         Schema {
             kind: SchemaKind::Any,
             title: None,
@@ -899,91 +679,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// OpenAPI 3 `requestBody`.
-    fn request_body(&mut self, node: &RNode, pointer: &str) -> Option<Body> {
-        let node = self.deref(node);
-        let map = node.as_map()?;
-        let mut body = self.content(map.get("content"), &format!("{pointer}/content"))?;
-        body.description = map
-            .get("description")
-            .and_then(RNode::as_str)
-            .map(str::to_owned);
-        body.required = map
-            .get("required")
-            .and_then(RNode::as_bool)
-            .unwrap_or(false);
-        Some(body)
-    }
-
-    /// OpenAPI 3 `content`: the JSON media type if there is one, else the first.
-    fn content(&mut self, content: Option<&RNode>, pointer: &str) -> Option<Body> {
-        let content = self.deref(content?);
-        let map = content.as_map()?;
-        let (media_type, media) = map
-            .iter()
-            .find(|(k, _)| is_json_media_type(k))
-            .or_else(|| map.iter().next())?;
-        let media_pointer = format!("{pointer}/{}", escape_pointer(media_type));
-        let media = self.deref(media);
-        let schema = media
-            .get("schema")
-            .map(|s| self.schema(s, &format!("{media_pointer}/schema")));
-        let mut examples = Vec::new();
-        if let Some(example) = media.get("example")
-            && let Some(value) = self.spec.to_json(example)
-        {
-            examples.push(Example {
-                name: None,
-                value,
-                place: self.place(example, &format!("{media_pointer}/example")),
-            });
-        }
-        if let Some(named) = media
-            .get("examples")
-            .map(|e| self.deref(e))
-            .and_then(RNode::as_map)
-        {
-            for (name, example) in named {
-                let example = self.deref(example);
-                if let Some(value) = example.get("value").and_then(|v| self.spec.to_json(v)) {
-                    examples.push(Example {
-                        name: Some(name.clone()),
-                        value,
-                        place: self.place(
-                            example,
-                            &format!("{media_pointer}/examples/{}", escape_pointer(name)),
-                        ),
-                    });
-                }
-            }
-        }
-        let kind = match schema {
-            Some(s) if is_json_media_type(media_type) && s.kind != SchemaKind::Binary => {
-                BodyKind::Json(Box::new(s))
-            }
-            Some(s)
-                if s.kind != SchemaKind::Binary
-                    && !media_type.contains('*')
-                    && media_type.starts_with("text/") =>
-            {
-                BodyKind::Json(Box::new(s))
-            }
-            _ => BodyKind::Binary,
-        };
-        if examples.is_empty()
-            && let BodyKind::Json(s) = &kind
-        {
-            examples = schema_examples(s, self.place(media, &media_pointer));
-        }
-        Some(Body {
-            content_type: media_type.clone(),
-            kind,
-            description: None,
-            required: true,
-            examples,
-        })
-    }
-
     fn response(
         &mut self,
         context: &DocumentContext,
@@ -994,64 +689,23 @@ impl<'a> Builder<'a> {
     ) -> Option<Response> {
         let node = self.deref(node);
         let Some(map) = node.as_map() else {
-            self.error("a response must be a mapping", node, pointer);
+            self.warn(
+                format!(
+                    "a response must be a mapping, found {}; it is left out",
+                    node.kind_name()
+                ),
+                node,
+                pointer,
+            );
             return None;
         };
         let description = map
             .get("description")
             .and_then(RNode::as_str)
             .map(str::to_owned);
-        let body = match context.format {
-            Format::Swagger2 => map.get("schema").map(|schema_node| {
-                let schema = self.schema(schema_node, &format!("{pointer}/schema"));
-                let mut examples = Vec::new();
-                if let Some(by_type) = map.get("examples").and_then(RNode::as_map) {
-                    for (media_type, example) in by_type {
-                        if !is_json_media_type(media_type) {
-                            continue;
-                        }
-                        if let Some(value) = self.spec.to_json(example) {
-                            examples.push(Example {
-                                name: None,
-                                value,
-                                place: self.place(
-                                    example,
-                                    &format!("{pointer}/examples/{}", escape_pointer(media_type)),
-                                ),
-                            });
-                        }
-                    }
-                }
-                if examples.is_empty() {
-                    examples = schema_examples(&schema, self.place(schema_node, pointer));
-                }
-                let produces = op
-                    .get("produces")
-                    .and_then(RNode::as_seq)
-                    .and_then(|p| p.first())
-                    .and_then(RNode::as_str)
-                    .map(str::to_owned)
-                    .or_else(|| context.produces.first().cloned())
-                    .unwrap_or_else(|| "application/json".to_owned());
-                let binary = schema.kind == SchemaKind::Binary;
-                Body {
-                    content_type: if binary {
-                        produces
-                    } else {
-                        "application/json".to_owned()
-                    },
-                    kind: if binary {
-                        BodyKind::Binary
-                    } else {
-                        BodyKind::Json(Box::new(schema))
-                    },
-                    description: None,
-                    required: true,
-                    examples,
-                }
-            }),
-            Format::OpenApi3 => self.content(map.get("content"), &format!("{pointer}/content")),
-        };
+        let body = context
+            .dialect
+            .response_body(self, context, op, map, pointer);
         let mut headers = Vec::new();
         if let Some(list) = map
             .get("headers")
@@ -1061,10 +715,7 @@ impl<'a> Builder<'a> {
             for (name, header) in list {
                 let header_pointer = format!("{pointer}/headers/{}", escape_pointer(name));
                 let header = self.deref(header);
-                let schema = match header.get("schema") {
-                    Some(s) => self.schema(s, &format!("{header_pointer}/schema")),
-                    None => self.schema(header, &header_pointer),
-                };
+                let schema = context.dialect.header_schema(self, header, &header_pointer);
                 headers.push(Parameter {
                     name: name.clone(),
                     location: ParamLocation::Header,
@@ -1078,6 +729,10 @@ impl<'a> Builder<'a> {
                         .map(str::to_owned),
                     schema,
                     deprecated: false,
+                    // Headers are always `simple` (OpenAPI) or comma-separated (Swagger).
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    place: self.place(header, &header_pointer),
                 });
             }
         }
@@ -1107,23 +762,83 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn check_unique_operation_ids(&mut self, api: &str, operations: &[Operation]) {
-        let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
-        for op in operations {
-            if let Some(first) = seen.get(op.operation_id.as_str()) {
-                let d = Diagnostic::error(
+    /// Makes an API's operations unique, whatever order its files and paths are read in.
+    ///
+    /// Two operations with the same method and route (the path with parameter names ignored)
+    /// cannot both be served: the one whose operationId sorts first is kept. An operationId used
+    /// twice goes to the operation first by (path, method); the others are named after their
+    /// method and path. Each repair is a warning naming both places. `operations` holds each
+    /// operation with its path as the document writes it (without the base path).
+    pub(super) fn unique_operations(
+        &mut self,
+        api: &str,
+        mut operations: Vec<(Operation, String)>,
+    ) -> Vec<Operation> {
+        operations.sort_by(|(a, _), (b, _)| {
+            (route(&a.path), a.method, &a.operation_id, &a.path, &a.place).cmp(&(
+                route(&b.path),
+                b.method,
+                &b.operation_id,
+                &b.path,
+                &b.place,
+            ))
+        });
+        let mut kept: Vec<(Operation, String)> = Vec::with_capacity(operations.len());
+        for (op, relative) in operations {
+            if let Some((first, _)) = kept
+                .last()
+                .filter(|(k, _)| k.method == op.method && route(&k.path) == route(&op.path))
+            {
+                let d = Diagnostic::warning(
                     format!(
-                        "operationId `{}` is used twice in the {api} API",
-                        op.operation_id
+                        "{} {} (operationId `{}`) has the same method and route as {} {} (operationId `{}`) in the {api} API; this one is dropped, the one whose operationId sorts first is kept",
+                        op.method, op.path, op.operation_id, first.method, first.path, first.operation_id
                     ),
                     Some(op.place.clone()),
                 )
-                .with_related("first used here", first.place.clone());
+                .with_related("kept", first.place.clone());
                 self.diagnostics.push(d);
-            } else {
-                seen.insert(&op.operation_id, op);
+                continue;
             }
+            kept.push((op, relative));
         }
+
+        kept.sort_by(|(a, _), (b, _)| (&a.path, a.method).cmp(&(&b.path, b.method)));
+        let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
+        let mut first_use: BTreeMap<String, (Method, String, Place)> = BTreeMap::new();
+        let mut out = Vec::with_capacity(kept.len());
+        for (mut op, relative) in kept {
+            match first_use.get(&op.operation_id) {
+                None => {
+                    first_use.insert(
+                        op.operation_id.clone(),
+                        (op.method, op.path.clone(), op.place.clone()),
+                    );
+                }
+                Some((method, path, place)) => {
+                    let base = synthesized_operation_id(op.method, &relative);
+                    let mut id = base.clone();
+                    let mut n = 2;
+                    while taken.contains(&id) {
+                        id = format!("{base}{n}");
+                        n += 1;
+                    }
+                    let d = Diagnostic::warning(
+                        format!(
+                            "operationId `{}` is used twice in the {api} API (also by {method} {path}); this one, {} {}, is called `{id}`",
+                            op.operation_id, op.method, op.path
+                        ),
+                        Some(op.place.clone()),
+                    )
+                    .with_related("first used here", place.clone());
+                    self.diagnostics.push(d);
+                    taken.insert(id.clone());
+                    op.operation_id = id;
+                }
+            }
+            out.push(op);
+        }
+        out
     }
 
     /// Converts a schema object. `$ref`s stay links; their targets are converted once.
@@ -1175,8 +890,11 @@ impl<'a> Builder<'a> {
             // `true`/`{}` allow anything; `false` nothing (we keep `Any` and let serde reject).
             RValue::Bool(_) => return schema,
             _ => {
-                self.error(
-                    format!("a schema must be a mapping, found {}", node.kind_name()),
+                self.warn(
+                    format!(
+                        "a schema must be a mapping, found {}; read as any JSON value",
+                        node.kind_name()
+                    ),
                     node,
                     pointer,
                 );
@@ -1199,18 +917,34 @@ impl<'a> Builder<'a> {
             .unwrap_or(false);
 
         // `type` may be a list (3.1): `null` in it makes the schema nullable.
+        let mut type_schemas = Vec::new();
         let mut types: Vec<String> = match map.get("type").map(|t| &t.value) {
             Some(RValue::String(t)) => vec![t.clone()],
             Some(RValue::Seq(items)) => {
-                if let Some(bad) = items.iter().find(|i| i.as_str().is_none()) {
-                    self.error(
-                        format!(
-                            "`type` lists must hold type names, found {}",
-                            bad.kind_name()
-                        ),
-                        bad,
-                        pointer,
-                    );
+                for (i, item) in items.iter().enumerate() {
+                    let item_pointer = format!("{pointer}/type/{i}");
+                    if matches!(item.value, RValue::Map(_) | RValue::Ref(..)) {
+                        // JSON Schema draft 3: a schema in a `type` list is one more choice.
+                        type_schemas.push(self.schema(item, &item_pointer));
+                    } else if item.as_str().is_none() {
+                        self.warn(
+                            format!(
+                                "`type` lists hold type names or schemas, found {}; it is ignored",
+                                item.kind_name()
+                            ),
+                            item,
+                            &item_pointer,
+                        );
+                    }
+                }
+                if let Some(first) = type_schemas.first() {
+                    let place = first.place.clone();
+                    let d = Diagnostic::warning(
+                        "a `type` list holding schemas (JSON Schema draft 3) is read as `oneOf` of the named types and the schemas",
+                        Some(place),
+                    )
+                    .with_chain(&self.chain);
+                    self.diagnostics.push(d);
                 }
                 items
                     .iter()
@@ -1219,28 +953,58 @@ impl<'a> Builder<'a> {
                     .collect()
             }
             Some(_) => {
-                let t = &map["type"];
-                self.error(
+                let t_node = map.get("type").unwrap_or(node);
+                self.warn(
                     format!(
-                        "`type` must be a string or a list of strings, found {}",
-                        t.kind_name()
+                        "`type` must be a string or a list of strings, found {}; it is ignored",
+                        t_node.kind_name()
                     ),
-                    t,
-                    pointer,
+                    t_node,
+                    &format!("{pointer}/type"),
                 );
                 Vec::new()
             }
             None => Vec::new(),
         };
-        if types.iter().any(|t| t == "null") && types.len() > 1 {
+        if types.iter().any(|t| t == "null") && types.len() + type_schemas.len() > 1 {
             schema.nullable = true;
             types.retain(|t| t != "null");
+        }
+        if !type_schemas.is_empty() {
+            let mut variants: Vec<Schema> = types
+                .iter()
+                .map(|t| {
+                    let mut member = self.schema_any(node, pointer);
+                    member.kind = self.primitive_kind(t, map, node, pointer);
+                    member
+                })
+                .collect();
+            for member in type_schemas {
+                if member.kind == SchemaKind::Null {
+                    schema.nullable = true;
+                } else {
+                    variants.push(member);
+                }
+            }
+            schema.kind = match variants.len() {
+                0 => SchemaKind::Null,
+                1 => variants.remove(0).kind,
+                _ => SchemaKind::OneOf(variants),
+            };
+            return schema;
         }
 
         for key in ["oneOf", "anyOf"] {
             if let Some(members) = map.get(key) {
                 let Some(items) = members.as_seq() else {
-                    self.error(format!("`{key}` must be a list"), members, pointer);
+                    self.warn(
+                        format!(
+                            "`{key}` must be a list, found {}; it is ignored",
+                            members.kind_name()
+                        ),
+                        members,
+                        &format!("{pointer}/{key}"),
+                    );
                     continue;
                 };
                 let mut variants = Vec::new();
@@ -1267,21 +1031,31 @@ impl<'a> Builder<'a> {
         }
 
         if let Some(values) = map.get("enum") {
-            let Some(items) = values.as_seq() else {
-                self.error("`enum` must be a list", values, pointer);
-                return schema;
-            };
-            let strings: Option<Vec<String>> = items
-                .iter()
-                .map(|i| i.as_str().map(str::to_owned))
-                .collect();
-            let is_string_type =
-                types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
-            schema.kind = match strings {
-                Some(values) if is_string_type => SchemaKind::String { values },
-                _ => SchemaKind::Enum(items.iter().filter_map(|i| self.spec.to_json(i)).collect()),
-            };
-            return schema;
+            match values.as_seq() {
+                Some(items) => {
+                    let strings: Option<Vec<String>> = items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect();
+                    let is_string_type =
+                        types.is_empty() || types.iter().all(|t| t == "string" || t == "enum");
+                    schema.kind = match strings {
+                        Some(values) if is_string_type => SchemaKind::String { values },
+                        _ => SchemaKind::Enum(
+                            items.iter().filter_map(|i| self.spec.to_json(i)).collect(),
+                        ),
+                    };
+                    return schema;
+                }
+                None => self.warn(
+                    format!(
+                        "`enum` must be a list, found {}; it is ignored",
+                        values.kind_name()
+                    ),
+                    values,
+                    &format!("{pointer}/enum"),
+                ),
+            }
         }
         if types.len() > 1 {
             // `[string, integer, boolean]`: one of several primitive types.
@@ -1359,8 +1133,8 @@ impl<'a> Builder<'a> {
             other => {
                 // Point at the `type` value itself, not at the schema.
                 let at = map.get("type").unwrap_or(node);
-                self.error(
-                    format!("unknown schema type `{other}`"),
+                self.warn(
+                    format!("unknown schema type `{other}`; read as any JSON value"),
                     at,
                     &format!("{pointer}/type"),
                 );
@@ -1410,7 +1184,14 @@ impl<'a> Builder<'a> {
                 None if props.as_seq().is_some_and(<[RNode]>::is_empty) => {
                     self.warn("`properties: []` read as no properties", props, pointer)
                 }
-                None => self.error("`properties` must be a mapping", props, pointer),
+                None => self.warn(
+                    format!(
+                        "`properties` must be a mapping, found {}; read as no properties",
+                        props.kind_name()
+                    ),
+                    props,
+                    &format!("{pointer}/properties"),
+                ),
             }
         }
         for (name, prop) in object.properties.iter_mut() {
@@ -1463,6 +1244,27 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
     }
 }
 
+/// A path template with its parameter names left out: `/rooms/{roomId}` → `/rooms/{}`.
+fn route(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push('{');
+            }
+            '}' if in_name => {
+                in_name = false;
+                out.push('}');
+            }
+            _ if in_name => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// `GET /matrix/server` → `getMatrixServer`: an id for an operation the spec left unnamed.
 fn synthesized_operation_id(method: Method, path: &str) -> String {
     let mut id = method.as_str().to_ascii_lowercase();
@@ -1479,45 +1281,7 @@ fn synthesized_operation_id(method: Method, path: &str) -> String {
     id
 }
 
-/// `/_matrix/client/%CLIENT_MAJOR_VERSION%` → `/_matrix/client/{client_major_version}`.
-fn swagger_base_path(raw: &str) -> (String, Vec<BaseVariable>) {
-    let mut out = String::new();
-    let mut variables = Vec::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find('%') {
-        let Some(len) = rest[start + 1..].find('%') else {
-            break;
-        };
-        let name = rest[start + 1..start + 1 + len].to_ascii_lowercase();
-        out.push_str(&rest[..start]);
-        out.push('{');
-        out.push_str(&name);
-        out.push('}');
-        variables.push(BaseVariable {
-            name,
-            default: None,
-        });
-        rest = &rest[start + 2 + len..];
-    }
-    out.push_str(rest);
-    (out.trim_end_matches('/').to_owned(), variables)
-}
-
-/// Names in `{...}` of a path template, in order.
-pub fn template_variables(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        names.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    names
-}
-
-fn parse_status(key: &str) -> Option<Status> {
+pub(super) fn parse_status(key: &str) -> Option<Status> {
     if key == "default" {
         return Some(Status::Default);
     }
@@ -1531,13 +1295,13 @@ fn parse_status(key: &str) -> Option<Status> {
     None
 }
 
-fn is_json_media_type(media_type: &str) -> bool {
+pub(super) fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
 }
 
 /// A schema's own `example`, when the body gives none.
-fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
+pub(super) fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
     schema
         .example
         .iter()
@@ -1549,21 +1313,19 @@ fn schema_examples(schema: &Schema, place: Place) -> Vec<Example> {
         .collect()
 }
 
+/// What a security requirement was read as, for messages.
+fn auth_text(auth: &Auth) -> String {
+    match auth {
+        Auth::None => "no authentication".to_owned(),
+        Auth::AccessToken => "an access token".to_owned(),
+        Auth::OptionalAccessToken => "an optional access token".to_owned(),
+        Auth::Other(name) => format!("scheme `{name}`"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_path_variables() {
-        let (path, vars) = swagger_base_path("/_matrix/client/%CLIENT_MAJOR_VERSION%");
-        assert_eq!(path, "/_matrix/client/{client_major_version}");
-        assert_eq!(vars.len(), 1);
-        assert_eq!(vars[0].name, "client_major_version");
-        assert_eq!(
-            swagger_base_path("/_matrix/identity/api/v1/").0,
-            "/_matrix/identity/api/v1"
-        );
-    }
 
     #[test]
     fn statuses() {
@@ -1573,14 +1335,6 @@ mod tests {
         assert_eq!(parse_status("default"), Some(Status::Default));
         assert_eq!(parse_status("abc"), None);
         assert_eq!(parse_status("999"), None);
-    }
-
-    #[test]
-    fn template() {
-        assert_eq!(
-            template_variables("/_matrix/client/{v}/rooms/{roomId}/state/{eventType}/{stateKey}"),
-            ["v", "roomId", "eventType", "stateKey"]
-        );
     }
 
     #[test]
