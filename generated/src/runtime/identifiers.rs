@@ -797,3 +797,405 @@ fn validate_email(value: &str) -> Result<(), IdParseErrorKind> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashSet};
+
+    use super::*;
+    use crate::runtime::{ErrorCode, wire};
+
+    fn kind<T: ?Sized>(result: Result<&T, IdParseError>) -> IdParseErrorKind {
+        match result {
+            Ok(_) => panic!("accepted"),
+            Err(error) => error.kind,
+        }
+    }
+
+    #[test]
+    fn user_ids() {
+        let user = UserId::parse("@alice:example.org").expect("valid");
+        assert_eq!(user.localpart(), "alice");
+        assert_eq!(user.server_name(), "example.org");
+        assert!(!user.is_historical());
+        for valid in [
+            "@a:b",
+            "@a.b_c=d-e/f+g:example.org",
+            "@alice:example.org:8448",
+            "@alice:[::1]:8448",
+            "@alice:127.0.0.1",
+        ] {
+            assert!(UserId::parse(valid).is_ok(), "{valid}");
+        }
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            ("alice:example.org", MissingPrefix("@")),
+            ("@alice", MissingServerName),
+            ("@:example.org", EmptyLocalpart),
+            ("@al ice:example.org", InvalidCharacter(' ')),
+            ("@al\u{7f}ice:example.org", InvalidCharacter('\u{7f}')),
+            ("@alice\u{a0}:example.org", InvalidCharacter('\u{a0}')),
+            ("@alice:", InvalidHost),
+            ("@alice:exa_mple.org", InvalidHost),
+            ("@alice:example.org:0", InvalidPort),
+        ] {
+            assert_eq!(kind(UserId::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn historical_user_ids() {
+        for historical in [
+            "@Alice:example.org",
+            "@a!b~c\"d:example.org",
+            "@jöhn:example.org",
+        ] {
+            let user = UserId::parse(historical).expect(historical);
+            assert!(user.is_historical(), "{historical}");
+        }
+        let user = UserId::parse("@Åsa:example.org").expect("non-ASCII");
+        assert_eq!(user.localpart(), "Åsa");
+    }
+
+    #[test]
+    fn length_limit() {
+        let server = ".example.org";
+        let at_limit = format!("@{}:{server}", "a".repeat(MAX_ID_LEN - 2 - server.len()));
+        assert_eq!(at_limit.len(), MAX_ID_LEN);
+        assert!(UserId::parse(&at_limit).is_ok());
+        let over = format!("@a{}", &at_limit[1..]);
+        assert_eq!(kind(UserId::parse(&over)), IdParseErrorKind::TooLong);
+        let long_event = format!("${}", "a".repeat(MAX_ID_LEN));
+        assert_eq!(kind(EventId::parse(&long_event)), IdParseErrorKind::TooLong);
+        let long_server = "a".repeat(MAX_ID_LEN + 1);
+        assert_eq!(
+            kind(ServerName::parse(&long_server)),
+            IdParseErrorKind::TooLong
+        );
+    }
+
+    #[test]
+    fn room_ids() {
+        let v1 = RoomId::parse("!opaque:example.org:8448").expect("v1");
+        let server = v1.server_name().expect("has a server name");
+        assert_eq!((server.host(), server.port()), ("example.org", Some(8448)));
+        // Room version 12: the create event's hash, URL-safe Base64, no server name.
+        let v12 = RoomId::parse("!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM").expect("v12");
+        assert_eq!(v12.server_name(), None);
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            ("#a:b", MissingPrefix("!")),
+            ("!", EmptyOpaqueId),
+            ("!:example.org", EmptyOpaqueId),
+            ("!abc:", InvalidHost),
+            ("!abc:example.org:99999", InvalidPort),
+            ("!31hneApxJ/1o+63Dm", InvalidCharacter('/')),
+        ] {
+            assert_eq!(kind(RoomId::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn event_ids() {
+        // Room versions 1 and 2.
+        let v1 = EventId::parse("$abc123:example.org").expect("v1");
+        assert_eq!(
+            v1.server_name().map(ServerName::as_str),
+            Some("example.org")
+        );
+        // Version 3: standard Base64; version 4: URL-safe Base64.
+        let v3 = EventId::parse("$acR1l0raoZnm60CBwAVgqbZqoO/mYU81xysh1u7XcJk").expect("v3");
+        assert_eq!(v3.server_name(), None);
+        let v4 = EventId::parse("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg").expect("v4");
+        assert_eq!(v4.server_name(), None);
+        // Anything after the first `:` that is no server name is just part of the ID.
+        let odd = EventId::parse("$a:b c").expect("lenient");
+        assert_eq!(odd.server_name(), None);
+        assert_eq!(kind(EventId::parse("")), IdParseErrorKind::Empty);
+        assert_eq!(kind(EventId::parse("$")), IdParseErrorKind::EmptyOpaqueId);
+        assert_eq!(
+            kind(EventId::parse("abc")),
+            IdParseErrorKind::MissingPrefix("$")
+        );
+    }
+
+    #[test]
+    fn room_aliases() {
+        let alias = RoomAliasId::parse("#Rust Lang:example.org").expect("valid");
+        assert_eq!(alias.alias(), "Rust Lang");
+        assert_eq!(alias.server_name(), "example.org");
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            ("!a:b", MissingPrefix("#")),
+            ("#rust", MissingServerName),
+            ("#:example.org", EmptyLocalpart),
+            ("#ru\0st:example.org", InvalidCharacter('\0')),
+            ("#rust:exa mple.org", InvalidHost),
+        ] {
+            assert_eq!(kind(RoomAliasId::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn server_names() {
+        for (valid, host, port) in [
+            ("example.org", "example.org", None),
+            ("Example-1.org:8448", "Example-1.org", Some(8448)),
+            ("1.2.3.4", "1.2.3.4", None),
+            ("1.2.3.4:1", "1.2.3.4", Some(1)),
+            ("[::1]", "[::1]", None),
+            ("[2001:db8::1]:65535", "[2001:db8::1]", Some(65535)),
+            ("[::ffff:192.0.2.1]:443", "[::ffff:192.0.2.1]", Some(443)),
+            ("localhost:00080", "localhost", Some(80)),
+        ] {
+            let server = ServerName::parse(valid).expect(valid);
+            assert_eq!((server.host(), server.port()), (host, port), "{valid}");
+        }
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            (":8448", InvalidHost),
+            ("exa_mple.org", InvalidHost),
+            ("exämple.org", InvalidHost),
+            ("::1", InvalidHost),
+            ("[::1", InvalidHost),
+            ("[not:an:ip]", InvalidHost),
+            ("[1.2.3.4]", InvalidHost),
+            ("[::1]8448", InvalidHost),
+            ("example.org:", InvalidPort),
+            ("example.org:0", InvalidPort),
+            ("example.org:65536", InvalidPort),
+            ("example.org:123456", InvalidPort),
+            ("example.org:+80", InvalidPort),
+            ("example.org:80:80", InvalidPort),
+            ("[::1]:-1", InvalidPort),
+        ] {
+            assert_eq!(kind(ServerName::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn mxc_uris() {
+        let uri = MxcUri::parse("mxc://example.org:8448/abc-DEF_123").expect("valid");
+        assert_eq!(uri.server_name().port(), Some(8448));
+        assert_eq!(uri.media_id(), "abc-DEF_123");
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            ("https://example.org/abc", MissingPrefix("mxc://")),
+            ("mxc://example.org", EmptyMediaId),
+            ("mxc://example.org/", EmptyMediaId),
+            ("mxc:///abc", InvalidHost),
+            ("mxc://example.org/a/b", InvalidCharacter('/')),
+            ("mxc://example.org/a.png", InvalidCharacter('.')),
+        ] {
+            assert_eq!(kind(MxcUri::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn base64() {
+        for valid in ["", "QQ", "QUI", "QUJD", "a+/9", "QQ==", "QUI="] {
+            assert!(Base64::parse(valid).is_ok(), "{valid}");
+        }
+        for valid in ["", "a-_9", "QUJD_w", "QQ=="] {
+            assert!(UrlSafeBase64::parse(valid).is_ok(), "{valid}");
+        }
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("Q", InvalidLength),
+            ("QUJDR", InvalidLength),
+            ("a-_9", InvalidCharacter('-')),
+            ("QQ=", InvalidCharacter('=')),
+            ("Q===", InvalidCharacter('=')),
+            ("Q=Q=", InvalidCharacter('=')),
+            ("QU I", InvalidCharacter(' ')),
+            ("QUé", InvalidCharacter('é')),
+        ] {
+            assert_eq!(kind(Base64::parse(invalid)), why, "{invalid}");
+        }
+        assert_eq!(kind(UrlSafeBase64::parse("a+/9")), InvalidCharacter('+'));
+    }
+
+    #[test]
+    fn uris_and_emails() {
+        let uri = Uri::parse("https://example.org/a b").expect("valid");
+        assert_eq!(uri.scheme(), "https");
+        for valid in ["mailto:a@b", "urn:isbn:0451450523", "a+b.c-d:x", "Z:"] {
+            assert!(Uri::parse(valid).is_ok(), "{valid}");
+        }
+        assert_eq!(kind(Uri::parse("")), IdParseErrorKind::Empty);
+        for invalid in ["example.org", ":x", "1http://x", "ht tp://x", "/a:b"] {
+            assert_eq!(
+                kind(Uri::parse(invalid)),
+                IdParseErrorKind::MissingScheme,
+                "{invalid}"
+            );
+        }
+
+        let email = Email::parse("alice@example.org").expect("valid");
+        assert_eq!(
+            (email.local_part(), email.domain()),
+            ("alice", "example.org")
+        );
+        use IdParseErrorKind::*;
+        for (invalid, why) in [
+            ("", Empty),
+            ("alice", NotOneAtSign),
+            ("a@b@c", NotOneAtSign),
+            ("@example.org", EmptyLocalpart),
+            ("alice@", EmptyDomain),
+        ] {
+            assert_eq!(kind(Email::parse(invalid)), why, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn owned_and_borrowed_forms() {
+        let owned: OwnedUserId = "@alice:example.org".parse().expect("valid");
+        let borrowed: &UserId = &owned;
+        assert_eq!(borrowed.to_owned(), owned);
+        assert_eq!(OwnedUserId::from(borrowed), owned);
+        assert_eq!(
+            OwnedUserId::try_from(String::from("@alice:example.org")).expect("valid"),
+            owned
+        );
+        assert_eq!(
+            OwnedUserId::try_from("@alice:example.org").expect("valid"),
+            owned
+        );
+        assert!(OwnedUserId::try_from(String::from("alice")).is_err());
+        let via_try: &UserId = "@alice:example.org".try_into().expect("valid");
+        assert_eq!(via_try, owned);
+
+        // Comparisons with text, both ways, and between the forms.
+        assert_eq!(owned, "@alice:example.org");
+        assert_eq!(*borrowed, *"@alice:example.org");
+        assert_eq!(borrowed, "@alice:example.org");
+        assert_eq!("@alice:example.org", owned);
+        assert_eq!(String::from("@alice:example.org"), *borrowed);
+        assert_eq!(owned, String::from("@alice:example.org"));
+        assert_eq!(owned, *borrowed);
+        assert_eq!(*borrowed, owned);
+        assert_ne!(owned, "@bob:example.org");
+
+        assert_eq!(owned.as_str(), "@alice:example.org");
+        assert_eq!(AsRef::<str>::as_ref(&owned), "@alice:example.org");
+        assert_eq!(String::from(owned.clone()), "@alice:example.org");
+        assert_eq!(owned.to_string(), "@alice:example.org");
+        assert_eq!(format!("{borrowed:>20}"), "  @alice:example.org");
+        assert_eq!(format!("{owned:?}"), "\"@alice:example.org\"");
+        assert_eq!(format!("{borrowed:?}"), "\"@alice:example.org\"");
+
+        // `Borrow` agrees with `Hash` and `Ord`: look-ups by the borrowed form work.
+        let bob = UserId::parse("@bob:example.org").expect("valid");
+        let hashed: HashSet<OwnedUserId> = [owned.clone()].into_iter().collect();
+        assert!(hashed.contains(borrowed) && !hashed.contains(bob));
+        let ordered: BTreeSet<OwnedUserId> = [bob.to_owned(), owned.clone()].into_iter().collect();
+        assert!(ordered.contains(borrowed));
+        assert_eq!(ordered.first(), Some(&owned));
+    }
+
+    #[test]
+    fn serde_round_trips() {
+        let owned: OwnedRoomId = serde_json::from_str(r#""!abc:example.org""#).expect("valid");
+        assert_eq!(owned, "!abc:example.org");
+        assert_eq!(
+            serde_json::to_string(&owned).expect("serializes"),
+            r#""!abc:example.org""#
+        );
+        let borrowed: &RoomId = serde_json::from_str(r#""!abc:example.org""#).expect("borrowed");
+        assert_eq!(borrowed, owned);
+        assert_eq!(
+            serde_json::to_string(borrowed).expect("serializes"),
+            r#""!abc:example.org""#
+        );
+
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Event {
+            sender: OwnedUserId,
+            event_id: OwnedEventId,
+            url: Option<OwnedMxcUri>,
+        }
+        let json = r#"{"sender":"@a:b","event_id":"$x","url":"mxc://b/c"}"#;
+        let event: Event = serde_json::from_str(json).expect("valid");
+        assert_eq!(event.url.as_ref().map(|u| u.media_id()), Some("c"));
+        assert_eq!(serde_json::to_string(&event).expect("serializes"), json);
+    }
+
+    #[test]
+    fn deserializing_names_the_format() {
+        let error = serde_json::from_str::<OwnedUserId>(r#""alice""#).expect_err("invalid");
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid mx-user-id: does not start with `@`"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<&ServerName>(r#""example.org:0""#).expect_err("invalid");
+        assert!(error.to_string().contains("mx-server-name"), "{error}");
+        let error = serde_json::from_str::<OwnedEmail>("1").expect_err("not a string");
+        assert!(error.to_string().contains("expected a string"), "{error}");
+    }
+
+    #[test]
+    fn error_messages() {
+        let error = ServerName::parse("example.org:70000").expect_err("invalid");
+        assert_eq!(error.format, "mx-server-name");
+        assert_eq!(
+            error.to_string(),
+            "invalid mx-server-name: the port is not a number from 1 to 65535"
+        );
+        assert_eq!(
+            UserId::parse("@a b:c").expect_err("invalid").to_string(),
+            "invalid mx-user-id: character ' ' is not allowed"
+        );
+        assert_eq!(
+            Base64::parse("Q").expect_err("invalid").to_string(),
+            "invalid mx-unpadded-base64: the length is not that of any Base64 encoding"
+        );
+        let error: Box<dyn std::error::Error> = Box::new(error);
+        assert!(error.to_string().contains("port"));
+    }
+
+    #[test]
+    fn formats_table_matches_the_types() {
+        let formats = [
+            UserId::FORMAT,
+            RoomId::FORMAT,
+            EventId::FORMAT,
+            RoomAliasId::FORMAT,
+            ServerName::FORMAT,
+            MxcUri::FORMAT,
+            Base64::FORMAT,
+            UrlSafeBase64::FORMAT,
+            Uri::FORMAT,
+            Email::FORMAT,
+        ];
+        let table: Vec<&str> = FORMATS.iter().map(|(format, _)| *format).collect();
+        assert_eq!(table, formats);
+        assert!(FORMATS.iter().all(|(_, owned)| owned.starts_with("Owned")));
+        assert_eq!(
+            UserId::parse("x").expect_err("invalid").format,
+            FORMATS[0].0
+        );
+    }
+
+    #[test]
+    fn parse_param_answers_invalid_param() {
+        let user: OwnedUserId = wire::parse_param("@alice:example.org", "userId").expect("valid");
+        assert_eq!(user.localpart(), "alice");
+        let error = wire::parse_param::<OwnedRoomId>("abc", "roomId").expect_err("invalid");
+        assert_eq!(error.status, http::StatusCode::BAD_REQUEST);
+        assert_eq!(error.errcode, ErrorCode::InvalidParam);
+        assert_eq!(
+            error.error,
+            "Invalid parameter `roomId`: invalid mx-room-id: does not start with `!`"
+        );
+        let error = wire::parse_param::<OwnedServerName>("a:0", "server_name").expect_err("port");
+        assert!(error.error.contains("`server_name`") && error.error.contains("port"));
+    }
+}
