@@ -736,7 +736,7 @@ fn check_alphabet(value: &str, allowed: fn(u8) -> bool) -> Result<(), IdParseErr
 fn check_base64(value: &str, alphabet: fn(u8) -> bool) -> Result<(), IdParseErrorKind> {
     let data = value.trim_end_matches('=');
     let padding = value.len() - data.len();
-    if padding > 2 || (padding > 0 && value.len() % 4 != 0) {
+    if padding > 2 || (padding > 0 && !value.len().is_multiple_of(4)) {
         return Err(IdParseErrorKind::InvalidCharacter('='));
     }
     check_alphabet(data, alphabet)?;
