@@ -247,6 +247,18 @@ pub fn parse_json_param<T: serde::de::DeserializeOwned>(
     serde_json::from_str(value).map_err(|e| MatrixError::invalid_param(name, e))
 }
 
+/// A path, query or header parameter of a string format (user ID, room ID, server name, ...)
+/// as its type of [`identifiers`](super::identifiers): 400 `M_INVALID_PARAM` naming the
+/// parameter and what is wrong when it is not of the format.
+pub fn parse_param<T: std::str::FromStr<Err = super::identifiers::IdParseError>>(
+    value: &str,
+    name: &str,
+) -> Result<T, MatrixError> {
+    value
+        .parse()
+        .map_err(|e| MatrixError::invalid_param(name, e))
+}
+
 /// A JSON request body: 400 `M_NOT_JSON` when it is not JSON, `M_BAD_JSON` when it does not
 /// fit the operation. An empty body reads as `{}`.
 pub fn request_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, MatrixError> {
