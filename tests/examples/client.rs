@@ -30,6 +30,7 @@ async fn main() -> Result<(), ClientError> {
     identifier.extra.insert("user".into(), user.into());
     let logged_in = client
         .send(&login::Request {
+            extra: Default::default(),
             r#type: login::Type::MLoginPassword,
             identifier: Some(identifier),
             password: Some(PASSWORD.into()),
@@ -49,6 +50,7 @@ async fn main() -> Result<(), ClientError> {
 
     let email = client
         .send(&request_token_to_3pid_email::Request {
+            extra: Default::default(),
             client_secret: "monkeys_are_GREAT".into(),
             email: "alice@example.org".into(),
             send_attempt: 1,
@@ -63,6 +65,7 @@ async fn main() -> Result<(), ClientError> {
 
     let msisdn = client
         .send(&request_token_to_3pid_msisdn::Request {
+            extra: Default::default(),
             client_secret: "monkeys_are_GREAT".into(),
             country: "GB".into(),
             phone_number: "07700900001".into(),

@@ -24,6 +24,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
     };
     identifier.extra.insert("user".into(), user.into());
     cs::login::Request {
+        extra: Default::default(),
         r#type: cs::login::Type::MLoginPassword,
         identifier: Some(identifier),
         user: None,
@@ -101,6 +102,7 @@ async fn client_and_server_agree_over_loopback() {
     let (secret, address, attempt) = email(1);
     let r = client
         .send(&cs::request_token_to_register_email::Request {
+            extra: Default::default(),
             client_secret: secret,
             email: address,
             send_attempt: attempt,
@@ -112,6 +114,7 @@ async fn client_and_server_agree_over_loopback() {
     assert!(!r.sid.is_empty() && r.submit_url.is_none());
     let r = client
         .send(&cs::request_token_to_3pid_email::Request {
+            extra: Default::default(),
             client_secret: "s".into(),
             email: "alice@example.org".into(),
             send_attempt: 1,
@@ -123,6 +126,7 @@ async fn client_and_server_agree_over_loopback() {
     assert!(!r.sid.is_empty() && r.submit_url.is_none());
     let r = client
         .send(&cs::request_token_to_reset_password_email::Request {
+            extra: Default::default(),
             client_secret: "s".into(),
             email: "alice@example.org".into(),
             send_attempt: 1,
@@ -136,6 +140,7 @@ async fn client_and_server_agree_over_loopback() {
     let (s, country, number) = phone(());
     let r = client
         .send(&cs::request_token_to_register_msisdn::Request {
+            extra: Default::default(),
             client_secret: s.clone(),
             country: country.clone(),
             phone_number: number.clone(),
@@ -148,6 +153,7 @@ async fn client_and_server_agree_over_loopback() {
     assert!(r.submit_url.is_some());
     let r = client
         .send(&cs::request_token_to_3pid_msisdn::Request {
+            extra: Default::default(),
             client_secret: s.clone(),
             country: country.clone(),
             phone_number: number.clone(),
@@ -160,6 +166,7 @@ async fn client_and_server_agree_over_loopback() {
     assert!(r.submit_url.is_some());
     let r = client
         .send(&cs::request_token_to_reset_password_msisdn::Request {
+            extra: Default::default(),
             client_secret: s,
             country,
             phone_number: number,
@@ -224,6 +231,7 @@ async fn path_parameters_arrive_byte_exact() {
             token = login.access_token;
         }
         let set = cs::set_display_name::Request {
+            extra: Default::default(),
             user_id: (*value).to_owned(),
             displayname: Some(format!("name of {value}")),
         };
@@ -280,6 +288,7 @@ async fn path_parameters_survive_a_real_connection() {
     for value in ADVERSARIAL.iter().filter(|v| !matches!(**v, "." | "..")) {
         client
             .send(&cs::set_display_name::Request {
+                extra: Default::default(),
                 user_id: (*value).to_owned(),
                 displayname: Some(format!("over tcp: {value}")),
             })

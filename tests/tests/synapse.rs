@@ -66,6 +66,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
     };
     identifier.extra.insert("user".into(), user.into());
     cs::login::Request {
+        extra: Default::default(),
         r#type: cs::login::Type::MLoginPassword,
         identifier: Some(identifier),
         user: None,
@@ -351,6 +352,7 @@ async fn synapse_end_to_end() {
     let old = matrix_error(
         client
             .send(&cs::request_token_to_3pid_email::Request {
+                extra: Default::default(),
                 client_secret: client_secret.clone(),
                 email: email.clone(),
                 send_attempt: 1,
@@ -370,6 +372,7 @@ async fn synapse_end_to_end() {
     assert!(old.error.contains("id_access_token"), "{}", old.error);
 
     let request_token = |send_attempt: i64| cs3::request_token_to_3pid_email::Request {
+        extra: Default::default(),
         client_secret: client_secret.clone(),
         email: email.clone(),
         send_attempt,
@@ -457,6 +460,7 @@ async fn synapse_end_to_end() {
 
     // (5) Adding the address: user-interactive auth with the password.
     let mut add = cs::add_3pid::Request {
+        extra: Default::default(),
         auth: None,
         client_secret: client_secret.clone(),
         sid: token.sid.clone(),
@@ -513,6 +517,7 @@ async fn synapse_end_to_end() {
 
     let deleted = client
         .send(&cs::delete_3pid_from_account::Request {
+            extra: Default::default(),
             medium: "email".into(),
             address: email.clone(),
         })

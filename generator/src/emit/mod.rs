@@ -117,6 +117,7 @@ impl Emitter {
             module.operations.len()
         );
         let types = module.types.iter().map(|t| self.type_def(t, Scope::Api));
+        let reexports = local_reexports(module);
         let operations = module
             .operations
             .iter()
@@ -126,6 +127,7 @@ impl Emitter {
             #[doc = #doc]
             pub mod #name {
                 #(#types)*
+                #(#reexports)*
                 #(#operations)*
                 #server
             }
@@ -553,6 +555,27 @@ impl Emitter {
             }
         }
     }
+}
+
+/// A type used by one operation lives in that operation's module; it is also re-exported
+/// from the API module where its name is unique there, so `client_server::UserIdentifier`
+/// keeps working when a later spec release makes a second operation use it.
+fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
+    let mut owners: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for op in &module.operations {
+        for def in &op.types {
+            owners.entry(def.name()).or_default().push(&op.ident);
+        }
+    }
+    owners
+        .into_iter()
+        .filter(|(name, ops)| ops.len() == 1 && module.types.iter().all(|t| t.name() != *name))
+        .map(|(name, ops)| {
+            let op = ident(ops[0]);
+            let name = ident(name);
+            quote! { pub use self::#op::#name; }
+        })
+        .collect()
 }
 
 /// How deeply generic types nest in `ty`.
