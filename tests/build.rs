@@ -80,6 +80,47 @@ fn main() {
             "pub mod {name} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
         );
     }
+    // The real operations pinned by the generator's `real_spec` snapshots, from each corpus
+    // present beside the project, compiled as well.
+    let list = fixtures.join("real-spec-operations.txt");
+    println!("cargo:rerun-if-changed={}", list.display());
+    let operations: Vec<String> = std::fs::read_to_string(&list)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    for (name, root) in [
+        ("real_matrix_spec", "matrix-spec-d0ba2aa/data/api"),
+        ("real_matrix_doc", "matrix-doc-3148184/api"),
+    ] {
+        let root = corpus.join(root);
+        if !root.is_dir() {
+            continue;
+        }
+        let generated = match matrix_codegen::Config::new(&root)
+            .apis(["client-server"])
+            .operations(operations.iter().cloned())
+            .generate()
+        {
+            Ok(generated) => generated,
+            Err(error) => {
+                eprintln!("{name}: {}", error.render(false));
+                std::process::exit(1);
+            }
+        };
+        for path in &generated.files_read {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        let file = format!("{name}.rs");
+        write(&out_dir.join(&file), &generated.code);
+        let _ = writeln!(
+            modules,
+            "pub mod {name} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
+        );
+    }
     write(&out_dir.join("fixtures.rs"), &modules);
 }
 

@@ -42,6 +42,66 @@ pub struct Config {
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
+    selection: Selection,
+}
+
+/// Which operations to generate (with the types they reach): those named by any selector;
+/// every operation when there is none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Selection {
+    operation_ids: Vec<String>,
+    tags: Vec<String>,
+    path_prefixes: Vec<String>,
+}
+
+impl Selection {
+    fn is_everything(&self) -> bool {
+        self.operation_ids.is_empty() && self.tags.is_empty() && self.path_prefixes.is_empty()
+    }
+
+    fn selects(&self, op: &model::Operation) -> bool {
+        self.is_everything()
+            || self.operation_ids.contains(&op.operation_id)
+            || op.tags.iter().any(|t| self.tags.contains(t))
+            || self
+                .path_prefixes
+                .iter()
+                .any(|p| op.path.starts_with(p.as_str()))
+    }
+
+    /// Keeps the selected operations; a selector that selects nothing is a warning (a typo, or
+    /// an operation this spec version does not have).
+    fn apply(&self, spec: &mut model::Spec) {
+        if self.is_everything() {
+            return;
+        }
+        let all = || spec.apis.iter().flat_map(|a| &a.operations);
+        let mut unused: Vec<String> = Vec::new();
+        for id in &self.operation_ids {
+            if !all().any(|op| op.operation_id == *id) {
+                unused.push(format!("operationId `{id}`"));
+            }
+        }
+        for tag in &self.tags {
+            if !all().any(|op| op.tags.contains(tag)) {
+                unused.push(format!("tag `{tag}`"));
+            }
+        }
+        for prefix in &self.path_prefixes {
+            if !all().any(|op| op.path.starts_with(prefix.as_str())) {
+                unused.push(format!("path prefix `{prefix}`"));
+            }
+        }
+        for what in unused {
+            spec.warnings.push(Diagnostic::warning(
+                format!("the selection names {what}, which no operation of this spec has"),
+                None,
+            ));
+        }
+        for api in &mut spec.apis {
+            api.operations.retain(|op| self.selects(op));
+        }
+    }
 }
 
 /// The result of a generation.
@@ -71,7 +131,45 @@ impl Config {
             server: Gate::Off,
             client: Gate::Off,
             path_defaults: emit::EmitOptions::default().path_defaults,
+            selection: Selection::default(),
         }
+    }
+
+    /// Generate only these operations (by `operationId`), with the types they reach. The
+    /// selectors (`operations`, `tags`, `path_prefixes`) add up; without any, everything is
+    /// generated. A selector that matches nothing is a warning.
+    pub fn operations<I, S>(&mut self, operation_ids: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.selection
+            .operation_ids
+            .extend(operation_ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Generate the operations carrying any of these spec `tags` (`Room participation`, ...).
+    pub fn tags<I, S>(&mut self, tags: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.selection.tags.extend(tags.into_iter().map(Into::into));
+        self
+    }
+
+    /// Generate the operations whose path template (base path included, as `matrix-codegen
+    /// list` prints it) starts with any of these prefixes.
+    pub fn path_prefixes<I, S>(&mut self, prefixes: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.selection
+            .path_prefixes
+            .extend(prefixes.into_iter().map(Into::into));
+        self
     }
 
     /// No file outside this folder is read. Defaults to the folder above the API root, which
@@ -147,7 +245,8 @@ impl Config {
         let api_dirs = sources.api_dirs.clone();
         let texts = sources.texts();
         let resolved = resolve::resolve(sources)?;
-        let spec = model::build(&resolved)?;
+        let mut spec = model::build(&resolved)?;
+        self.selection.apply(&mut spec);
         let ir = ir::build(&spec).map_err(|e| e.with_sources(&texts))?;
         if self.deny_warnings && !ir.warnings.is_empty() {
             let diagnostics = ir

@@ -26,7 +26,9 @@ const CORPORA: [&str; 2] = ["matrix-spec-d0ba2aa/data/api", "matrix-doc-3148184/
 
 /// Each corpus is generated once for all tests of this file.
 fn modules(path: &str) -> Option<&'static [ApiModule]> {
-    static GENERATED: OnceLock<Vec<(&'static str, Option<Vec<ApiModule>>)>> = OnceLock::new();
+    /// Per corpus path, its modules (`None`: the corpus is absent).
+    type Corpora = Vec<(&'static str, Option<Vec<ApiModule>>)>;
+    static GENERATED: OnceLock<Corpora> = OnceLock::new();
     let all = GENERATED.get_or_init(|| {
         CORPORA
             .iter()

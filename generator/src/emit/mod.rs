@@ -569,6 +569,8 @@ fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
     }
     owners
         .into_iter()
+        // Names made from the operation's own parts (`ResponseBody`) mean nothing one level up.
+        .filter(|(name, _)| !matches!(*name, "ResponseBody" | "Body"))
         .filter(|(name, ops)| ops.len() == 1 && module.types.iter().all(|t| t.name() != *name))
         .map(|(name, ops)| {
             let op = ident(ops[0]);

@@ -494,6 +494,16 @@ impl<'a> Builder<'a> {
                 .get("x-addedInMatrixVersion")
                 .map(|v| self.scalar_text(v)),
             changed_in,
+            tags: op_map
+                .get("tags")
+                .and_then(RNode::as_seq)
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(RNode::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
             place: self.place(op, pointer),
         })
     }

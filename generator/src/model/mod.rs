@@ -108,6 +108,8 @@ pub struct Operation {
     pub responses: Vec<Response>,
     pub added_in: Option<String>,
     pub changed_in: Vec<(String, String)>,
+    /// The spec's `tags` (groups of operations: `Room participation`, `Session management`).
+    pub tags: Vec<String>,
     pub place: Place,
 }
 
