@@ -1,8 +1,10 @@
 //! Generates Rust request/response types and route metadata from the Matrix API description.
 //!
-//! The pipeline has one stage per module, each taking the previous stage's output:
-//! [`load`] (YAML with positions) → [`resolve`] (`$ref`, `allOf`) → [`model`] (one model for
-//! Swagger 2.0 and OpenAPI 3.x) → [`ir`] (Rust names and types) → [`emit`] (formatted code).
+//! The pipeline has one stage per module, each taking the previous stage's output: `load`
+//! (YAML with positions) → `resolve` (`$ref`, `allOf`) → `model` (one model for Swagger 2.0
+//! and OpenAPI 3.x) → `ir` (a type space: one type per shape, placed by use, named from the
+//! spec) → `emit` (formatted code). The stages are internal; the API is [`Config`],
+//! [`Generated`] and the [`diagnostic`]s.
 //!
 //! From a build script:
 //!
@@ -17,13 +19,23 @@
 //! }
 //! ```
 
+// The stages are public for the project's own stage tests and benchmarks only: hidden from
+// the docs and not part of the API, so reworking a stage is not a breaking change. The API is
+// `Config`, `Generated` and the diagnostics.
 pub mod diagnostic;
+#[doc(hidden)]
 pub mod doc;
+#[doc(hidden)]
 pub mod emit;
+#[doc(hidden)]
 pub mod ir;
+#[doc(hidden)]
 pub mod load;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
 pub mod naming;
+#[doc(hidden)]
 pub mod resolve;
 
 use std::path::{Path, PathBuf};
@@ -106,6 +118,7 @@ impl Selection {
 
 /// The result of a generation.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Generated {
     /// The formatted Rust source.
     pub code: String,
@@ -114,7 +127,9 @@ pub struct Generated {
     /// The API folders, also watched: a document added to one must be read.
     pub api_dirs: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
-    /// The IR the code was printed from (operations, types, examples).
+    /// The IR the code was printed from (operations, types, examples): for the project's
+    /// own tests, not part of the API.
+    #[doc(hidden)]
     pub ir: ir::Ir,
 }
 

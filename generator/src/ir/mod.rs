@@ -1,9 +1,9 @@
 //! Stage 4, IR: what the Rust code will contain — modules, operations, named types and
 //! fields — with every name final, unique and idiomatic. Emission only prints this.
 //!
-//! Built in three steps, one module each: [`convert`] turns every schema an operation uses
+//! Built in three steps, one module each: `convert` turns every schema an operation uses
 //! into entries of a type space (references between them are entry ids, not names);
-//! [`space`] interns entries by shape, so one shape reached by different routes is one type,
+//! `space` interns entries by shape, so one shape reached by different routes is one type,
 //! places each type once all its uses are known (one operation: that operation's module;
 //! several: the API module), names it from the spec and breaks recursion with `Box`.
 

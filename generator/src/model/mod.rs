@@ -5,9 +5,9 @@
 //! (`requestBody`, `content`, `servers`, `type: [X, "null"]`) both end up as [`Spec`].
 //!
 //! This module holds the model's types, the contract between this stage and the next, and
-//! [`build`]. [`builder`] converts what both formats share (schemas, operations, parameters,
-//! security requirements); what differs between them is behind the [`Dialect`] trait, with
-//! one implementation per format: [`swagger2`] and [`openapi3`].
+//! [`build`]. `builder` converts what both formats share (schemas, operations, parameters,
+//! security requirements); what differs between them is behind the `Dialect` trait, with
+//! one implementation per format: `swagger2` and `openapi3`.
 
 mod builder;
 mod openapi3;
