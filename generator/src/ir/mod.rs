@@ -108,6 +108,8 @@ pub struct FieldDef {
     /// Holds the object's undescribed keys (`#[serde(flatten)]`).
     pub flatten: bool,
     pub deprecated: bool,
+    /// The spec's `default`: what an absent optional field means.
+    pub default: Option<Json>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

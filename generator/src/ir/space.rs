@@ -803,6 +803,7 @@ impl Writer<'_> {
     fn field(&self, raw: &RawField, from: Option<usize>) -> FieldDef {
         let mut field = raw.field.clone();
         field.ty = self.rust(&raw.ty, from, true);
+        field.default.clone_from(&raw.default);
         field
     }
 
@@ -947,6 +948,7 @@ mod tests {
                 source: super::super::FieldSource::Body,
                 flatten: false,
                 deprecated: false,
+                default: None,
             },
             ty,
             default: None,
