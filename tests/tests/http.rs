@@ -419,3 +419,197 @@ async fn every_operation_is_routed() {
         assert!(body.is_object(), "{}: {body}", op.operation_id);
     }
 }
+
+/// A server that records the token each call to an operation without `security` carried.
+#[derive(Clone, Default)]
+struct TokenObserver {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+}
+
+impl TokenObserver {
+    fn record(&self) {
+        let token = matrix_api::runtime::server::current_access_token();
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(token.map(|t| t.0));
+    }
+
+    fn take(&self) -> Vec<Option<String>> {
+        std::mem::take(
+            &mut *self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
+impl server::Api for TokenObserver {
+    async fn get_versions(
+        &self,
+        _request: cs::get_versions::Request,
+    ) -> Result<cs::get_versions::Response, MatrixError> {
+        self.record();
+        Ok(cs::get_versions::Response {
+            versions: vec!["v1.1".into()],
+            ..Default::default()
+        })
+    }
+
+    async fn get_login_flows(
+        &self,
+        _request: cs::get_login_flows::Request,
+    ) -> Result<cs::get_login_flows::Response, MatrixError> {
+        self.record();
+        Ok(cs::get_login_flows::Response::default())
+    }
+}
+
+#[tokio::test]
+async fn a_token_reaches_operations_without_security() {
+    // Both operations list no `security` in api-specs/.
+    assert_eq!(
+        cs::get_versions::METADATA.authentication,
+        matrix_api::runtime::Authentication::None
+    );
+    assert_eq!(
+        cs::get_login_flows::METADATA.authentication,
+        matrix_api::runtime::Authentication::None
+    );
+    let observer = TokenObserver::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(axum::serve(listener, server::router(observer.clone())).into_future());
+    let mut client = Client::new(format!("http://{address}"));
+
+    client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("versions without a token");
+    client.set_access_token(Some("syt_public_rooms_need_me".into()));
+    client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("versions with a token");
+    client
+        .send(&cs::get_login_flows::Request {})
+        .await
+        .expect("flows with a token");
+    client.set_access_token(None);
+    client
+        .send(&cs::get_login_flows::Request {})
+        .await
+        .expect("flows without a token");
+    assert_eq!(
+        observer.take(),
+        [
+            None,
+            Some("syt_public_rooms_need_me".to_owned()),
+            Some("syt_public_rooms_need_me".to_owned()),
+            None
+        ]
+    );
+
+    // The conversions alone send it too, and the `access_token` query parameter counts.
+    let request = cs::get_versions::Request {}
+        .try_into_http_request("http://h", Some("by_conversion"))
+        .expect("builds");
+    assert_eq!(request.headers()["authorization"], "Bearer by_conversion");
+    let router = server::router(observer.clone());
+    let response = router
+        .clone()
+        .oneshot(request.map(axum::body::Body::from))
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    let request = http::Request::get("/_matrix/client/versions?access_token=by_query")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = router.oneshot(request).await.expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        observer.take(),
+        [
+            Some("by_conversion".to_owned()),
+            Some("by_query".to_owned())
+        ]
+    );
+    // Outside a handler there is no current token.
+    assert_eq!(matrix_api::runtime::server::current_access_token(), None);
+}
+
+/// Sends `Authorization: <value>` to whoami and to an operation without `security`.
+async fn with_authorization(router: &axum::Router, value: &str) -> (u16, serde_json::Value) {
+    let request = http::Request::get("/_matrix/client/v3/account/whoami")
+        .header("Authorization", value)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("answers");
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e})"));
+    (status, json)
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let router = server::router(TinyHomeserver::new("tiny.test"));
+    let request = login_request("dave", PASSWORD)
+        .try_into_http_request("http://h", None)
+        .expect("builds");
+    let response = router
+        .clone()
+        .oneshot(request.map(axum::body::Body::from))
+        .await
+        .expect("answers");
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let token = cs::login::Response::try_from_http_response(http::Response::new(body.to_vec()))
+        .expect("login")
+        .access_token
+        .expect("a token");
+
+    for scheme in ["Bearer", "bearer", "BEARER", "bEARER"] {
+        for spaces in [" ", "   "] {
+            let (status, body) =
+                with_authorization(&router, &format!("{scheme}{spaces}{token}")).await;
+            assert_eq!(status, 200, "{scheme:?}{spaces:?}: {body}");
+            assert_eq!(body["user_id"], "@dave:tiny.test");
+        }
+    }
+    // Another scheme, or the scheme without a token, is no token at all.
+    for value in [
+        format!("Basic {token}"),
+        "Bearer".into(),
+        format!("Bearer{token}"),
+    ] {
+        let (status, body) = with_authorization(&router, &value).await;
+        assert_eq!(
+            (status, body["errcode"].as_str()),
+            (401, Some("M_MISSING_TOKEN")),
+            "{value:?}"
+        );
+    }
+
+    // Operations without `security` see the token whatever the scheme's case.
+    let observer = TokenObserver::default();
+    let router = server::router(observer.clone());
+    for value in ["bearer lower", "BEARER upper"] {
+        let request = http::Request::get("/_matrix/client/v3/login")
+            .header("Authorization", value)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = router.clone().oneshot(request).await.expect("answers");
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(
+        observer.take(),
+        [Some("lower".to_owned()), Some("upper".to_owned())]
+    );
+}
