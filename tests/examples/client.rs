@@ -53,7 +53,8 @@ async fn main() -> Result<(), ClientError> {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await?;
     println!(
@@ -68,7 +69,8 @@ async fn main() -> Result<(), ClientError> {
             phone_number: "07700900001".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await?;
     println!(

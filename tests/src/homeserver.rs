@@ -62,6 +62,7 @@ fn forbidden(message: &str) -> MatrixError {
 impl Api for TinyHomeserver {
     async fn get_versions(
         &self,
+        _access_token: Option<AccessToken>,
         _request: client_server::get_versions::Request,
     ) -> Result<client_server::get_versions::Response, MatrixError> {
         Ok(client_server::get_versions::Response {
@@ -75,7 +76,7 @@ impl Api for TinyHomeserver {
         _request: client_server::get_login_flows::Request,
     ) -> Result<client_server::get_login_flows::Response, MatrixError> {
         let flow = client_server::get_login_flows::LoginFlow {
-            r#type: Some("m.login.password".into()),
+            r#type: "m.login.password".into(),
             ..Default::default()
         };
         Ok(client_server::get_login_flows::Response {

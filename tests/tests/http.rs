@@ -59,10 +59,7 @@ async fn client_and_server_agree_over_loopback() {
         .send(&cs::get_login_flows::Request {})
         .await
         .expect("flows");
-    assert_eq!(
-        flows.flows.expect("flows")[0].r#type.as_deref(),
-        Some("m.login.password")
-    );
+    assert_eq!(flows.flows.expect("flows")[0].r#type, "m.login.password");
 
     // A wrong password is the server's typed 403.
     let denied = matrix_error(client.send(&login_request("alice", "wrong")).await);
@@ -105,7 +102,8 @@ async fn client_and_server_agree_over_loopback() {
             email: address,
             send_attempt: attempt,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("register email");
@@ -116,7 +114,8 @@ async fn client_and_server_agree_over_loopback() {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("3pid email");
@@ -127,7 +126,8 @@ async fn client_and_server_agree_over_loopback() {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("password email");
@@ -141,7 +141,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number.clone(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("register msisdn");
@@ -153,7 +154,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number.clone(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("3pid msisdn");
@@ -165,7 +167,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number,
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("password msisdn");
@@ -448,8 +451,14 @@ impl TokenObserver {
 impl server::Api for TokenObserver {
     async fn get_versions(
         &self,
+        access_token: Option<matrix_api::runtime::server::AccessToken>,
         _request: cs::get_versions::Request,
     ) -> Result<cs::get_versions::Response, MatrixError> {
+        // An operation with optional security gets the token as a parameter too.
+        assert_eq!(
+            access_token,
+            matrix_api::runtime::server::current_access_token()
+        );
         self.record();
         Ok(cs::get_versions::Response {
             versions: vec!["v1.1".into()],
@@ -468,10 +477,10 @@ impl server::Api for TokenObserver {
 
 #[tokio::test]
 async fn a_token_reaches_operations_without_security() {
-    // Both operations list no `security` in api-specs/.
+    // `GET /login` lists no `security` in api-specs/; `GET /versions` makes a token optional.
     assert_eq!(
         cs::get_versions::METADATA.authentication,
-        matrix_api::runtime::Authentication::None
+        matrix_api::runtime::Authentication::OptionalAccessToken
     );
     assert_eq!(
         cs::get_login_flows::METADATA.authentication,
@@ -514,7 +523,7 @@ async fn a_token_reaches_operations_without_security() {
     );
 
     // The conversions alone send it too, and the `access_token` query parameter counts.
-    let request = cs::get_versions::Request {}
+    let request = cs::get_login_flows::Request {}
         .try_into_http_request("http://h", Some("by_conversion"))
         .expect("builds");
     assert_eq!(request.headers()["authorization"], "Bearer by_conversion");
@@ -525,7 +534,7 @@ async fn a_token_reaches_operations_without_security() {
         .await
         .expect("answers");
     assert_eq!(response.status(), 200);
-    let request = http::Request::get("/_matrix/client/versions?access_token=by_query")
+    let request = http::Request::get("/_matrix/client/v3/login?access_token=by_query")
         .body(axum::body::Body::empty())
         .expect("request");
     let response = router.oneshot(request).await.expect("answers");
@@ -611,5 +620,55 @@ async fn the_bearer_scheme_is_case_insensitive() {
     assert_eq!(
         observer.take(),
         [Some("lower".to_owned()), Some("upper".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn request_token_bodies_without_id_server_are_accepted() {
+    // As matrix-js-sdk sends them: no `id_server`, no `id_access_token`.
+    let email = br#"{"client_secret": "monkeys_are_GREAT", "email": "alice@example.org", "send_attempt": 1}"#;
+    let phone = br#"{"client_secret": "monkeys_are_GREAT", "country": "GB", "phone_number": "07700900001", "send_attempt": 1, "next_link": "https://example.org/done"}"#;
+    for (path, body, submit_url) in [
+        ("register/email/requestToken", &email[..], false),
+        ("account/3pid/email/requestToken", email, false),
+        ("account/password/email/requestToken", email, false),
+        ("register/msisdn/requestToken", phone, true),
+        ("account/3pid/msisdn/requestToken", phone, true),
+        ("account/password/msisdn/requestToken", phone, true),
+    ] {
+        let router = server::router(TinyHomeserver::new("tiny.test"));
+        let request = http::Request::post(format!("/_matrix/client/v3/{path}"))
+            .header("Content-Type", "application/json")
+            .body(axum::body::Body::from(body.to_vec()))
+            .expect("request");
+        let response = router.oneshot(request).await.expect("answers");
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(status, 200, "{path}: {json}");
+        assert!(
+            json["sid"].as_str().is_some_and(|sid| !sid.is_empty()),
+            "{path}: {json}"
+        );
+        assert_eq!(
+            json.get("submit_url").is_some(),
+            submit_url,
+            "{path}: {json}"
+        );
+    }
+    // The typed request agrees: both fields are optional and absent ones are not written.
+    let request = cs::request_token_to_3pid_email::Request {
+        client_secret: "monkeys_are_GREAT".into(),
+        email: "alice@example.org".into(),
+        send_attempt: 1,
+        next_link: None,
+        id_server: None,
+        id_access_token: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&request).expect("serializes"),
+        serde_json::from_slice::<serde_json::Value>(email).expect("JSON")
     );
 }

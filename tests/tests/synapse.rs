@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use matrix_api::client_server as cs;
-use matrix_api::client_server_v3 as cs3;
 use matrix_api::runtime::client::{Client, ClientError};
 use matrix_api::runtime::{ErrorCode, MatrixError};
 
@@ -346,7 +345,7 @@ async fn synapse_end_to_end() {
     let login_token = login.access_token.expect("a second access token");
     assert_ne!(login_token, register_token);
 
-    // (4, 6e) Email validation. The seed's request type requires `id_server`; Synapse refuses an
+    // (4, 6e) Email validation. The seed's body had a required `id_server`; Synapse refuses an
     // `id_server` without `id_access_token` (400 M_INVALID_PARAM, pydantic's message).
     let old = matrix_error(
         client
@@ -355,13 +354,14 @@ async fn synapse_end_to_end() {
                 email: email.clone(),
                 send_attempt: 1,
                 next_link: None,
-                id_server: "id.example.org".into(),
+                id_server: Some("id.example.org".into()),
+                id_access_token: None,
             })
             .await,
     );
     step(
         "6e",
-        &format!("requestToken with the seed's required id_server: {old}"),
+        &format!("requestToken with id_server and no id_access_token: {old}"),
     );
     assert_eq!(
         (old.status.as_u16(), &old.errcode),
@@ -369,7 +369,7 @@ async fn synapse_end_to_end() {
     );
     assert!(old.error.contains("id_access_token"), "{}", old.error);
 
-    let request_token = |send_attempt: i64| cs3::request_token_to_3pid_email::Request {
+    let request_token = |send_attempt: i64| cs::request_token_to_3pid_email::Request {
         client_secret: client_secret.clone(),
         email: email.clone(),
         send_attempt,
@@ -381,7 +381,7 @@ async fn synapse_end_to_end() {
     let token = client
         .send(&request_token(1))
         .await
-        .expect("requestToken (v3 body)");
+        .expect("requestToken without id_server");
     step(
         "4",
         &format!(
@@ -496,7 +496,7 @@ async fn synapse_end_to_end() {
     // (6b) The address is now taken: a new validation for it is refused, typed.
     let in_use = matrix_error(
         client
-            .send(&cs3::request_token_to_3pid_email::Request {
+            .send(&cs::request_token_to_3pid_email::Request {
                 client_secret: format!("other{unique}"),
                 ..request_token(1)
             })
@@ -515,12 +515,16 @@ async fn synapse_end_to_end() {
         .send(&cs::delete_3pid_from_account::Request {
             medium: "email".into(),
             address: email.clone(),
+            id_server: None,
         })
         .await
         .expect("delete 3pid");
     step(
         "5",
-        &format!("POST /account/3pid/delete: {:?}", deleted.extra),
+        &format!(
+            "POST /account/3pid/delete: id_server_unbind_result {}",
+            deleted.id_server_unbind_result
+        ),
     );
     let listed = client
         .send(&cs::get_account_3pids::Request {})
