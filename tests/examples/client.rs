@@ -30,7 +30,7 @@ async fn main() -> Result<(), ClientError> {
     identifier.extra.insert("user".into(), user.into());
     let logged_in = client
         .send(&login::Request {
-            r#type: login::Type::MLoginPassword,
+            r#type: "m.login.password".into(),
             identifier: Some(identifier),
             password: Some(PASSWORD.into()),
             user: None,
@@ -39,10 +39,11 @@ async fn main() -> Result<(), ClientError> {
             token: None,
             device_id: None,
             initial_device_display_name: Some("example client".into()),
+            refresh_token: None,
         })
         .await?;
-    println!("logged in as {:?}", logged_in.user_id);
-    client.set_access_token(logged_in.access_token);
+    println!("logged in as {}", logged_in.user_id);
+    client.set_access_token(Some(logged_in.access_token));
 
     let whoami = client.send(&get_token_owner::Request {}).await?;
     println!("whoami: {}", whoami.user_id);

@@ -37,7 +37,7 @@ fn login_request(user: &str) -> cs::login::Request {
     };
     identifier.extra.insert("user".into(), user.into());
     cs::login::Request {
-        r#type: cs::login::Type::MLoginPassword,
+        r#type: "m.login.password".into(),
         identifier: Some(identifier),
         user: None,
         medium: None,
@@ -46,6 +46,7 @@ fn login_request(user: &str) -> cs::login::Request {
         token: None,
         device_id: None,
         initial_device_display_name: None,
+        refresh_token: None,
     }
 }
 
@@ -173,7 +174,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for task in 0..tasks {
         let mut client = Client::new(base.clone());
         let login = client.send(&login_request(&format!("load{task}"))).await?;
-        client.set_access_token(login.access_token);
+        client.set_access_token(Some(login.access_token));
         clients.push(client);
     }
 

@@ -89,8 +89,7 @@ impl Api for TinyHomeserver {
         &self,
         request: client_server::login::Request,
     ) -> Result<client_server::login::Response, MatrixError> {
-        use client_server::login::Type;
-        if request.r#type != Type::MLoginPassword {
+        if request.r#type != "m.login.password" {
             return Err(MatrixError::new(
                 http::StatusCode::BAD_REQUEST,
                 ErrorCode::Unknown,
@@ -118,9 +117,9 @@ impl Api for TinyHomeserver {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(token.clone(), user_id.clone());
         Ok(client_server::login::Response {
-            user_id: Some(user_id),
-            access_token: Some(token),
-            device_id: request.device_id.or_else(|| Some("TINYDEVICE".into())),
+            user_id,
+            access_token: token,
+            device_id: request.device_id.unwrap_or_else(|| "TINYDEVICE".into()),
             ..Default::default()
         })
     }
