@@ -357,3 +357,29 @@ async fn hostile_requests_get_matrix_errors_and_never_a_panic_or_500() {
         );
     }
 }
+
+/// The checks bite: a router answering 500, or an error that is not Matrix JSON, fails them.
+#[tokio::test]
+async fn the_checks_reject_a_broken_server() {
+    let broken: [axum::Router; 3] = [
+        axum::Router::new().fallback(|| async { (http::StatusCode::INTERNAL_SERVER_ERROR, "{}") }),
+        axum::Router::new().fallback(|| async { (http::StatusCode::BAD_REQUEST, "not JSON") }),
+        axum::Router::new()
+            .fallback(|| async { (http::StatusCode::NOT_FOUND, "{\"error\": \"x\"}") }),
+    ];
+    for router in broken {
+        let checked = tokio::spawn(async move {
+            let mut rng = Rng(1);
+            let mut outcome = Outcome {
+                requests: 0,
+                by_status: Default::default(),
+            };
+            send(&router, "GET", "/x", &mut rng, &mut outcome).await;
+        })
+        .await;
+        assert!(
+            checked.is_err_and(|e| e.is_panic()),
+            "a broken answer passed"
+        );
+    }
+}
