@@ -56,6 +56,7 @@ fn main() {
     table.push_str("]\n");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir.join("examples.rs"), &table);
+    write(&out_dir.join("routes.rs"), &route_table(&generated.ir));
 
     // The generator's snapshot fixtures, generated again here so that every snapshot kept is
     // also compiled (and linted) as a consumer would compile it.
@@ -122,6 +123,43 @@ fn main() {
         );
     }
     write(&out_dir.join("fixtures.rs"), &modules);
+}
+
+/// Every operation's method and path template, with a router per API serving the trait's
+/// defaults (`Unimplemented`), for the `hostile` test.
+fn route_table(ir: &matrix_codegen::ir::Ir) -> String {
+    let mut code = String::from(
+        "/// An API's operations answer through the trait's defaults.\npub struct Unimplemented;\n\n",
+    );
+    let mut routers = String::new();
+    let mut routes = String::from("pub const ROUTES: &[(&str, &str, &str)] = &[\n");
+    for module in ir.modules.iter().filter(|m| !m.operations.is_empty()) {
+        let api = &module.ident;
+        let _ = writeln!(
+            code,
+            "impl matrix_api::{api}::server::Api for Unimplemented {{}}"
+        );
+        let _ = writeln!(
+            routers,
+            "        ({api:?}, matrix_api::{api}::server::router_with(Unimplemented, options)),"
+        );
+        for op in &module.operations {
+            let _ = writeln!(
+                routes,
+                "    ({api:?}, {:?}, {:?}),",
+                op.method.as_str(),
+                op.path
+            );
+        }
+    }
+    routes.push_str("];\n");
+    let _ = write!(
+        code,
+        "\n/// (API module, method, path template) of every operation.\n{routes}\n\
+         /// One router per API module.\n\
+         pub fn routers(options: matrix_api::runtime::server::ServerOptions) -> Vec<(&'static str, axum::Router)> {{\n    vec![\n{routers}    ]\n}}\n"
+    );
+    code
 }
 
 /// A short name for the spec: `matrix-doc-3148184` for `.../matrix-doc-3148184/api`,

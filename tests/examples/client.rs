@@ -31,7 +31,7 @@ async fn main() -> Result<(), ClientError> {
     let logged_in = client
         .send(&login::Request {
             extra: Default::default(),
-            r#type: login::Type::MLoginPassword,
+            r#type: "m.login.password".into(),
             identifier: Some(identifier),
             password: Some(PASSWORD.into()),
             user: None,
@@ -40,10 +40,11 @@ async fn main() -> Result<(), ClientError> {
             token: None,
             device_id: None,
             initial_device_display_name: Some("example client".into()),
+            refresh_token: None,
         })
         .await?;
-    println!("logged in as {:?}", logged_in.user_id);
-    client.set_access_token(logged_in.access_token);
+    println!("logged in as {}", logged_in.user_id);
+    client.set_access_token(Some(logged_in.access_token));
 
     let whoami = client.send(&get_token_owner::Request {}).await?;
     println!("whoami: {}", whoami.user_id);
@@ -55,7 +56,8 @@ async fn main() -> Result<(), ClientError> {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await?;
     println!(
@@ -71,7 +73,8 @@ async fn main() -> Result<(), ClientError> {
             phone_number: "07700900001".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await?;
     println!(

@@ -62,6 +62,7 @@ fn forbidden(message: &str) -> MatrixError {
 impl Api for TinyHomeserver {
     async fn get_versions(
         &self,
+        _access_token: Option<AccessToken>,
         _request: client_server::get_versions::Request,
     ) -> Result<client_server::get_versions::Response, MatrixError> {
         Ok(client_server::get_versions::Response {
@@ -75,7 +76,7 @@ impl Api for TinyHomeserver {
         _request: client_server::get_login_flows::Request,
     ) -> Result<client_server::get_login_flows::Response, MatrixError> {
         let flow = client_server::get_login_flows::LoginFlow {
-            r#type: Some("m.login.password".into()),
+            r#type: "m.login.password".into(),
             ..Default::default()
         };
         Ok(client_server::get_login_flows::Response {
@@ -88,8 +89,7 @@ impl Api for TinyHomeserver {
         &self,
         request: client_server::login::Request,
     ) -> Result<client_server::login::Response, MatrixError> {
-        use client_server::login::Type;
-        if request.r#type != Type::MLoginPassword {
+        if request.r#type != "m.login.password" {
             return Err(MatrixError::new(
                 http::StatusCode::BAD_REQUEST,
                 ErrorCode::Unknown,
@@ -117,9 +117,9 @@ impl Api for TinyHomeserver {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(token.clone(), user_id.clone());
         Ok(client_server::login::Response {
-            user_id: Some(user_id),
-            access_token: Some(token),
-            device_id: request.device_id.or_else(|| Some("TINYDEVICE".into())),
+            user_id,
+            access_token: token,
+            device_id: request.device_id.unwrap_or_else(|| "TINYDEVICE".into()),
             ..Default::default()
         })
     }

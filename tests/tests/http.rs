@@ -25,7 +25,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
     identifier.extra.insert("user".into(), user.into());
     cs::login::Request {
         extra: Default::default(),
-        r#type: cs::login::Type::MLoginPassword,
+        r#type: "m.login.password".into(),
         identifier: Some(identifier),
         user: None,
         medium: None,
@@ -34,6 +34,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
         token: None,
         device_id: None,
         initial_device_display_name: None,
+        refresh_token: None,
     }
 }
 
@@ -60,10 +61,7 @@ async fn client_and_server_agree_over_loopback() {
         .send(&cs::get_login_flows::Request {})
         .await
         .expect("flows");
-    assert_eq!(
-        flows.flows.expect("flows")[0].r#type.as_deref(),
-        Some("m.login.password")
-    );
+    assert_eq!(flows.flows.expect("flows")[0].r#type, "m.login.password");
 
     // A wrong password is the server's typed 403.
     let denied = matrix_error(client.send(&login_request("alice", "wrong")).await);
@@ -76,7 +74,7 @@ async fn client_and_server_agree_over_loopback() {
         .send(&login_request("alice", PASSWORD))
         .await
         .expect("login");
-    assert_eq!(login.user_id.as_deref(), Some("@alice:tiny.test"));
+    assert_eq!(login.user_id, "@alice:tiny.test");
 
     // Without a token the client refuses to build the request at all.
     match client.send(&cs::get_token_owner::Request {}).await {
@@ -90,7 +88,7 @@ async fn client_and_server_agree_over_loopback() {
         (401, ErrorCode::UnknownToken)
     );
 
-    client.set_access_token(login.access_token.clone());
+    client.set_access_token(Some(login.access_token.clone()));
     let whoami = client
         .send(&cs::get_token_owner::Request {})
         .await
@@ -107,7 +105,8 @@ async fn client_and_server_agree_over_loopback() {
             email: address,
             send_attempt: attempt,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("register email");
@@ -119,7 +118,8 @@ async fn client_and_server_agree_over_loopback() {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("3pid email");
@@ -131,7 +131,8 @@ async fn client_and_server_agree_over_loopback() {
             email: "alice@example.org".into(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("password email");
@@ -146,7 +147,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number.clone(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("register msisdn");
@@ -159,7 +161,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number.clone(),
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("3pid msisdn");
@@ -172,7 +175,8 @@ async fn client_and_server_agree_over_loopback() {
             phone_number: number,
             send_attempt: 1,
             next_link: None,
-            id_server: "id.example.org".into(),
+            id_server: None,
+            id_access_token: None,
         })
         .await
         .expect("password msisdn");
@@ -228,7 +232,7 @@ async fn path_parameters_arrive_byte_exact() {
             let login =
                 cs::login::Response::try_from_http_response(http::Response::new(body.to_vec()))
                     .expect("login");
-            token = login.access_token;
+            token = Some(login.access_token);
         }
         let set = cs::set_display_name::Request {
             extra: Default::default(),
@@ -282,7 +286,7 @@ async fn path_parameters_survive_a_real_connection() {
         .send(&login_request("carol", PASSWORD))
         .await
         .expect("login");
-    client.set_access_token(login.access_token);
+    client.set_access_token(Some(login.access_token));
     // `.` and `..` as a whole segment are removed by URL normalisation in reqwest (WHATWG
     // URL rules treat `%2E%2E` as `..` too); they arrive intact through the router itself.
     for value in ADVERSARIAL.iter().filter(|v| !matches!(**v, "." | "..")) {
@@ -427,4 +431,254 @@ async fn every_operation_is_routed() {
         );
         assert!(body.is_object(), "{}: {body}", op.operation_id);
     }
+}
+
+/// A server that records the token each call to an operation without `security` carried.
+#[derive(Clone, Default)]
+struct TokenObserver {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Option<String>>>>,
+}
+
+impl TokenObserver {
+    fn record(&self) {
+        let token = matrix_api::runtime::server::current_access_token();
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(token.map(|t| t.0));
+    }
+
+    fn take(&self) -> Vec<Option<String>> {
+        std::mem::take(
+            &mut *self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
+impl server::Api for TokenObserver {
+    async fn get_versions(
+        &self,
+        access_token: Option<matrix_api::runtime::server::AccessToken>,
+        _request: cs::get_versions::Request,
+    ) -> Result<cs::get_versions::Response, MatrixError> {
+        // An operation with optional security gets the token as a parameter too.
+        assert_eq!(
+            access_token,
+            matrix_api::runtime::server::current_access_token()
+        );
+        self.record();
+        Ok(cs::get_versions::Response {
+            versions: vec!["v1.1".into()],
+            ..Default::default()
+        })
+    }
+
+    async fn get_login_flows(
+        &self,
+        _request: cs::get_login_flows::Request,
+    ) -> Result<cs::get_login_flows::Response, MatrixError> {
+        self.record();
+        Ok(cs::get_login_flows::Response::default())
+    }
+}
+
+#[tokio::test]
+async fn a_token_reaches_operations_without_security() {
+    // `GET /login` lists no `security` in api-specs/; `GET /versions` makes a token optional.
+    assert_eq!(
+        cs::get_versions::METADATA.authentication,
+        matrix_api::runtime::Authentication::OptionalAccessToken
+    );
+    assert_eq!(
+        cs::get_login_flows::METADATA.authentication,
+        matrix_api::runtime::Authentication::None
+    );
+    let observer = TokenObserver::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(axum::serve(listener, server::router(observer.clone())).into_future());
+    let mut client = Client::new(format!("http://{address}"));
+
+    client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("versions without a token");
+    client.set_access_token(Some("syt_public_rooms_need_me".into()));
+    client
+        .send(&cs::get_versions::Request {})
+        .await
+        .expect("versions with a token");
+    client
+        .send(&cs::get_login_flows::Request {})
+        .await
+        .expect("flows with a token");
+    client.set_access_token(None);
+    client
+        .send(&cs::get_login_flows::Request {})
+        .await
+        .expect("flows without a token");
+    assert_eq!(
+        observer.take(),
+        [
+            None,
+            Some("syt_public_rooms_need_me".to_owned()),
+            Some("syt_public_rooms_need_me".to_owned()),
+            None
+        ]
+    );
+
+    // The conversions alone send it too, and the `access_token` query parameter counts.
+    let request = cs::get_login_flows::Request {}
+        .try_into_http_request("http://h", Some("by_conversion"))
+        .expect("builds");
+    assert_eq!(request.headers()["authorization"], "Bearer by_conversion");
+    let router = server::router(observer.clone());
+    let response = router
+        .clone()
+        .oneshot(request.map(axum::body::Body::from))
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    let request = http::Request::get("/_matrix/client/v3/login?access_token=by_query")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = router.oneshot(request).await.expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        observer.take(),
+        [
+            Some("by_conversion".to_owned()),
+            Some("by_query".to_owned())
+        ]
+    );
+    // Outside a handler there is no current token.
+    assert_eq!(matrix_api::runtime::server::current_access_token(), None);
+}
+
+/// Sends `Authorization: <value>` to whoami and to an operation without `security`.
+async fn with_authorization(router: &axum::Router, value: &str) -> (u16, serde_json::Value) {
+    let request = http::Request::get("/_matrix/client/v3/account/whoami")
+        .header("Authorization", value)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("answers");
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e})"));
+    (status, json)
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let router = server::router(TinyHomeserver::new("tiny.test"));
+    let request = login_request("dave", PASSWORD)
+        .try_into_http_request("http://h", None)
+        .expect("builds");
+    let response = router
+        .clone()
+        .oneshot(request.map(axum::body::Body::from))
+        .await
+        .expect("answers");
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let token = cs::login::Response::try_from_http_response(http::Response::new(body.to_vec()))
+        .expect("login")
+        .access_token;
+
+    for scheme in ["Bearer", "bearer", "BEARER", "bEARER"] {
+        for spaces in [" ", "   "] {
+            let (status, body) =
+                with_authorization(&router, &format!("{scheme}{spaces}{token}")).await;
+            assert_eq!(status, 200, "{scheme:?}{spaces:?}: {body}");
+            assert_eq!(body["user_id"], "@dave:tiny.test");
+        }
+    }
+    // Another scheme, or the scheme without a token, is no token at all.
+    for value in [
+        format!("Basic {token}"),
+        "Bearer".into(),
+        format!("Bearer{token}"),
+    ] {
+        let (status, body) = with_authorization(&router, &value).await;
+        assert_eq!(
+            (status, body["errcode"].as_str()),
+            (401, Some("M_MISSING_TOKEN")),
+            "{value:?}"
+        );
+    }
+
+    // Operations without `security` see the token whatever the scheme's case.
+    let observer = TokenObserver::default();
+    let router = server::router(observer.clone());
+    for value in ["bearer lower", "BEARER upper"] {
+        let request = http::Request::get("/_matrix/client/v3/login")
+            .header("Authorization", value)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = router.clone().oneshot(request).await.expect("answers");
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(
+        observer.take(),
+        [Some("lower".to_owned()), Some("upper".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn request_token_bodies_without_id_server_are_accepted() {
+    // As matrix-js-sdk sends them: no `id_server`, no `id_access_token`.
+    let email = br#"{"client_secret": "monkeys_are_GREAT", "email": "alice@example.org", "send_attempt": 1}"#;
+    let phone = br#"{"client_secret": "monkeys_are_GREAT", "country": "GB", "phone_number": "07700900001", "send_attempt": 1, "next_link": "https://example.org/done"}"#;
+    for (path, body, submit_url) in [
+        ("register/email/requestToken", &email[..], false),
+        ("account/3pid/email/requestToken", email, false),
+        ("account/password/email/requestToken", email, false),
+        ("register/msisdn/requestToken", phone, true),
+        ("account/3pid/msisdn/requestToken", phone, true),
+        ("account/password/msisdn/requestToken", phone, true),
+    ] {
+        let router = server::router(TinyHomeserver::new("tiny.test"));
+        let request = http::Request::post(format!("/_matrix/client/v3/{path}"))
+            .header("Content-Type", "application/json")
+            .body(axum::body::Body::from(body.to_vec()))
+            .expect("request");
+        let response = router.oneshot(request).await.expect("answers");
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(status, 200, "{path}: {json}");
+        assert!(
+            json["sid"].as_str().is_some_and(|sid| !sid.is_empty()),
+            "{path}: {json}"
+        );
+        assert_eq!(
+            json.get("submit_url").is_some(),
+            submit_url,
+            "{path}: {json}"
+        );
+    }
+    // The typed request agrees: both fields are optional and absent ones are not written.
+    let request = cs::request_token_to_3pid_email::Request {
+        extra: Default::default(),
+        client_secret: "monkeys_are_GREAT".into(),
+        email: "alice@example.org".into(),
+        send_attempt: 1,
+        next_link: None,
+        id_server: None,
+        id_access_token: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&request).expect("serializes"),
+        serde_json::from_slice::<serde_json::Value>(email).expect("JSON")
+    );
 }

@@ -75,7 +75,8 @@ fn requests_serialize_to_the_spec_body() {
         email: "alice@example.org".into(),
         send_attempt: 1,
         next_link: None,
-        id_server: "id.example.com".into(),
+        id_server: Some("id.example.com".into()),
+        id_access_token: None,
     };
     assert_eq!(
         serde_json::to_value(&request).expect("serializes"),

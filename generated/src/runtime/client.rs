@@ -79,7 +79,10 @@ impl Client {
         }
     }
 
-    /// Sends this token with every request that accepts one.
+    /// Sends this token with every request, as `Authorization: Bearer`: also to operations
+    /// whose spec lists no `security`, since servers may still ask for one (Synapse does on
+    /// `GET /publicRooms` by default). `None` sends no token; operations that require one then
+    /// fail with `IntoHttpError::NeedsAuthentication` before anything is sent.
     pub fn set_access_token(&mut self, token: Option<String>) {
         self.access_token = token;
     }

@@ -322,6 +322,8 @@ pub enum IntoHttpError {
     InvalidUri(String),
     /// A header value is not valid in HTTP.
     InvalidHeader(String),
+    /// A parameter's value cannot be written in its style (e.g. `spaceDelimited` of a string).
+    InvalidParam(String),
     /// The body could not be serialized.
     Json(serde_json::Error),
     Http(http::Error),
@@ -335,6 +337,7 @@ impl fmt::Display for IntoHttpError {
             }
             IntoHttpError::InvalidUri(uri) => write!(f, "invalid URI `{uri}`"),
             IntoHttpError::InvalidHeader(name) => write!(f, "invalid value for header `{name}`"),
+            IntoHttpError::InvalidParam(why) => write!(f, "invalid parameter {why}"),
             IntoHttpError::Json(e) => write!(f, "cannot serialize the body: {e}"),
             IntoHttpError::Http(e) => write!(f, "cannot build the HTTP message: {e}"),
         }

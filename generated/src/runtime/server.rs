@@ -68,8 +68,8 @@ pub async fn prepare(
         .map(str::to_owned);
     let access_token = authorization
         .as_deref()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| AccessToken(t.trim().to_owned()))
+        .and_then(super::wire::bearer_token)
+        .map(|t| AccessToken(t.to_owned()))
         .or_else(|| {
             let query = super::wire::parse_query(&parts.uri);
             super::wire::query_opt(&query, "access_token").map(|t| AccessToken(t.to_owned()))
@@ -126,7 +126,11 @@ where
         Ok(parsed) => parsed,
         Err(error) => return error_response(&error),
     };
-    match call(parsed, incoming).await {
+    let credentials = Credentials {
+        access_token: incoming.access_token.clone(),
+        authorization: incoming.authorization.clone(),
+    };
+    match CREDENTIALS.scope(credentials, call(parsed, incoming)).await {
         Ok(response) => match respond(&response) {
             Ok(response) => response.map(axum::body::Body::from).into_response(),
             Err(error) => error_response(&MatrixError::new(
@@ -137,6 +141,40 @@ where
         },
         Err(error) => error_response(&error),
     }
+}
+
+/// What the request being handled presented, for [`current_access_token`].
+#[derive(Clone)]
+struct Credentials {
+    access_token: Option<AccessToken>,
+    authorization: Option<String>,
+}
+
+tokio::task_local! {
+    static CREDENTIALS: Credentials;
+}
+
+/// The access token of the request being handled (from `Authorization: Bearer` or the
+/// `access_token` query parameter), if it carried one.
+///
+/// Trait methods of operations whose spec lists no `security` take no token parameter, yet a
+/// server may still want to know who calls (Synapse asks for a token on `GET /publicRooms`
+/// unless configured otherwise, and clients send theirs everywhere): such a method calls this.
+/// It also works in methods that do take a token. It is `None` outside a generated router's
+/// handler, and in tasks the handler spawns (only the handler's own task sees it).
+pub fn current_access_token() -> Option<AccessToken> {
+    CREDENTIALS
+        .try_with(|credentials| credentials.access_token.clone())
+        .ok()
+        .flatten()
+}
+
+/// The raw `Authorization` header of the request being handled; see [`current_access_token`].
+pub fn current_authorization() -> Option<String> {
+    CREDENTIALS
+        .try_with(|credentials| credentials.authorization.clone())
+        .ok()
+        .flatten()
 }
 
 /// A Matrix error as an axum response.
