@@ -20,45 +20,32 @@ async fn main() -> Result<(), ClientError> {
     let user = args.next().unwrap_or_else(|| "alice".into());
     let mut client = Client::new(base_url);
 
-    let versions = client.send(&get_versions::Request {}).await?;
+    let versions = client.send(&get_versions::Request::default()).await?;
     println!("versions: {:?}", versions.versions);
 
-    let mut identifier = matrix_api::client_server::UserIdentifier {
-        r#type: "m.id.user".into(),
-        ..Default::default()
-    };
+    let mut identifier = matrix_api::client_server::UserIdentifier::new("m.id.user".into());
     identifier.extra.insert("user".into(), user.into());
     let logged_in = client
-        .send(&login::Request {
-            extra: Default::default(),
-            r#type: "m.login.password".into(),
-            identifier: Some(identifier),
-            password: Some(PASSWORD.into()),
-            user: None,
-            medium: None,
-            address: None,
-            token: None,
-            device_id: None,
-            initial_device_display_name: Some("example client".into()),
-            refresh_token: None,
+        .send(&{
+            let mut built = login::Request::new("m.login.password".into());
+            built.identifier = Some(identifier);
+            built.password = Some(PASSWORD.into());
+            built.initial_device_display_name = Some("example client".into());
+            built
         })
         .await?;
     println!("logged in as {}", logged_in.user_id);
     client.set_access_token(Some(logged_in.access_token));
 
-    let whoami = client.send(&get_token_owner::Request {}).await?;
+    let whoami = client.send(&get_token_owner::Request::default()).await?;
     println!("whoami: {}", whoami.user_id);
 
     let email = client
-        .send(&request_token_to_3pid_email::Request {
-            extra: Default::default(),
-            client_secret: "monkeys_are_GREAT".into(),
-            email: "alice@example.org".into(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&request_token_to_3pid_email::Request::new(
+            "monkeys_are_GREAT".into(),
+            "alice@example.org".into(),
+            1,
+        ))
         .await?;
     println!(
         "email validation: sid {}, submit_url {:?}",
@@ -66,16 +53,12 @@ async fn main() -> Result<(), ClientError> {
     );
 
     let msisdn = client
-        .send(&request_token_to_3pid_msisdn::Request {
-            extra: Default::default(),
-            client_secret: "monkeys_are_GREAT".into(),
-            country: "GB".into(),
-            phone_number: "07700900001".into(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&request_token_to_3pid_msisdn::Request::new(
+            "monkeys_are_GREAT".into(),
+            "GB".into(),
+            "07700900001".into(),
+            1,
+        ))
         .await?;
     println!(
         "phone validation: sid {}, submit_url {:?}",

@@ -31,23 +31,13 @@ fn resident_bytes() -> Option<u64> {
 }
 
 fn login_request(user: &str) -> cs::login::Request {
-    let mut identifier = cs::UserIdentifier {
-        r#type: "m.id.user".into(),
-        ..Default::default()
-    };
+    let mut identifier = cs::UserIdentifier::new("m.id.user".into());
     identifier.extra.insert("user".into(), user.into());
-    cs::login::Request {
-        extra: Default::default(),
-        r#type: "m.login.password".into(),
-        identifier: Some(identifier),
-        user: None,
-        medium: None,
-        address: None,
-        password: Some(PASSWORD.into()),
-        token: None,
-        device_id: None,
-        initial_device_display_name: None,
-        refresh_token: None,
+    {
+        let mut value = cs::login::Request::new("m.login.password".into());
+        value.identifier = Some(identifier);
+        value.password = Some(PASSWORD.into());
+        value
     }
 }
 
@@ -56,12 +46,12 @@ async fn one_request(client: &Client, task: usize, n: usize) -> Result<(), Strin
     let user_id = format!("@load{task}:tiny.test");
     match n % 6 {
         0 => client
-            .send(&cs::get_versions::Request {})
+            .send(&cs::get_versions::Request::default())
             .await
             .map(drop)
             .map_err(|e| format!("versions: {e}")),
         1 => client
-            .send(&cs::get_token_owner::Request {})
+            .send(&cs::get_token_owner::Request::default())
             .await
             .map_err(|e| format!("whoami: {e}"))
             .and_then(|r| {
@@ -70,31 +60,25 @@ async fn one_request(client: &Client, task: usize, n: usize) -> Result<(), Strin
                     .ok_or(format!("whoami: {}", r.user_id))
             }),
         2 => client
-            .send(&cs::set_display_name::Request {
-                extra: Default::default(),
-                user_id: user_id.clone(),
-                displayname: Some(format!("load {task} {n}")),
+            .send(&{
+                let mut value = cs::set_display_name::Request::new(user_id.clone());
+                value.displayname = Some(format!("load {task} {n}"));
+                value
             })
             .await
             .map(drop)
             .map_err(|e| format!("set display name: {e}")),
         3 => client
-            .send(&cs::get_display_name::Request {
-                user_id: user_id.clone(),
-            })
+            .send(&cs::get_display_name::Request::new(user_id.clone()))
             .await
             .map(drop)
             .map_err(|e| format!("get display name: {e}")),
         4 => client
-            .send(&cs::request_token_to_3pid_email::Request {
-                extra: Default::default(),
-                client_secret: format!("secret{task}"),
-                email: format!("load{task}@example.org"),
-                send_attempt: n as i64,
-                next_link: None,
-                id_server: None,
-                id_access_token: None,
-            })
+            .send(&cs::request_token_to_3pid_email::Request::new(
+                format!("secret{task}"),
+                format!("load{task}@example.org"),
+                n as i64,
+            ))
             .await
             .map_err(|e| format!("requestToken: {e}"))
             .and_then(|r| {
@@ -103,7 +87,7 @@ async fn one_request(client: &Client, task: usize, n: usize) -> Result<(), Strin
                     .ok_or("requestToken: empty sid".to_owned())
             }),
         _ => client
-            .send(&cs::get_login_flows::Request {})
+            .send(&cs::get_login_flows::Request::default())
             .await
             .map(drop)
             .map_err(|e| format!("login flows: {e}")),

@@ -65,23 +65,21 @@ impl Api for TinyHomeserver {
         _access_token: Option<AccessToken>,
         _request: client_server::get_versions::Request,
     ) -> Result<client_server::get_versions::Response, MatrixError> {
-        Ok(client_server::get_versions::Response {
-            versions: vec!["r0.5.0".into(), "v1.1".into()],
-            ..Default::default()
-        })
+        Ok(client_server::get_versions::Response::new(vec![
+            "r0.5.0".into(),
+            "v1.1".into(),
+        ]))
     }
 
     async fn get_login_flows(
         &self,
         _request: client_server::get_login_flows::Request,
     ) -> Result<client_server::get_login_flows::Response, MatrixError> {
-        let flow = client_server::get_login_flows::LoginFlow {
-            r#type: "m.login.password".into(),
-            ..Default::default()
-        };
-        Ok(client_server::get_login_flows::Response {
-            flows: Some(vec![flow]),
-            ..Default::default()
+        let flow = client_server::get_login_flows::LoginFlow::new("m.login.password".into());
+        Ok({
+            let mut built = client_server::get_login_flows::Response::default();
+            built.flows = Some(vec![flow]);
+            built
         })
     }
 
@@ -116,12 +114,11 @@ impl Api for TinyHomeserver {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(token.clone(), user_id.clone());
-        Ok(client_server::login::Response {
+        Ok(client_server::login::Response::new(
             user_id,
-            access_token: token,
-            device_id: request.device_id.unwrap_or_else(|| "TINYDEVICE".into()),
-            ..Default::default()
-        })
+            token,
+            request.device_id.unwrap_or_else(|| "TINYDEVICE".into()),
+        ))
     }
 
     async fn get_token_owner(
@@ -129,10 +126,9 @@ impl Api for TinyHomeserver {
         access_token: AccessToken,
         _request: client_server::get_token_owner::Request,
     ) -> Result<client_server::get_token_owner::Response, MatrixError> {
-        Ok(client_server::get_token_owner::Response {
-            user_id: self.user_of(&access_token)?,
-            ..Default::default()
-        })
+        Ok(client_server::get_token_owner::Response::new(
+            self.user_of(&access_token)?,
+        ))
     }
 
     async fn logout(
@@ -157,9 +153,10 @@ impl Api for TinyHomeserver {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match names.get(&request.user_id) {
-            Some(name) => Ok(client_server::get_display_name::Response {
-                displayname: Some(name.clone()),
-                ..Default::default()
+            Some(name) => Ok({
+                let mut built = client_server::get_display_name::Response::default();
+                built.displayname = Some(name.clone());
+                built
             }),
             None => Err(MatrixError::new(
                 http::StatusCode::NOT_FOUND,
@@ -187,20 +184,18 @@ impl Api for TinyHomeserver {
         &self,
         _request: client_server::request_token_to_register_email::Request,
     ) -> Result<client_server::request_token_to_register_email::Response, MatrixError> {
-        Ok(client_server::request_token_to_register_email::Response {
-            sid: self.new_session(),
-            ..Default::default()
-        })
+        Ok(client_server::request_token_to_register_email::Response::new(self.new_session()))
     }
 
     async fn request_token_to_register_msisdn(
         &self,
         _request: client_server::request_token_to_register_msisdn::Request,
     ) -> Result<client_server::request_token_to_register_msisdn::Response, MatrixError> {
-        Ok(client_server::request_token_to_register_msisdn::Response {
-            sid: self.new_session(),
-            submit_url: Some(format!("https://{}/submit_token", self.server_name)),
-            ..Default::default()
+        Ok({
+            let mut built =
+                client_server::request_token_to_register_msisdn::Response::new(self.new_session());
+            built.submit_url = Some(format!("https://{}/submit_token", self.server_name));
+            built
         })
     }
 
@@ -208,20 +203,20 @@ impl Api for TinyHomeserver {
         &self,
         _request: client_server::request_token_to_3pid_email::Request,
     ) -> Result<client_server::request_token_to_3pid_email::Response, MatrixError> {
-        Ok(client_server::request_token_to_3pid_email::Response {
-            sid: self.new_session(),
-            ..Default::default()
-        })
+        Ok(client_server::request_token_to_3pid_email::Response::new(
+            self.new_session(),
+        ))
     }
 
     async fn request_token_to_3pid_msisdn(
         &self,
         _request: client_server::request_token_to_3pid_msisdn::Request,
     ) -> Result<client_server::request_token_to_3pid_msisdn::Response, MatrixError> {
-        Ok(client_server::request_token_to_3pid_msisdn::Response {
-            sid: self.new_session(),
-            submit_url: Some(format!("https://{}/submit_token", self.server_name)),
-            ..Default::default()
+        Ok({
+            let mut built =
+                client_server::request_token_to_3pid_msisdn::Response::new(self.new_session());
+            built.submit_url = Some(format!("https://{}/submit_token", self.server_name));
+            built
         })
     }
 
@@ -229,25 +224,20 @@ impl Api for TinyHomeserver {
         &self,
         _request: client_server::request_token_to_reset_password_email::Request,
     ) -> Result<client_server::request_token_to_reset_password_email::Response, MatrixError> {
-        Ok(
-            client_server::request_token_to_reset_password_email::Response {
-                sid: self.new_session(),
-                ..Default::default()
-            },
-        )
+        Ok(client_server::request_token_to_reset_password_email::Response::new(self.new_session()))
     }
 
     async fn request_token_to_reset_password_msisdn(
         &self,
         _request: client_server::request_token_to_reset_password_msisdn::Request,
     ) -> Result<client_server::request_token_to_reset_password_msisdn::Response, MatrixError> {
-        Ok(
-            client_server::request_token_to_reset_password_msisdn::Response {
-                sid: self.new_session(),
-                submit_url: Some(format!("https://{}/submit_token", self.server_name)),
-                ..Default::default()
-            },
-        )
+        Ok({
+            let mut built = client_server::request_token_to_reset_password_msisdn::Response::new(
+                self.new_session(),
+            );
+            built.submit_url = Some(format!("https://{}/submit_token", self.server_name));
+            built
+        })
     }
 }
 

@@ -18,23 +18,13 @@ async fn start() -> String {
 }
 
 fn login_request(user: &str, password: &str) -> cs::login::Request {
-    let mut identifier = cs::UserIdentifier {
-        r#type: "m.id.user".into(),
-        ..Default::default()
-    };
+    let mut identifier = cs::UserIdentifier::new("m.id.user".into());
     identifier.extra.insert("user".into(), user.into());
-    cs::login::Request {
-        extra: Default::default(),
-        r#type: "m.login.password".into(),
-        identifier: Some(identifier),
-        user: None,
-        medium: None,
-        address: None,
-        password: Some(password.into()),
-        token: None,
-        device_id: None,
-        initial_device_display_name: None,
-        refresh_token: None,
+    {
+        let mut built = cs::login::Request::new("m.login.password".into());
+        built.identifier = Some(identifier);
+        built.password = Some(password.into());
+        built
     }
 }
 
@@ -53,12 +43,12 @@ async fn client_and_server_agree_over_loopback() {
     let mut client = Client::new(start().await);
 
     let versions = client
-        .send(&cs::get_versions::Request {})
+        .send(&cs::get_versions::Request::default())
         .await
         .expect("versions");
     assert!(versions.versions.contains(&"v1.1".to_owned()));
     let flows = client
-        .send(&cs::get_login_flows::Request {})
+        .send(&cs::get_login_flows::Request::default())
         .await
         .expect("flows");
     assert_eq!(flows.flows.expect("flows")[0].r#type, "m.login.password");
@@ -77,12 +67,12 @@ async fn client_and_server_agree_over_loopback() {
     assert_eq!(login.user_id, "@alice:tiny.test");
 
     // Without a token the client refuses to build the request at all.
-    match client.send(&cs::get_token_owner::Request {}).await {
+    match client.send(&cs::get_token_owner::Request::default()).await {
         Err(ClientError::Request(IntoHttpError::NeedsAuthentication)) => {}
         other => panic!("expected NeedsAuthentication, got {other:?}"),
     }
     client.set_access_token(Some("not-a-token".into()));
-    let unknown = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    let unknown = matrix_error(client.send(&cs::get_token_owner::Request::default()).await);
     assert_eq!(
         (unknown.status.as_u16(), unknown.errcode),
         (401, ErrorCode::UnknownToken)
@@ -90,7 +80,7 @@ async fn client_and_server_agree_over_loopback() {
 
     client.set_access_token(Some(login.access_token.clone()));
     let whoami = client
-        .send(&cs::get_token_owner::Request {})
+        .send(&cs::get_token_owner::Request::default())
         .await
         .expect("whoami");
     assert_eq!(whoami.user_id, "@alice:tiny.test");
@@ -99,98 +89,76 @@ async fn client_and_server_agree_over_loopback() {
     let email = |n: i64| (format!("secret{n}"), "alice@example.org".to_owned(), n);
     let (secret, address, attempt) = email(1);
     let r = client
-        .send(&cs::request_token_to_register_email::Request {
-            extra: Default::default(),
-            client_secret: secret,
-            email: address,
-            send_attempt: attempt,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_register_email::Request::new(
+            secret, address, attempt,
+        ))
         .await
         .expect("register email");
     assert!(!r.sid.is_empty() && r.submit_url.is_none());
     let r = client
-        .send(&cs::request_token_to_3pid_email::Request {
-            extra: Default::default(),
-            client_secret: "s".into(),
-            email: "alice@example.org".into(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_3pid_email::Request::new(
+            "s".into(),
+            "alice@example.org".into(),
+            1,
+        ))
         .await
         .expect("3pid email");
     assert!(!r.sid.is_empty() && r.submit_url.is_none());
     let r = client
-        .send(&cs::request_token_to_reset_password_email::Request {
-            extra: Default::default(),
-            client_secret: "s".into(),
-            email: "alice@example.org".into(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_reset_password_email::Request::new(
+            "s".into(),
+            "alice@example.org".into(),
+            1,
+        ))
         .await
         .expect("password email");
     assert!(!r.sid.is_empty() && r.submit_url.is_none());
     let phone = |_: ()| ("s".to_owned(), "GB".to_owned(), "07700900001".to_owned());
     let (s, country, number) = phone(());
     let r = client
-        .send(&cs::request_token_to_register_msisdn::Request {
-            extra: Default::default(),
-            client_secret: s.clone(),
-            country: country.clone(),
-            phone_number: number.clone(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_register_msisdn::Request::new(
+            s.clone(),
+            country.clone(),
+            number.clone(),
+            1,
+        ))
         .await
         .expect("register msisdn");
     assert!(r.submit_url.is_some());
     let r = client
-        .send(&cs::request_token_to_3pid_msisdn::Request {
-            extra: Default::default(),
-            client_secret: s.clone(),
-            country: country.clone(),
-            phone_number: number.clone(),
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_3pid_msisdn::Request::new(
+            s.clone(),
+            country.clone(),
+            number.clone(),
+            1,
+        ))
         .await
         .expect("3pid msisdn");
     assert!(r.submit_url.is_some());
     let r = client
-        .send(&cs::request_token_to_reset_password_msisdn::Request {
-            extra: Default::default(),
-            client_secret: s,
-            country,
-            phone_number: number,
-            send_attempt: 1,
-            next_link: None,
-            id_server: None,
-            id_access_token: None,
-        })
+        .send(&cs::request_token_to_reset_password_msisdn::Request::new(
+            s, country, number, 1,
+        ))
         .await
         .expect("password msisdn");
     assert!(r.submit_url.is_some());
 
     // Operations the tiny server does not implement answer 404 M_UNRECOGNIZED by default.
-    let missing = matrix_error(client.send(&cs::get_account_3pids::Request {}).await);
+    let missing = matrix_error(
+        client
+            .send(&cs::get_account_3pids::Request::default())
+            .await,
+    );
     assert_eq!(
         (missing.status.as_u16(), missing.errcode),
         (404, ErrorCode::Unrecognized)
     );
 
-    client.send(&cs::logout::Request {}).await.expect("logout");
-    let gone = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    client
+        .send(&cs::logout::Request::default())
+        .await
+        .expect("logout");
+    let gone = matrix_error(client.send(&cs::get_token_owner::Request::default()).await);
     assert_eq!(gone.errcode, ErrorCode::UnknownToken);
 }
 
@@ -234,10 +202,10 @@ async fn path_parameters_arrive_byte_exact() {
                     .expect("login");
             token = Some(login.access_token);
         }
-        let set = cs::set_display_name::Request {
-            extra: Default::default(),
-            user_id: (*value).to_owned(),
-            displayname: Some(format!("name of {value}")),
+        let set = {
+            let mut built = cs::set_display_name::Request::new((*value).to_owned());
+            built.displayname = Some(format!("name of {value}"));
+            built
         };
         let request = set
             .try_into_http_request("http://h", token.as_deref())
@@ -249,9 +217,7 @@ async fn path_parameters_arrive_byte_exact() {
             .expect("answers");
         assert_eq!(response.status(), 200, "set {value:?}");
 
-        let get = cs::get_display_name::Request {
-            user_id: (*value).to_owned(),
-        };
+        let get = cs::get_display_name::Request::new((*value).to_owned());
         let request = get.try_into_http_request("http://h", None).expect("builds");
         let path = request.uri().path().to_owned();
         let response = router
@@ -291,17 +257,15 @@ async fn path_parameters_survive_a_real_connection() {
     // URL rules treat `%2E%2E` as `..` too); they arrive intact through the router itself.
     for value in ADVERSARIAL.iter().filter(|v| !matches!(**v, "." | "..")) {
         client
-            .send(&cs::set_display_name::Request {
-                extra: Default::default(),
-                user_id: (*value).to_owned(),
-                displayname: Some(format!("over tcp: {value}")),
+            .send(&{
+                let mut built = cs::set_display_name::Request::new((*value).to_owned());
+                built.displayname = Some(format!("over tcp: {value}"));
+                built
             })
             .await
             .unwrap_or_else(|e| panic!("set {value:?}: {e}"));
         let read = client
-            .send(&cs::get_display_name::Request {
-                user_id: (*value).to_owned(),
-            })
+            .send(&cs::get_display_name::Request::new((*value).to_owned()))
             .await
             .unwrap_or_else(|e| panic!("get {value:?}: {e}"));
         assert_eq!(read.displayname, Some(format!("over tcp: {value}")));
@@ -470,10 +434,7 @@ impl server::Api for TokenObserver {
             matrix_api::runtime::server::current_access_token()
         );
         self.record();
-        Ok(cs::get_versions::Response {
-            versions: vec!["v1.1".into()],
-            ..Default::default()
-        })
+        Ok(cs::get_versions::Response::new(vec!["v1.1".into()]))
     }
 
     async fn get_login_flows(
@@ -505,21 +466,21 @@ async fn a_token_reaches_operations_without_security() {
     let mut client = Client::new(format!("http://{address}"));
 
     client
-        .send(&cs::get_versions::Request {})
+        .send(&cs::get_versions::Request::default())
         .await
         .expect("versions without a token");
     client.set_access_token(Some("syt_public_rooms_need_me".into()));
     client
-        .send(&cs::get_versions::Request {})
+        .send(&cs::get_versions::Request::default())
         .await
         .expect("versions with a token");
     client
-        .send(&cs::get_login_flows::Request {})
+        .send(&cs::get_login_flows::Request::default())
         .await
         .expect("flows with a token");
     client.set_access_token(None);
     client
-        .send(&cs::get_login_flows::Request {})
+        .send(&cs::get_login_flows::Request::default())
         .await
         .expect("flows without a token");
     assert_eq!(
@@ -533,7 +494,7 @@ async fn a_token_reaches_operations_without_security() {
     );
 
     // The conversions alone send it too, and the `access_token` query parameter counts.
-    let request = cs::get_login_flows::Request {}
+    let request = cs::get_login_flows::Request::default()
         .try_into_http_request("http://h", Some("by_conversion"))
         .expect("builds");
     assert_eq!(request.headers()["authorization"], "Bearer by_conversion");
@@ -668,15 +629,11 @@ async fn request_token_bodies_without_id_server_are_accepted() {
         );
     }
     // The typed request agrees: both fields are optional and absent ones are not written.
-    let request = cs::request_token_to_3pid_email::Request {
-        extra: Default::default(),
-        client_secret: "monkeys_are_GREAT".into(),
-        email: "alice@example.org".into(),
-        send_attempt: 1,
-        next_link: None,
-        id_server: None,
-        id_access_token: None,
-    };
+    let request = cs::request_token_to_3pid_email::Request::new(
+        "monkeys_are_GREAT".into(),
+        "alice@example.org".into(),
+        1,
+    );
     assert_eq!(
         serde_json::to_value(&request).expect("serializes"),
         serde_json::from_slice::<serde_json::Value>(email).expect("JSON")

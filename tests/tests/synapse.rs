@@ -46,10 +46,11 @@ fn matrix_error(result: Result<impl std::fmt::Debug, ClientError>) -> MatrixErro
 }
 
 fn password_auth(user: &str, password: &str, session: Option<String>) -> cs::AuthenticationData {
-    let mut auth = cs::AuthenticationData {
-        r#type: Some("m.login.password".into()),
-        session,
-        ..Default::default()
+    let mut auth = {
+        let mut built = cs::AuthenticationData::default();
+        built.r#type = Some("m.login.password".into());
+        built.session = session;
+        built
     };
     auth.extra.insert(
         "identifier".into(),
@@ -60,23 +61,14 @@ fn password_auth(user: &str, password: &str, session: Option<String>) -> cs::Aut
 }
 
 fn login_request(user: &str, password: &str) -> cs::login::Request {
-    let mut identifier = cs::UserIdentifier {
-        r#type: "m.id.user".into(),
-        ..Default::default()
-    };
+    let mut identifier = cs::UserIdentifier::new("m.id.user".into());
     identifier.extra.insert("user".into(), user.into());
-    cs::login::Request {
-        extra: Default::default(),
-        r#type: "m.login.password".into(),
-        identifier: Some(identifier),
-        user: None,
-        medium: None,
-        address: None,
-        password: Some(password.into()),
-        token: None,
-        device_id: None,
-        initial_device_display_name: Some("matrix-api e2e".into()),
-        refresh_token: None,
+    {
+        let mut built = cs::login::Request::new("m.login.password".into());
+        built.identifier = Some(identifier);
+        built.password = Some(password.into());
+        built.initial_device_display_name = Some("matrix-api e2e".into());
+        built
     }
 }
 
@@ -249,7 +241,7 @@ async fn synapse_end_to_end() {
 
     // (1) The versions, typed.
     let versions = client
-        .send(&cs::get_versions::Request {})
+        .send(&cs::get_versions::Request::default())
         .await
         .expect("GET /versions");
     step("1", &format!("GET /versions: {:?}", versions.versions));
@@ -257,11 +249,12 @@ async fn synapse_end_to_end() {
     assert!(versions.versions.iter().any(|v| v.starts_with("v1.")));
 
     // (2) Registration: user-interactive auth, then the dummy stage.
-    let mut register = cs::register::Request {
-        username: Some(username.clone()),
-        password: Some(password.clone()),
-        initial_device_display_name: Some("matrix-api e2e".into()),
-        ..Default::default()
+    let mut register = {
+        let mut built = cs::register::Request::default();
+        built.username = Some(username.clone());
+        built.password = Some(password.clone());
+        built.initial_device_display_name = Some("matrix-api e2e".into());
+        built
     };
     let challenge = matrix_error(client.send(&register).await);
     step(
@@ -278,10 +271,11 @@ async fn synapse_end_to_end() {
         "{uiaa:?}"
     );
     let session = uiaa.session.clone().expect("a UIA session");
-    register.auth = Some(cs::AuthenticationData {
-        r#type: Some("m.login.dummy".into()),
-        session: Some(session),
-        ..Default::default()
+    register.auth = Some({
+        let mut built = cs::AuthenticationData::default();
+        built.r#type = Some("m.login.dummy".into());
+        built.session = Some(session);
+        built
     });
     let registered = client
         .send(&register)
@@ -303,14 +297,14 @@ async fn synapse_end_to_end() {
     // (3) whoami with the registration token; a password login gives a second token.
     client.set_access_token(Some(register_token.clone()));
     let whoami = client
-        .send(&cs::get_token_owner::Request {})
+        .send(&cs::get_token_owner::Request::default())
         .await
         .expect("whoami");
     step("3", &format!("GET /account/whoami: {}", whoami.user_id));
     assert_eq!(whoami.user_id, user_id);
 
     // The same through the bare conversions, on the r0 prefix this spec was written for.
-    let request = cs::get_token_owner::Request {}
+    let request = cs::get_token_owner::Request::default()
         .try_into_http_request_with(
             &env.base_url,
             Some(&register_token),
@@ -348,14 +342,14 @@ async fn synapse_end_to_end() {
     // `id_server` without `id_access_token` (400 M_INVALID_PARAM, pydantic's message).
     let old = matrix_error(
         client
-            .send(&cs::request_token_to_3pid_email::Request {
-                extra: Default::default(),
-                client_secret: client_secret.clone(),
-                email: email.clone(),
-                send_attempt: 1,
-                next_link: None,
-                id_server: Some("id.example.org".into()),
-                id_access_token: None,
+            .send(&{
+                let mut built = cs::request_token_to_3pid_email::Request::new(
+                    client_secret.clone(),
+                    email.clone(),
+                    1,
+                );
+                built.id_server = Some("id.example.org".into());
+                built
             })
             .await,
     );
@@ -369,14 +363,12 @@ async fn synapse_end_to_end() {
     );
     assert!(old.error.contains("id_access_token"), "{}", old.error);
 
-    let request_token = |send_attempt: i64| cs::request_token_to_3pid_email::Request {
-        extra: Default::default(),
-        client_secret: client_secret.clone(),
-        email: email.clone(),
-        send_attempt,
-        next_link: None,
-        id_server: None,
-        id_access_token: None,
+    let request_token = |send_attempt: i64| {
+        cs::request_token_to_3pid_email::Request::new(
+            client_secret.clone(),
+            email.clone(),
+            send_attempt,
+        )
     };
     let before = mails(&env.mailbox);
     let token = client
@@ -457,12 +449,7 @@ async fn synapse_end_to_end() {
     assert!(html.contains("Your email has now been validated"), "{html}");
 
     // (5) Adding the address: user-interactive auth with the password.
-    let mut add = cs::add_3pid::Request {
-        extra: Default::default(),
-        auth: None,
-        client_secret: client_secret.clone(),
-        sid: token.sid.clone(),
-    };
+    let mut add = cs::add_3pid::Request::new(client_secret.clone(), token.sid.clone());
     let challenge = matrix_error(client.send(&add).await);
     step(
         "5",
@@ -485,7 +472,7 @@ async fn synapse_end_to_end() {
     );
 
     let listed = client
-        .send(&cs::get_account_3pids::Request {})
+        .send(&cs::get_account_3pids::Request::default())
         .await
         .expect("list 3pids");
     step("5", &format!("GET /account/3pid: {:?}", listed.threepids));
@@ -498,10 +485,11 @@ async fn synapse_end_to_end() {
     // (6b) The address is now taken: a new validation for it is refused, typed.
     let in_use = matrix_error(
         client
-            .send(&cs::request_token_to_3pid_email::Request {
-                client_secret: format!("other{unique}"),
-                ..request_token(1)
-            })
+            .send(&cs::request_token_to_3pid_email::Request::new(
+                format!("other{unique}"),
+                Default::default(),
+                Default::default(),
+            ))
             .await,
     );
     step(
@@ -514,12 +502,10 @@ async fn synapse_end_to_end() {
     );
 
     let deleted = client
-        .send(&cs::delete_3pid_from_account::Request {
-            extra: Default::default(),
-            medium: "email".into(),
-            address: email.clone(),
-            id_server: None,
-        })
+        .send(&cs::delete_3pid_from_account::Request::new(
+            "email".into(),
+            email.clone(),
+        ))
         .await
         .expect("delete 3pid");
     step(
@@ -530,7 +516,7 @@ async fn synapse_end_to_end() {
         ),
     );
     let listed = client
-        .send(&cs::get_account_3pids::Request {})
+        .send(&cs::get_account_3pids::Request::default())
         .await
         .expect("list 3pids again");
     step(
@@ -542,7 +528,11 @@ async fn synapse_end_to_end() {
     // (6c) An unknown token: 401 M_UNKNOWN_TOKEN.
     let mut stranger = client.clone();
     stranger.set_access_token(Some("syt_not_a_real_token".into()));
-    let unknown = matrix_error(stranger.send(&cs::get_token_owner::Request {}).await);
+    let unknown = matrix_error(
+        stranger
+            .send(&cs::get_token_owner::Request::default())
+            .await,
+    );
     step("6c", &format!("whoami with an unknown token: {unknown}"));
     assert_eq!(
         (unknown.status.as_u16(), &unknown.errcode),
@@ -557,15 +547,17 @@ async fn synapse_end_to_end() {
     // unless it is an application service's), so registration uses a client without one.
     let mut anonymous = client.clone();
     anonymous.set_access_token(None);
-    let mut no_password = cs::register::Request {
-        username: Some(format!("{username}b")),
-        ..Default::default()
+    let mut no_password = {
+        let mut built = cs::register::Request::default();
+        built.username = Some(format!("{username}b"));
+        built
     };
     let challenge = matrix_error(anonymous.send(&no_password).await);
-    no_password.auth = Some(cs::AuthenticationData {
-        r#type: Some("m.login.dummy".into()),
-        session: challenge.uiaa.and_then(|u| u.session),
-        ..Default::default()
+    no_password.auth = Some({
+        let mut built = cs::AuthenticationData::default();
+        built.r#type = Some("m.login.dummy".into());
+        built.session = challenge.uiaa.and_then(|u| u.session);
+        built
     });
     let missing = matrix_error(anonymous.send(&no_password).await);
     step("6d", &format!("register without a password: {missing}"));
@@ -576,9 +568,12 @@ async fn synapse_end_to_end() {
 
     // (7) Logging out the login token: it stops working, the registration token does not.
     client.set_access_token(Some(login_token.clone()));
-    let logout = client.send(&cs::logout::Request {}).await.expect("logout");
+    let logout = client
+        .send(&cs::logout::Request::default())
+        .await
+        .expect("logout");
     step("7", &format!("POST /logout: {logout:?}"));
-    let gone = matrix_error(client.send(&cs::get_token_owner::Request {}).await);
+    let gone = matrix_error(client.send(&cs::get_token_owner::Request::default()).await);
     step("7", &format!("whoami with the logged-out token: {gone}"));
     assert_eq!(
         (gone.status.as_u16(), &gone.errcode),
@@ -586,7 +581,7 @@ async fn synapse_end_to_end() {
     );
     client.set_access_token(Some(register_token));
     let still = client
-        .send(&cs::get_token_owner::Request {})
+        .send(&cs::get_token_owner::Request::default())
         .await
         .expect("the other token still works");
     assert_eq!(still.user_id, user_id);

@@ -49,3 +49,23 @@ pub enum Authentication {
     /// Another scheme, by its name in the spec (server signatures, appservice tokens).
     Other(&'static str),
 }
+
+/// A value of a string enum that the spec version the code was generated from does not list
+/// (a newer spec's value, or a server's own). Generated enums keep it in a hidden variant
+/// that only parsing creates, so `Visibility::from("public")` is always `Visibility::Public`
+/// and a value the spec later adds is not a breaking change; `as_str` reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(Box<str>);
+
+impl UnknownValue {
+    /// For generated code only: the enum's `From<&str>` calls it for unlisted values.
+    #[doc(hidden)]
+    pub fn new(value: &str) -> Self {
+        UnknownValue(value.into())
+    }
+
+    /// The value as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

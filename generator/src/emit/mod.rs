@@ -235,13 +235,16 @@ impl Emitter {
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
         let default = default_derive(&op.request_fields);
+        let methods = self.struct_methods(&ident("Request"), &op.request_fields, Scope::Operation);
         if !has_params && body_is_json_fields {
             return quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
                 }
+                #methods
                 /// The JSON body of the request (the request has no parameters).
                 pub type RequestBody = Request;
             };
@@ -257,18 +260,24 @@ impl Emitter {
             let body_fields = body_only
                 .iter()
                 .map(|f| self.field(f, Scope::Operation, true));
+            let body_methods =
+                self.struct_methods(&ident("RequestBody"), &body_only, Scope::Operation);
             return quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+                #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
                 }
+                #methods
                 /// The JSON body of the request, as a server reads it: the body fields of
                 /// [`Request`].
                 #[derive(Clone, Debug, #body_default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
                 pub struct RequestBody {
                     #(#body_fields)*
                 }
+                #body_methods
             };
         }
         let whole_body = match &op.request_body {
@@ -293,9 +302,11 @@ impl Emitter {
         quote! {
             #doc
             #[derive(Clone, Debug, #default PartialEq)]
+            #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
             }
+            #methods
             #body
         }
     }
@@ -309,12 +320,16 @@ impl Emitter {
                     .iter()
                     .map(|f| self.field(f, Scope::Operation, true));
                 let default = default_derive(&def.fields);
+                let methods =
+                    self.struct_methods(&ident("Response"), &def.fields, Scope::Operation);
                 quote! {
                     #doc
                     #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[non_exhaustive]
                     pub struct Response {
                         #(#fields)*
                     }
+                    #methods
                 }
             }
             ResponseIr::Whole { ty, doc } => {
@@ -324,9 +339,16 @@ impl Emitter {
                     #doc
                     #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                     #[serde(transparent)]
+                    #[non_exhaustive]
                     pub struct Response {
                         /// The whole JSON body.
                         pub body: #ty,
+                    }
+                    impl Response {
+                        /// A response holding `body`.
+                        pub fn new(body: #ty) -> Self {
+                            Self { body }
+                        }
                     }
                 }
             }
@@ -337,6 +359,7 @@ impl Emitter {
                 quote! {
                     #doc
                     #[derive(Clone, Debug, Default, PartialEq)]
+                    #[non_exhaustive]
                     pub struct Response {
                         #[doc = #content_doc]
                         pub content_type: Option<String>,
@@ -427,13 +450,114 @@ impl Emitter {
         let doc = doc_attr(def.doc.as_deref());
         let fields = def.fields.iter().map(|f| self.field(f, scope, true));
         let default = default_derive(&def.fields);
+        let methods = self.struct_methods(&name, &def.fields, scope);
         quote! {
             #doc
             #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
+            #methods
         }
+    }
+
+    /// `new` with the required fields (where there are any: otherwise `Default` builds it),
+    /// and for each optional field the spec gives a default, an accessor that reads it.
+    fn struct_methods(&self, name: &Ident, fields: &[FieldDef], scope: Scope) -> TokenStream {
+        let required: Vec<&FieldDef> = fields.iter().filter(|f| is_required(f)).collect();
+        let constructor = if required.is_empty() {
+            TokenStream::new()
+        } else {
+            let params = required.iter().map(|f| {
+                let name = ident(&f.ident);
+                let ty = self.rust_type(&f.ty, scope);
+                quote! { #name: #ty }
+            });
+            let inits = fields.iter().map(|f| {
+                let name = ident(&f.ident);
+                if is_required(f) {
+                    quote! { #name }
+                } else if f.flatten {
+                    quote! { #name: Default::default() }
+                } else {
+                    quote! { #name: None }
+                }
+            });
+            let many = if required.len() > 7 {
+                quote! { #[allow(clippy::too_many_arguments)] }
+            } else {
+                TokenStream::new()
+            };
+            let doc =
+                format!(" A `{name}` with its required fields; every optional field is `None`.");
+            quote! {
+                #[doc = #doc]
+                #many
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        };
+        let accessors: Vec<TokenStream> = fields
+            .iter()
+            .filter_map(|f| self.default_accessor(f, scope))
+            .collect();
+        if constructor.is_empty() && accessors.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            impl #name {
+                #constructor
+                #(#accessors)*
+            }
+        }
+    }
+
+    /// `limit_or_default()`: the field's value, or the spec's default where it is absent. The
+    /// field itself stays as received, so a round trip keeps whether it was there.
+    fn default_accessor(&self, field: &FieldDef, scope: Scope) -> Option<TokenStream> {
+        let default = field.default.as_ref()?;
+        if !field.optional {
+            return None;
+        }
+        let name = ident(&field.ident);
+        let accessor = format_ident!("{}_or_default", unraw(&field.ident));
+        let (ty, body) = match (&field.ty, default) {
+            (RustType::Bool, serde_json::Value::Bool(b)) => {
+                (quote! { bool }, quote! { self.#name.unwrap_or(#b) })
+            }
+            (RustType::I64, serde_json::Value::Number(n)) => {
+                let n = n.as_i64()?;
+                (quote! { i64 }, quote! { self.#name.unwrap_or(#n) })
+            }
+            (RustType::F64, serde_json::Value::Number(n)) => {
+                let n = n.as_f64()?;
+                (quote! { f64 }, quote! { self.#name.unwrap_or(#n) })
+            }
+            (RustType::String, serde_json::Value::String(text)) => (
+                quote! { &str },
+                quote! { self.#name.as_deref().unwrap_or(#text) },
+            ),
+            (RustType::Vec(item), serde_json::Value::Array(items)) if items.is_empty() => {
+                let item = self.rust_type(item, scope);
+                (
+                    quote! { &[#item] },
+                    quote! { self.#name.as_deref().unwrap_or(&[]) },
+                )
+            }
+            _ => return None,
+        };
+        let doc = format!(
+            " `{}`, or the spec's default (`{default}`) where it is absent.",
+            field.ident
+        );
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #ty {
+                #body
+            }
+        })
     }
 
     fn string_enum(&self, def: &StringEnumDef) -> TokenStream {
@@ -453,21 +577,25 @@ impl Emitter {
             let v = ident(v);
             quote! { #wire => Self::#v, }
         });
-        let fallback_doc = " A value this version of the spec does not list.";
+        let runtime = &self.runtime;
+        let fallback_doc =
+            " A value this version of the spec does not list ([`Self::as_str`] reads it).";
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 #[doc = #fallback_doc]
-                #fallback(String),
+                #[doc(hidden)]
+                #fallback(#runtime::UnknownValue),
             }
             impl #name {
                 /// The value as written on the wire.
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(#to_str)*
-                        Self::#fallback(value) => value,
+                        Self::#fallback(value) => value.as_str(),
                     }
                 }
             }
@@ -475,7 +603,7 @@ impl Emitter {
                 fn from(value: &str) -> Self {
                     match value {
                         #(#from_str)*
-                        other => Self::#fallback(other.to_owned()),
+                        other => Self::#fallback(#runtime::UnknownValue::new(other)),
                     }
                 }
             }
@@ -510,6 +638,7 @@ impl Emitter {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -593,20 +722,17 @@ fn nesting(ty: &RustType) -> usize {
     }
 }
 
-/// `Default` is derived where every field has a default (so `..Default::default()` works).
+/// A field a constructor must be given: required on the wire and not `null`-able.
+fn is_required(field: &FieldDef) -> bool {
+    !field.optional && !field.nullable && !field.flatten
+}
+
+/// `Default` is derived only where no field is required: a default that invents a required
+/// value (an empty room ID) would build requests the server refuses.
 fn default_derive(fields: &[FieldDef]) -> TokenStream {
-    fn has_default(ty: &RustType) -> bool {
-        !matches!(
-            ty,
-            RustType::Named { .. } | RustType::Boxed(_) | RustType::Tuple(_)
-        )
-    }
-    if fields
-        .iter()
-        .all(|f| f.optional || f.nullable || f.flatten || has_default(&f.ty))
-    {
-        quote! { Default, }
-    } else {
+    if fields.iter().any(is_required) {
         TokenStream::new()
+    } else {
+        quote! { Default, }
     }
 }

@@ -857,13 +857,8 @@ pub(super) fn string_enum(name: &str, doc: Option<String>, values: &[String]) ->
         }
         variants.push((variant, value.clone()));
     }
-    let fallback = ["Other", "Custom", "Unknown"]
-        .into_iter()
-        .find(|f| !variants.iter().any(|(v, _)| v == f))
-        .map_or_else(
-            || unique("Other", None, &|n| variants.iter().any(|(v, _)| v == n)),
-            str::to_owned,
-        );
+    // Spelled so that no value's variant can be it: `upper_camel` never starts with `_`.
+    let fallback = "_Unknown".to_owned();
     TypeDef::StringEnum(StringEnumDef {
         name: name.to_owned(),
         doc,
@@ -975,13 +970,14 @@ mod tests {
     }
 
     #[test]
-    fn enum_fallback_avoids_collisions() {
-        let TypeDef::StringEnum(e) = string_enum("Kind", None, &["other".into(), "user".into()])
+    fn enum_fallback_never_collides_with_a_value() {
+        let TypeDef::StringEnum(e) =
+            string_enum("Kind", None, &["other".into(), "_unknown".into()])
         else {
             panic!("not an enum");
         };
-        assert_eq!(e.fallback, "Custom");
-        assert_eq!(e.variants[0], ("Other".to_owned(), "other".to_owned()));
+        assert_eq!(e.fallback, "_Unknown");
+        assert_eq!(e.variants[1], ("Unknown".to_owned(), "_unknown".to_owned()));
     }
 
     #[test]
