@@ -382,7 +382,7 @@ fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
     let name = summary.fields.iter().find(|f| f.ident == "name").unwrap();
     assert_eq!(
         name.doc.as_deref(),
-        Some("The room's display name, if it has one.")
+        Some("The room's display name, if it has one.\n\nAdded in Matrix `1.4`.")
     );
     assert!(
         generated
