@@ -360,7 +360,10 @@ fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
         panic!("RoomSummary is not a struct");
     };
     // The outer title names the type; the outer description documents it.
-    assert_eq!(summary.doc.as_deref(), Some("The outer description wins."));
+    assert_eq!(
+        summary.doc.as_deref(),
+        Some("The outer description wins.\n\nChanged in Matrix `1.6`: The summary gained a topic.")
+    );
     let fields: Vec<(&str, bool, &RustType)> = summary
         .fields
         .iter()

@@ -460,20 +460,16 @@ impl<'a> ApiBuilder<'a> {
             used.insert(ident.clone(), ());
             let field_hint = hint.child(upper_camel(wire), hint.name.clone());
             let ty = self.rust_type(&prop.schema, &field_hint);
-            let target = self.follow(&prop.schema);
             let description = prop
                 .schema
                 .description
                 .clone()
-                .or_else(|| target.description.clone());
+                .or_else(|| self.follow(&prop.schema).description.clone());
+            // The notes of a referenced schema are its type's (or belong to every use).
             let mut doc = with_version_notes(
                 description,
-                prop.schema.added_in.as_ref().or(target.added_in.as_ref()),
-                if prop.schema.changed_in.is_empty() {
-                    &target.changed_in
-                } else {
-                    &prop.schema.changed_in
-                },
+                prop.schema.added_in.as_ref(),
+                &prop.schema.changed_in,
             );
             let notes = [
                 // Unless the description already says it.
