@@ -4,9 +4,229 @@
 //! blocks); the OpenAPI 3.1 spec writes Markdown. Both must come out as rustdoc that renders
 //! and raises no rustdoc warnings: no accidental doctests, intra-doc links or HTML tags.
 
-/// Converts one description to rustdoc Markdown.
+/// The spec's site, where the descriptions' own links point.
+pub const SITE: &str = "https://spec.matrix.org/";
+
+/// Where the links of one API's descriptions lead: the spec's site at one version, and the
+/// page the API is published on (`client-server-api`), which in-page anchors refer to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Links {
+    /// `https://spec.matrix.org/latest/`
+    base: String,
+    page: Option<&'static str>,
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Links::new("latest", "")
+    }
+}
+
+/// The page of the spec's site that publishes an API (by its folder name), if it is one of
+/// Matrix's five.
+pub fn api_page(api: &str) -> Option<&'static str> {
+    const PAGES: [(&str, &str); 5] = [
+        ("client-server", "client-server-api"),
+        ("server-server", "server-server-api"),
+        ("application-service", "application-service-api"),
+        ("identity", "identity-service-api"),
+        ("push-gateway", "push-gateway-api"),
+    ];
+    PAGES
+        .iter()
+        .find(|(name, _)| {
+            api == *name || api.strip_prefix(name).is_some_and(|r| r.starts_with('-'))
+        })
+        .map(|(_, page)| *page)
+}
+
+/// The anchor the spec's site gives an endpoint: method and path, lowercase, with everything
+/// but letters, digits, `_` and `-` removed (`GET /_matrix/client/v3/account/whoami` →
+/// `get_matrixclientv3accountwhoami`). `path` has its base-path variables filled in.
+pub fn endpoint_anchor(method: &str, path: &str) -> String {
+    method
+        .chars()
+        .chain(path.chars())
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl Links {
+    /// Links into version `version` of the spec (`latest`, `v1.11`, `unstable`) from the
+    /// descriptions of API `api` (its folder name).
+    pub fn new(version: &str, api: &str) -> Self {
+        let version = version.trim().trim_matches('/');
+        let version = if version.is_empty() || version.contains(char::is_whitespace) {
+            "latest"
+        } else {
+            version
+        };
+        Links {
+            base: format!("{SITE}{version}/"),
+            page: api_page(api),
+        }
+    }
+
+    /// `https://spec.matrix.org/latest/client-server-api/`, when the API has a page.
+    pub fn page_url(&self) -> Option<String> {
+        self.page.map(|page| format!("{}{page}/", self.base))
+    }
+
+    /// The section of the API's page that documents an endpoint.
+    pub fn endpoint(&self, method: &str, path: &str) -> Option<String> {
+        self.page_url()
+            .map(|page| format!("{page}#{}", endpoint_anchor(method, path)))
+    }
+
+    /// Where a link of a description leads: absolute URLs as they are; site-relative paths
+    /// (`/appendices#user-identifiers`), paths relative to the API's page (`../#versions`,
+    /// matrix-doc's `../appendices.html#server-name`) and paths that start with a page of the
+    /// site, on the spec's site; in-page anchors (`#filtering`) on the API's page. `None` for
+    /// anything else (and for targets with unexpanded `%VARIABLES%`): no link is better than
+    /// a broken one.
+    pub fn resolve(&self, target: &str) -> Option<String> {
+        let target = target.trim();
+        let target = target
+            .strip_prefix('<')
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or(target);
+        if target.is_empty() || target.contains(char::is_whitespace) || has_variable(target) {
+            return None;
+        }
+        if has_scheme(target) {
+            return Some(target.to_owned());
+        }
+        if let Some(rest) = target.strip_prefix("//") {
+            return Some(format!("https://{rest}"));
+        }
+        if target.starts_with('#') {
+            return self.page_url().map(|page| format!("{page}{target}"));
+        }
+        if let Some(rest) = target.strip_prefix('/') {
+            return Some(format!("{}{}", self.base, site_path(rest)));
+        }
+        if target.starts_with("./") || target.starts_with("../") {
+            // Relative to the API's page, which is one level below the version's root.
+            let mut rest = target;
+            let mut depth = usize::from(self.page.is_some());
+            loop {
+                if let Some(r) = rest.strip_prefix("./") {
+                    rest = r;
+                } else if let Some(r) = rest.strip_prefix("../") {
+                    depth = depth.checked_sub(1)?;
+                    rest = r;
+                } else {
+                    break;
+                }
+            }
+            let page = match (depth, self.page) {
+                (0, _) => String::new(),
+                (_, Some(page)) => format!("{page}/"),
+                (_, None) => return None,
+            };
+            return Some(format!("{}{page}{}", self.base, site_path(rest)));
+        }
+        let first = target
+            .split(['/', '#', '?'])
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".html");
+        if SITE_SECTIONS.contains(&first) || old_page(first).is_some() {
+            return Some(format!("{}{}", self.base, site_path(target)));
+        }
+        None
+    }
+}
+
+/// First path segments of the spec's site (today's and, by [`old_page`], matrix-doc's).
+const SITE_SECTIONS: [&str; 10] = [
+    "client-server-api",
+    "server-server-api",
+    "application-service-api",
+    "identity-service-api",
+    "push-gateway-api",
+    "appendices",
+    "rooms",
+    "olm-megolm",
+    "proposals",
+    "changelog",
+];
+
+/// Today's page for a page of matrix-doc's site (`client_server/r0.6.1.html`).
+fn old_page(segment: &str) -> Option<&'static str> {
+    Some(match segment {
+        "client_server" => "client-server-api",
+        "server_server" => "server-server-api",
+        "application_service" => "application-service-api",
+        "identity_service" => "identity-service-api",
+        "push_gateway" => "push-gateway-api",
+        _ => return None,
+    })
+}
+
+/// A path below the version's root in today's layout: matrix-doc's pages (`appendices.html`,
+/// `client_server/r0.6.1.html`) become today's folders, and a page is written with its
+/// trailing slash (`appendices#x` → `appendices/#x`).
+fn site_path(path: &str) -> String {
+    let (path, fragment) = match path.find(['#', '?']) {
+        Some(at) => path.split_at(at),
+        None => (path, ""),
+    };
+    let first = path.split('/').next().unwrap_or_default();
+    let path = if let Some(page) = old_page(first.trim_end_matches(".html")) {
+        // Old pages were versioned files; today's page has every version's content.
+        format!("{page}/")
+    } else if let Some(stem) = path.strip_suffix(".html") {
+        match stem.strip_suffix("index") {
+            Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_owned(),
+            _ => format!("{stem}/"),
+        }
+    } else if !path.is_empty()
+        && !path.ends_with('/')
+        && !path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+    {
+        format!("{path}/")
+    } else {
+        path.to_owned()
+    };
+    format!("{path}{fragment}")
+}
+
+/// `https:`, `mailto:`, `mxc:`: a URL scheme before any `/`, `#` or `?`.
+fn has_scheme(target: &str) -> bool {
+    match target.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// An unexpanded template variable of matrix-doc (`%CLIENT_MAJOR_VERSION%`).
+fn has_variable(target: &str) -> bool {
+    let parts: Vec<&str> = target.split('%').collect();
+    // The parts between two `%`s.
+    parts.len() > 2
+        && parts[1..parts.len() - 1].iter().any(|name| {
+            name.len() >= 2 && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        })
+}
+
+/// Converts one description to rustdoc Markdown, with links into the latest spec.
 pub fn to_markdown(text: &str) -> String {
-    let text = expand_shortcodes(text);
+    to_markdown_with(text, &Links::default())
+}
+
+/// Converts one description to rustdoc Markdown; `links` says where its relative links lead.
+pub fn to_markdown_with(text: &str, links: &Links) -> String {
+    let text = join_split_links(&expand_shortcodes(text));
     let mut out: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     // Indentation of the text of the list item being continued, if any.
@@ -60,7 +280,7 @@ pub fn to_markdown(text: &str) -> String {
             (line.starts_with("    ") || line.starts_with('\t')) && is_list_item(trimmed);
         if indented_list && !literal_next {
             // Markdown would read an indented list as a code block (a doctest, for rustdoc).
-            out.push(inline(trimmed));
+            out.push(inline(trimmed, links));
             i += 1;
             continue;
         }
@@ -106,12 +326,12 @@ pub fn to_markdown(text: &str) -> String {
             // A lazy continuation of a list item: indent it under the item's text.
             let own = line.len() - trimmed.len();
             if own < indent {
-                out.push(format!("{}{}", " ".repeat(indent), inline(trimmed)));
+                out.push(format!("{}{}", " ".repeat(indent), inline(trimmed, links)));
                 i += 1;
                 continue;
             }
         }
-        let mut converted = inline(line);
+        let mut converted = inline(line, links);
         if converted.ends_with("::") {
             // `Example::` introduces a literal block and reads as `Example:`.
             converted.pop();
@@ -202,7 +422,7 @@ fn is_list_item(trimmed: &str) -> bool {
 }
 
 /// Converts inline markup of one line, escaping what rustdoc would misread outside code spans.
-fn inline(line: &str) -> String {
+fn inline(line: &str, links: &Links) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
@@ -218,7 +438,7 @@ fn inline(line: &str) -> String {
                 let after = end + open;
                 // RST hyperlink: `text <url>`_
                 if !double && chars.get(after) == Some(&'_') {
-                    out.push_str(&rst_link(&content));
+                    out.push_str(&rst_link(&content, links));
                     i = after + 1;
                     if chars.get(i) == Some(&'_') {
                         i += 1;
@@ -244,18 +464,14 @@ fn inline(line: &str) -> String {
                 continue;
             }
         }
-        // Markdown links pass through.
+        // Markdown links keep their text; their target is made absolute (or dropped).
         if chars[i] == '['
             && let Some(close) = find_seq(&chars, i + 1, "](")
             && let Some(end) = find_seq(&chars, close + 2, ")")
         {
             let text: String = chars[i + 1..close].iter().collect();
-            let url: String = chars[close + 2..end].iter().collect();
-            out.push('[');
-            out.push_str(&inline(&text));
-            out.push_str("](");
-            out.push_str(&url);
-            out.push(')');
+            let target: String = chars[close + 2..end].iter().collect();
+            out.push_str(&link(&inline(&text, links), &target, links));
             i = end + 1;
             continue;
         }
@@ -307,18 +523,77 @@ fn code_span(content: &str) -> String {
     }
 }
 
-fn rst_link(content: &str) -> String {
+fn rst_link(content: &str, links: &Links) -> String {
     match content.rsplit_once('<') {
         Some((text, url)) if url.ends_with('>') => {
             let url = &url[..url.len() - 1];
             let text = text.trim();
             if text.is_empty() {
-                format!("<{url}>")
+                match links.resolve(url) {
+                    Some(url) => format!("<{url}>"),
+                    None => code_span(url),
+                }
             } else {
-                format!("[{}]({url})", inline(text))
+                link(&inline(text, links), url, links)
             }
         }
-        _ => inline(content),
+        _ => inline(content, links),
+    }
+}
+
+/// A Markdown link to `target` made absolute by `links`, or only its (converted) text where
+/// the target cannot be. A title after the target (`(url "title")`) is kept.
+fn link(text: &str, target: &str, links: &Links) -> String {
+    let target = target.trim();
+    let (url, title) = match target.split_once(char::is_whitespace) {
+        Some((url, title)) if !url.starts_with('<') => (url, Some(title.trim())),
+        _ => (target, None),
+    };
+    match (links.resolve(url), title) {
+        (Some(url), Some(title)) => format!("[{text}]({url} {title})"),
+        (Some(url), None) => format!("[{text}]({url})"),
+        (None, _) => text.to_owned(),
+    }
+}
+
+/// Joins the lines of Markdown links whose text breaks across lines (`[the\nspec](/x)`), so
+/// that the line-by-line conversion sees the whole link. Code blocks are left alone.
+fn join_split_links(text: &str) -> String {
+    if !text.contains("](") {
+        return text.to_owned();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let fence = line.trim_start().starts_with("```");
+        if !in_fence
+            && !fence
+            && !line.trim().is_empty()
+            && let Some(last) = out.last_mut()
+            && open_link_text(last)
+            && line.find("](").is_some_and(|at| !line[..at].contains('['))
+        {
+            last.push(' ');
+            last.push_str(line.trim_start());
+            continue;
+        }
+        if fence {
+            in_fence = !in_fence;
+        }
+        out.push(line.to_owned());
+    }
+    out.join("\n")
+}
+
+/// Whether `line` ends inside the text of a link: a `[` after the last `]`, not at the end.
+fn open_link_text(line: &str) -> bool {
+    match line.rfind('[') {
+        Some(open) => {
+            !line.trim_end().ends_with('[')
+                && !line[open..].contains(']')
+                && !line.trim_start().starts_with("```")
+        }
+        None => false,
     }
 }
 
@@ -413,5 +688,132 @@ mod tests {
             to_markdown("Items:\n\n    * one\n    * two"),
             "Items:\n\n* one\n* two"
         );
+    }
+
+    fn client_server() -> Links {
+        Links::new("latest", "client-server")
+    }
+
+    #[test]
+    fn site_relative_links_are_rebased() {
+        let links = client_server();
+        assert_eq!(
+            to_markdown_with("[filtering](/client-server-api/#filtering)", &links),
+            "[filtering](https://spec.matrix.org/latest/client-server-api/#filtering)"
+        );
+        assert_eq!(
+            to_markdown_with("see [ids](/appendices#user-identifiers).", &links),
+            "see [ids](https://spec.matrix.org/latest/appendices/#user-identifiers)."
+        );
+        assert_eq!(
+            to_markdown_with("[rooms](/rooms)", &Links::new("v1.11", "server-server")),
+            "[rooms](https://spec.matrix.org/v1.11/rooms/)"
+        );
+        // A page of the site named without the leading slash.
+        assert_eq!(
+            to_markdown_with("[x](client-server-api/#get_x)", &links),
+            "[x](https://spec.matrix.org/latest/client-server-api/#get_x)"
+        );
+    }
+
+    #[test]
+    fn anchors_point_into_the_apis_page() {
+        assert_eq!(
+            to_markdown_with("the [join rules](#mroomjoin_rules)", &client_server()),
+            "the [join rules](https://spec.matrix.org/latest/client-server-api/#mroomjoin_rules)"
+        );
+        assert_eq!(
+            to_markdown_with(
+                "The `PDUs <#pdus>`_ of",
+                &Links::new("latest", "server-server")
+            ),
+            "The [PDUs](https://spec.matrix.org/latest/server-server-api/#pdus) of"
+        );
+        // No page to point into: only the text stays.
+        assert_eq!(
+            to_markdown_with("[x](#y)", &Links::new("latest", "custom")),
+            "x"
+        );
+    }
+
+    #[test]
+    fn page_relative_and_old_layout_links() {
+        let links = client_server();
+        assert_eq!(
+            to_markdown_with("[versions](../#specification-versions)", &links),
+            "[versions](https://spec.matrix.org/latest/#specification-versions)"
+        );
+        assert_eq!(
+            to_markdown_with(
+                "`names <../appendices.html#server-name>`_",
+                &Links::new("latest", "server-server")
+            ),
+            "[names](https://spec.matrix.org/latest/appendices/#server-name)"
+        );
+        assert_eq!(
+            to_markdown_with("[c](../client_server/r0.6.1.html#login)", &links),
+            "[c](https://spec.matrix.org/latest/client-server-api/#login)"
+        );
+        // One level above the version's root does not exist.
+        assert_eq!(to_markdown_with("[x](../../y)", &links), "x");
+    }
+
+    #[test]
+    fn unknown_and_templated_links_keep_only_their_text() {
+        let links = client_server();
+        assert_eq!(to_markdown_with("[x](other.md)", &links), "x");
+        assert_eq!(
+            to_markdown_with(
+                "`the endpoint <../client_server/%CLIENT_RELEASE_LABEL%.html#x>`_",
+                &links
+            ),
+            "the endpoint"
+        );
+        assert_eq!(
+            to_markdown_with("[y](#post-matrix-client-%CLIENT_MAJOR_VERSION%-x)", &links),
+            "y"
+        );
+        // Absolute links are kept as they are, with a title.
+        assert_eq!(
+            to_markdown_with("[a](https://a.example/b \"t\") [m](mailto:a@b.c)", &links),
+            "[a](https://a.example/b \"t\") [m](mailto:a@b.c)"
+        );
+    }
+
+    #[test]
+    fn links_split_across_lines_are_joined() {
+        assert_eq!(
+            to_markdown_with(
+                "If allowed by the [restrictions for serving\ncontent](/client-server-api/#serving), fine.\nNext.",
+                &client_server()
+            ),
+            "If allowed by the [restrictions for serving content](https://spec.matrix.org/latest/client-server-api/#serving), fine.\nNext."
+        );
+        // Code blocks are left alone.
+        let md = to_markdown_with("```json\n[1,\n](2)\n```", &client_server());
+        assert_eq!(md, "```json\n[1,\n](2)\n```");
+    }
+
+    #[test]
+    fn endpoint_anchors_follow_the_site() {
+        assert_eq!(
+            endpoint_anchor("GET", "/_matrix/client/v3/account/whoami"),
+            "get_matrixclientv3accountwhoami"
+        );
+        assert_eq!(
+            endpoint_anchor("POST", "/_matrix/client/v3/rooms/{roomId}/read_markers"),
+            "post_matrixclientv3roomsroomidread_markers"
+        );
+        assert_eq!(
+            endpoint_anchor("GET", "/.well-known/matrix/client"),
+            "getwell-knownmatrixclient"
+        );
+        assert_eq!(
+            Links::new("v1.11", "identity").endpoint("GET", "/_matrix/identity/v2"),
+            Some("https://spec.matrix.org/v1.11/identity-service-api/#get_matrixidentityv2".into())
+        );
+        assert_eq!(api_page("client-server-v3"), Some("client-server-api"));
+        assert_eq!(api_page("push-gateway"), Some("push-gateway-api"));
+        assert_eq!(api_page("clients"), None);
     }
 }

@@ -54,6 +54,7 @@ pub struct Config {
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
+    spec_version: Option<String>,
     selection: Selection,
 }
 
@@ -146,6 +147,7 @@ impl Config {
             server: Gate::Off,
             client: Gate::Off,
             path_defaults: emit::EmitOptions::default().path_defaults,
+            spec_version: None,
             selection: Selection::default(),
         }
     }
@@ -234,6 +236,14 @@ impl Config {
         self
     }
 
+    /// The version of the spec's site (`https://spec.matrix.org/<version>/`) that docs link
+    /// to: `v1.11`, `unstable`, `latest`. By default the version the spec's `info.version`
+    /// names, if it names one (`v1.x`), else `latest`.
+    pub fn spec_version(&mut self, version: impl Into<String>) -> &mut Self {
+        self.spec_version = Some(version.into());
+        self
+    }
+
     /// Treat warnings (duplicate keys, `type: enum`, ...) as errors.
     pub fn deny_warnings(&mut self, deny: bool) -> &mut Self {
         self.deny_warnings = deny;
@@ -282,6 +292,7 @@ impl Config {
                 server: self.server.clone(),
                 client: self.client.clone(),
                 path_defaults: self.path_defaults.clone(),
+                spec_version: self.spec_version.clone(),
             },
         )?;
         Ok(Generated {

@@ -360,7 +360,10 @@ fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
         panic!("RoomSummary is not a struct");
     };
     // The outer title names the type; the outer description documents it.
-    assert_eq!(summary.doc.as_deref(), Some("The outer description wins."));
+    assert_eq!(
+        summary.doc.as_deref(),
+        Some("The outer description wins.\n\nChanged in Matrix `1.6`: The summary gained a topic.")
+    );
     let fields: Vec<(&str, bool, &RustType)> = summary
         .fields
         .iter()
@@ -382,7 +385,7 @@ fn merge_all_of_unions_properties_and_required_and_outer_annotations_win() {
     let name = summary.fields.iter().find(|f| f.ident == "name").unwrap();
     assert_eq!(
         name.doc.as_deref(),
-        Some("The room's display name, if it has one.")
+        Some("The room's display name, if it has one.\n\nAdded in Matrix `1.4`.")
     );
     assert!(
         generated
@@ -534,15 +537,19 @@ fn naming_hazards_become_valid_distinct_identifiers() {
     }
     let request = item(code, "send_thing", "Request");
     assert!(request.contains("pub r#type: Option<String>,"), "{request}");
-    // A string enum is open: unknown values land in the fallback variant.
+    // A string enum is open: unknown values land in a hidden variant only parsing builds,
+    // so no caller can write an unknown value that stands for a listed one.
     let kind = item(code, "send_thing", "Type");
     assert!(kind.contains("OrgExampleCustomKind,"), "{kind}");
-    assert!(kind.contains("Other(String),"), "{kind}");
-    assert!(code.contains("other => Self::Other(other.to_owned()),"));
-    // ... and when `other` is a listed value, the fallback takes another name.
+    assert!(
+        kind.contains("#[doc(hidden)]\n            _Unknown(::matrix_api::runtime::UnknownValue),"),
+        "{kind}"
+    );
+    assert!(code.contains("Self::_Unknown(::matrix_api::runtime::UnknownValue::new(other))"));
+    // ... and a listed value `other` is an ordinary variant beside it.
     let membership = item(code, "send_thing", "Membership");
     assert!(membership.contains("Other,"), "{membership}");
-    assert!(membership.contains("Custom(String),"), "{membership}");
+    assert!(membership.contains("_Unknown(::matrix_api::runtime::UnknownValue),"), "{membership}");
 }
 
 #[test]

@@ -7,12 +7,12 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::diagnostic::{Diagnostic, Error};
-use crate::doc::to_markdown;
+use crate::doc::{Links, to_markdown_with};
 use crate::ir::{
     ApiModule, FieldDef, FieldSource, Ir, OperationIr, RequestBody, ResponseIr, RustType, Scope,
     StringEnumDef, StructDef, TypeDef, UnionDef,
 };
-use crate::model::Auth;
+use crate::model::{Auth, BaseVariable};
 use crate::naming::unraw;
 
 /// Settings of the emitted code.
@@ -26,6 +26,9 @@ pub struct EmitOptions {
     pub client: Gate,
     /// Defaults of base-path variables the spec leaves open (`client_major_version`).
     pub path_defaults: Vec<(String, String)>,
+    /// The version of the spec's site that docs link to (`v1.11`); when `None`, the version
+    /// the spec's `info` names, else `latest`.
+    pub spec_version: Option<String>,
 }
 
 /// Whether a part of the output is emitted, and under which cargo feature.
@@ -44,6 +47,7 @@ impl Default for EmitOptions {
             server: Gate::Off,
             client: Gate::Off,
             path_defaults: vec![("client_major_version".into(), "v3".into())],
+            spec_version: None,
         }
     }
 }
@@ -67,8 +71,20 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
         server: options.server.clone(),
         client: options.client.clone(),
         path_defaults: options.path_defaults.clone(),
+        links: Links::default(),
     };
-    let modules = ir.modules.iter().map(|m| emitter.api_module(m));
+    let modules = ir.modules.iter().map(|m| {
+        let version = options
+            .spec_version
+            .as_deref()
+            .or(m.spec_version.as_deref())
+            .unwrap_or("latest");
+        Emitter {
+            links: Links::new(version, &m.api_name),
+            ..emitter.clone()
+        }
+        .api_module(m)
+    });
     let tokens = quote! { #(#modules)* };
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::single(Diagnostic::error(
@@ -79,11 +95,14 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
+#[derive(Clone)]
 struct Emitter {
     runtime: syn::Path,
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
+    /// Where the links of the current API's docs lead.
+    links: Links,
 }
 
 fn ident(name: &str) -> Ident {
@@ -93,10 +112,10 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-fn doc_attr(text: Option<&str>) -> TokenStream {
+fn doc_attr(text: Option<&str>, links: &Links) -> TokenStream {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         Some(text) => {
-            let markdown = to_markdown(text);
+            let markdown = to_markdown_with(text, links);
             let lines = markdown.lines().map(|l| {
                 let line = format!(" {l}");
                 let line = line.trim_end();
@@ -123,8 +142,16 @@ impl Emitter {
             .iter()
             .map(|op| self.operation(module, op));
         let server = self.server_module(module);
+        // Fields the spec deprecates are `#[deprecated]` for users; the generated code itself
+        // (derives, conversions, the router) reads and writes them all.
+        let allow = if has_deprecated_fields(module) {
+            quote! { #[allow(deprecated)] }
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #[doc = #doc]
+            #allow
             pub mod #name {
                 #(#types)*
                 #(#reexports)*
@@ -143,12 +170,22 @@ impl Emitter {
             doc.push_str("\n\n");
         }
         doc.push_str(&format!(
-            "`{} {}` (`{}`)",
+            "`{} {}` (`{}`",
             op.method, op.path, op.operation_id
         ));
+        if let Some(url) = self
+            .links
+            .endpoint(op.method.as_str(), &self.concrete_path(op))
+        {
+            doc.push_str(&format!("; [spec]({url})"));
+        }
+        doc.push(')');
         if let Some(description) = &op.description {
             doc.push_str("\n\n");
             doc.push_str(description.trim());
+        }
+        if op.deprecated {
+            doc.push_str("\n\n**Deprecated** by the Matrix spec.");
         }
         if let Some(version) = &op.added_in {
             doc.push_str(&format!("\n\nAdded in Matrix `{version}`."));
@@ -159,7 +196,7 @@ impl Emitter {
                 change.trim()
             ));
         }
-        let doc = doc_attr(Some(&doc));
+        let doc = doc_attr(Some(&doc), &self.links);
 
         let method = format_ident!("{}", op.method.as_str());
         let operation_id = &op.operation_id;
@@ -179,16 +216,7 @@ impl Emitter {
 
         let path_defaults = op.base_variables.iter().map(|v| {
             let name = &v.name;
-            let value = v
-                .default
-                .clone()
-                .or_else(|| {
-                    self.path_defaults
-                        .iter()
-                        .find(|(n, _)| n == name)
-                        .map(|(_, d)| d.clone())
-                })
-                .unwrap_or_default();
+            let value = self.base_default(v);
             quote! { (#name, #value) }
         });
         let request = self.request(op);
@@ -219,6 +247,32 @@ impl Emitter {
                 #(#types)*
             }
         }
+    }
+
+    /// The path with its base-path variables at their defaults, as the spec's site shows it.
+    fn concrete_path(&self, op: &OperationIr) -> String {
+        let mut path = op.path.clone();
+        for variable in &op.base_variables {
+            path = path.replace(
+                &format!("{{{}}}", variable.name),
+                &self.base_default(variable),
+            );
+        }
+        path
+    }
+
+    /// The value of a base-path variable when the caller chooses none.
+    fn base_default(&self, variable: &BaseVariable) -> String {
+        variable
+            .default
+            .clone()
+            .or_else(|| {
+                self.path_defaults
+                    .iter()
+                    .find(|(n, _)| *n == variable.name)
+                    .map(|(_, d)| d.clone())
+            })
+            .unwrap_or_default()
     }
 
     fn request(&self, op: &OperationIr) -> TokenStream {
@@ -314,7 +368,10 @@ impl Emitter {
     fn response(&self, response: &ResponseIr) -> TokenStream {
         match response {
             ResponseIr::Fields(def) => {
-                let doc = doc_attr(def.doc.as_deref().or(Some("The response body.")));
+                let doc = doc_attr(
+                    def.doc.as_deref().or(Some("The response body.")),
+                    &self.links,
+                );
                 let fields = def
                     .fields
                     .iter()
@@ -333,7 +390,7 @@ impl Emitter {
                 }
             }
             ResponseIr::Whole { ty, doc } => {
-                let doc = doc_attr(doc.as_deref().or(Some("The response body.")));
+                let doc = doc_attr(doc.as_deref().or(Some("The response body.")), &self.links);
                 let ty = self.rust_type(ty, Scope::Operation);
                 quote! {
                     #doc
@@ -353,7 +410,7 @@ impl Emitter {
                 }
             }
             ResponseIr::Binary { content_type, doc } => {
-                let doc = doc_attr(doc.as_deref().or(Some("The response body.")));
+                let doc = doc_attr(doc.as_deref().or(Some("The response body.")), &self.links);
                 let content_doc =
                     format!(" The media type of `body` (the spec names `{content_type}`).");
                 quote! {
@@ -392,7 +449,12 @@ impl Emitter {
                 format!("{}\n\n{note}", doc_text.trim_end())
             };
         }
-        let doc = doc_attr(Some(&doc_text));
+        let doc = doc_attr(Some(&doc_text), &self.links);
+        let deprecated = if field.deprecated {
+            quote! { #[deprecated(note = "deprecated by the Matrix spec")] }
+        } else {
+            TokenStream::new()
+        };
         let inner = self.rust_type(&field.ty, scope);
         let ty = if field.optional || field.nullable {
             quote! { Option<#inner> }
@@ -431,6 +493,7 @@ impl Emitter {
         };
         quote! {
             #doc
+            #deprecated
             #complexity
             #serde
             pub #name: #ty,
@@ -447,7 +510,7 @@ impl Emitter {
 
     fn struct_def(&self, def: &StructDef, scope: Scope) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref());
+        let doc = doc_attr(def.doc.as_deref(), &self.links);
         let fields = def.fields.iter().map(|f| self.field(f, scope, true));
         let default = default_derive(&def.fields);
         let methods = self.struct_methods(&name, &def.fields, scope);
@@ -562,7 +625,7 @@ impl Emitter {
 
     fn string_enum(&self, def: &StringEnumDef) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref());
+        let doc = doc_attr(def.doc.as_deref(), &self.links);
         let fallback = ident(&def.fallback);
         let variants = def.variants.iter().map(|(v, wire)| {
             let v = ident(v);
@@ -628,7 +691,7 @@ impl Emitter {
 
     fn union(&self, def: &UnionDef, scope: Scope) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref());
+        let doc = doc_attr(def.doc.as_deref(), &self.links);
         let variants = def.variants.iter().map(|(v, ty)| {
             let v = ident(v);
             let ty = self.rust_type(ty, scope);
@@ -684,6 +747,22 @@ impl Emitter {
             }
         }
     }
+}
+
+/// Whether any field of the API's types, requests or responses is deprecated.
+fn has_deprecated_fields(module: &ApiModule) -> bool {
+    fn in_types(types: &[TypeDef]) -> bool {
+        types.iter().any(|t| match t {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| f.deprecated),
+            _ => false,
+        })
+    }
+    in_types(&module.types)
+        || module.operations.iter().any(|op| {
+            in_types(&op.types)
+                || op.request_fields.iter().any(|f| f.deprecated)
+                || matches!(&op.response, ResponseIr::Fields(s) if s.fields.iter().any(|f| f.deprecated))
+        })
 }
 
 /// A type used by one operation lives in that operation's module; it is also re-exported

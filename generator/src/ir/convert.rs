@@ -42,7 +42,9 @@ pub(super) fn build(spec: &Spec) -> Result<Ir, Error> {
                 None,
             )));
         }
-        modules.push(ApiBuilder::new(spec, api).build(ident, &acronyms, &mut examples));
+        let mut module = ApiBuilder::new(spec, api).build(ident, &acronyms, &mut examples);
+        module.spec_version = api.spec_version.clone();
+        modules.push(module);
     }
     Ok(Ir {
         modules,
@@ -227,10 +229,18 @@ impl<'a> ApiBuilder<'a> {
                     ty: super::RustType::Json,
                     optional: !param.required,
                     nullable: false,
-                    doc: param
-                        .description
-                        .clone()
-                        .or_else(|| param.schema.description.clone()),
+                    doc: with_version_notes(
+                        param
+                            .description
+                            .clone()
+                            .or_else(|| param.schema.description.clone()),
+                        param.added_in.as_ref().or(param.schema.added_in.as_ref()),
+                        if param.changed_in.is_empty() {
+                            &param.schema.changed_in
+                        } else {
+                            &param.changed_in
+                        },
+                    ),
                     source,
                     flatten: false,
                     deprecated: param.deprecated,
@@ -451,16 +461,18 @@ impl<'a> ApiBuilder<'a> {
             used.insert(ident.clone(), ());
             let field_hint = hint.child(upper_camel(wire), hint.name.clone());
             let ty = self.rust_type(&prop.schema, &field_hint);
-            let mut doc = prop
+            let description = prop
                 .schema
                 .description
                 .clone()
                 .or_else(|| self.follow(&prop.schema).description.clone());
+            // The notes of a referenced schema are its type's (or belong to every use).
+            let mut doc = with_version_notes(
+                description,
+                prop.schema.added_in.as_ref(),
+                &prop.schema.changed_in,
+            );
             let notes = [
-                prop.schema
-                    .added_in
-                    .as_ref()
-                    .map(|v| format!("Added in Matrix `{v}`.")),
                 // Unless the description already says it.
                 prop.schema
                     .default
@@ -570,7 +582,7 @@ impl<'a> ApiBuilder<'a> {
             SchemaKind::String { values } => {
                 let entry = Entry {
                     def: Def::Enum(values.clone()),
-                    doc: schema.description.clone(),
+                    doc: type_doc(schema),
                     name: Self::inline_name(schema, hint),
                     example: None,
                 };
@@ -625,7 +637,7 @@ impl<'a> ApiBuilder<'a> {
                 let fields = self.fields(object, &struct_hint);
                 let entry = Entry {
                     def: Def::Struct(fields),
-                    doc: schema.description.clone(),
+                    doc: type_doc(schema),
                     name,
                     example: schema.example.clone().map(|e| (e, schema.place.clone())),
                 };
@@ -638,7 +650,7 @@ impl<'a> ApiBuilder<'a> {
                     def => {
                         let entry = Entry {
                             def,
-                            doc: schema.description.clone(),
+                            doc: type_doc(schema),
                             name,
                             example: None,
                         };
@@ -724,7 +736,7 @@ impl<'a> ApiBuilder<'a> {
             let id = self.entries.len();
             self.entries.push(Entry {
                 def: Def::Pending,
-                doc: schema.description.clone(),
+                doc: type_doc(schema),
                 name,
                 example: None,
             });
@@ -832,4 +844,37 @@ fn source_suffix(source: FieldSource) -> &'static str {
         FieldSource::Header => "header",
         FieldSource::Body => "body",
     }
+}
+
+/// A named type's doc: the schema's description and its version notes.
+fn type_doc(schema: &Schema) -> Option<String> {
+    with_version_notes(
+        schema.description.clone(),
+        schema.added_in.as_ref(),
+        &schema.changed_in,
+    )
+}
+
+/// `doc` followed by "Added in Matrix `v`." and one "Changed in Matrix `v`: ..." per change,
+/// each a paragraph of its own, as on operations.
+fn with_version_notes(
+    doc: Option<String>,
+    added_in: Option<&String>,
+    changed_in: &[(String, String)],
+) -> Option<String> {
+    let notes =
+        added_in
+            .map(|v| format!("Added in Matrix `{v}`."))
+            .into_iter()
+            .chain(changed_in.iter().map(|(version, change)| {
+                format!("Changed in Matrix `{version}`: {}", change.trim())
+            }));
+    let mut doc = doc;
+    for note in notes {
+        doc = Some(match doc {
+            Some(text) if !text.trim().is_empty() => format!("{}\n\n{note}", text.trim_end()),
+            _ => note,
+        });
+    }
+    doc
 }

@@ -29,6 +29,8 @@ pub struct ApiModule {
     pub ident: String,
     /// `client-server`
     pub api_name: String,
+    /// The Matrix version the spec's `info.version` names (`v1.11`), if it names one.
+    pub spec_version: Option<String>,
     /// Types used by several of the API's operations, by name.
     pub types: Vec<TypeDef>,
     pub operations: Vec<OperationIr>,

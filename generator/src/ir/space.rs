@@ -527,6 +527,7 @@ pub(super) fn finish(
     ApiModule {
         ident: api_ident,
         api_name,
+        spec_version: None,
         types: api_types,
         operations,
     }

@@ -249,6 +249,29 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `x-addedInMatrixVersion` and `x-changedInMatrixVersion` (version → what changed) of
+    /// an operation, parameter or schema.
+    pub(super) fn version_notes(
+        &self,
+        map: &IndexMap<String, RNode>,
+    ) -> (Option<String>, Vec<(String, String)>) {
+        let added_in = map
+            .get("x-addedInMatrixVersion")
+            .map(|v| self.scalar_text(v))
+            .filter(|v| !v.trim().is_empty());
+        let changed_in = map
+            .get("x-changedInMatrixVersion")
+            .and_then(RNode::as_map)
+            .map(|changes| {
+                changes
+                    .iter()
+                    .map(|(version, note)| (version.clone(), self.scalar_text(note)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (added_in, changed_in)
+    }
+
     pub(super) fn scalar_text(&self, node: &RNode) -> String {
         match &node.value {
             RValue::String(s) => s.clone(),
@@ -466,15 +489,7 @@ impl<'a> Builder<'a> {
         }
         responses.sort_by_key(|r| r.status);
 
-        let mut changed_in: Vec<(String, String)> = Vec::new();
-        if let Some(changes) = op_map
-            .get("x-changedInMatrixVersion")
-            .and_then(RNode::as_map)
-        {
-            for (version, note) in changes {
-                changed_in.push((version.clone(), self.scalar_text(note)));
-            }
-        }
+        let (added_in, changed_in) = self.version_notes(op_map);
         Some(Operation {
             operation_id,
             method,
@@ -490,9 +505,7 @@ impl<'a> Builder<'a> {
             parameters,
             body,
             responses,
-            added_in: op_map
-                .get("x-addedInMatrixVersion")
-                .map(|v| self.scalar_text(v)),
+            added_in,
             changed_in,
             tags: op_map
                 .get("tags")
@@ -566,6 +579,8 @@ impl<'a> Builder<'a> {
                     description: None,
                     schema,
                     deprecated: false,
+                    added_in: None,
+                    changed_in: Vec::new(),
                     style: ParamStyle::Simple,
                     explode: false,
                     place: self.place(op, pointer),
@@ -657,6 +672,7 @@ impl<'a> Builder<'a> {
         let (style, explode) = context
             .dialect
             .parameter_style(self, param, location, pointer);
+        let (added_in, changed_in) = self.version_notes(map);
         Some(ParameterOrBody::Parameter(Box::new(Parameter {
             name: name.to_owned(),
             location,
@@ -668,6 +684,8 @@ impl<'a> Builder<'a> {
                 .get("deprecated")
                 .and_then(RNode::as_bool)
                 .unwrap_or(false),
+            added_in,
+            changed_in,
             style,
             explode,
             place: self.place(param, pointer),
@@ -685,6 +703,7 @@ impl<'a> Builder<'a> {
             example: None,
             deprecated: false,
             added_in: None,
+            changed_in: Vec::new(),
             place: self.place(node, pointer),
         }
     }
@@ -739,6 +758,8 @@ impl<'a> Builder<'a> {
                         .map(str::to_owned),
                     schema,
                     deprecated: false,
+                    added_in: None,
+                    changed_in: Vec::new(),
                     // Headers are always `simple` (OpenAPI) or comma-separated (Swagger).
                     style: ParamStyle::Simple,
                     explode: false,
@@ -891,6 +912,7 @@ impl<'a> Builder<'a> {
                 schema.example = annotations
                     .get("example")
                     .and_then(|e| self.spec.to_json(e));
+                (schema.added_in, schema.changed_in) = self.version_notes(annotations);
             }
             return schema;
         }
@@ -925,6 +947,7 @@ impl<'a> Builder<'a> {
             .get("nullable")
             .and_then(RNode::as_bool)
             .unwrap_or(false);
+        (schema.added_in, schema.changed_in) = self.version_notes(map);
 
         // `type` may be a list (3.1): `null` in it makes the schema nullable.
         let mut type_schemas = Vec::new();

@@ -48,6 +48,8 @@ pub struct Api {
     /// The API folder name (`client-server`).
     pub name: String,
     pub operations: Vec<Operation>,
+    /// The Matrix version the documents' `info.version` names (`v1.11`), if one does.
+    pub spec_version: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,6 +147,10 @@ pub struct Parameter {
     pub description: Option<String>,
     pub schema: Schema,
     pub deprecated: bool,
+    /// `x-addedInMatrixVersion` of the parameter itself.
+    pub added_in: Option<String>,
+    /// `x-changedInMatrixVersion` of the parameter itself: (version, what changed).
+    pub changed_in: Vec<(String, String)>,
     /// How the value is written (OpenAPI's `style`; Swagger 2.0's `collectionFormat`).
     pub style: ParamStyle,
     /// Whether each array item or object member becomes a parameter of its own.
@@ -250,6 +256,8 @@ pub struct Schema {
     pub deprecated: bool,
     /// `x-addedInMatrixVersion`
     pub added_in: Option<String>,
+    /// `x-changedInMatrixVersion`: (version, what changed).
+    pub changed_in: Vec<(String, String)>,
     pub place: Place,
 }
 
@@ -332,9 +340,14 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
                 b.operation_id.as_str(),
             ))
         });
+        let spec_version = api
+            .documents
+            .iter()
+            .find_map(|(_, document)| matrix_version(document));
         apis.push(Api {
             name: api.name.clone(),
             operations,
+            spec_version,
         });
     }
     // Schemas behind `$ref`s found above; converting one may find more.
@@ -382,6 +395,15 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
         warnings: all,
         ..spec
     })
+}
+
+/// `info.version` of a document when it names a Matrix version (`v1.11`); the released
+/// documents say `1.0.0` there, which is the document's own version, not the spec's.
+fn matrix_version(document: &crate::resolve::RNode) -> Option<String> {
+    let version = document.get("info")?.get("version")?.as_str()?.trim();
+    let (major, minor) = version.strip_prefix('v')?.split_once('.')?;
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (numeric(major) && numeric(minor)).then(|| version.to_owned())
 }
 
 fn file_stem(file: &str) -> String {
