@@ -1083,7 +1083,8 @@ impl Builder<'_> {
     }
 
     /// `type: <word>` in schemas the model converts (and that have no `enum`/`oneOf`/`anyOf`,
-    /// which decide the kind before `type` is looked at): (file, schema, docs).
+    /// which decide the kind before `type` is looked at, nor `allOf`, whose members a `type`
+    /// must agree with: a conflict there is the resolver's error): (file, schema, docs).
     fn typed_schemas(&self) -> Vec<(usize, String, Loc, Loc, BTreeSet<usize>)> {
         let mut out = Vec::new();
         for (f, file) in self.a.files.iter().enumerate() {
@@ -1104,7 +1105,7 @@ impl Builder<'_> {
                     };
                     let known = ["object", "string", "integer", "number", "boolean", "array"];
                     if ty.as_str().is_some_and(|t| known.contains(&t))
-                        && !["enum", "oneOf", "anyOf"]
+                        && !["enum", "oneOf", "anyOf", "allOf"]
                             .iter()
                             .any(|k| map.entries.contains_key(*k))
                     {

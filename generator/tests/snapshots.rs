@@ -549,7 +549,10 @@ fn naming_hazards_become_valid_distinct_identifiers() {
     // ... and a listed value `other` is an ordinary variant beside it.
     let membership = item(code, "send_thing", "Membership");
     assert!(membership.contains("Other,"), "{membership}");
-    assert!(membership.contains("_Unknown(::matrix_api::runtime::UnknownValue),"), "{membership}");
+    assert!(
+        membership.contains("_Unknown(::matrix_api::runtime::UnknownValue),"),
+        "{membership}"
+    );
 }
 
 #[test]

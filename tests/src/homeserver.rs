@@ -94,12 +94,15 @@ impl Api for TinyHomeserver {
                 format!("Login type {} is not supported", request.r#type),
             ));
         }
+        // Old clients still send the deprecated top-level `user`; a homeserver accepts it.
+        #[allow(deprecated)]
+        let legacy_user = request.user.as_deref();
         let localpart = request
             .identifier
             .as_ref()
             .and_then(|id| id.extra.get("user"))
             .and_then(|user| user.as_str())
-            .or(request.user.as_deref())
+            .or(legacy_user)
             .ok_or_else(|| MatrixError::missing_param("identifier.user"))?;
         if request.password.as_deref() != Some(PASSWORD) {
             return Err(forbidden("Invalid password"));

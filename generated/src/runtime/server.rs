@@ -206,3 +206,101 @@ pub async fn method_not_allowed() -> axum::response::Response {
         "Unrecognized request",
     ))
 }
+
+/// The search through the operations of a route several of them share (the same method, and
+/// a path equal but for parameter names: `POST /rooms/{roomId}/invite` is `inviteBy3PID` and
+/// `inviteUser`). The generated handler tries each operation in operationId order:
+///
+/// 1. [`SharedRoute::parse`] reads the request as that operation. A request that does not fit
+///    it (400 `M_NOT_JSON`, `M_BAD_JSON`, `M_MISSING_PARAM`, `M_INVALID_PARAM`) goes on to the
+///    next operation.
+/// 2. The first operation it fits is called; [`SharedRoute::answer`] makes its result the
+///    response, unless the method answered 404 `M_UNRECOGNIZED` (what an unimplemented method
+///    does): then the request goes on to the next operation it fits.
+/// 3. [`SharedRoute::finish`], when no operation answered: 404 `M_UNRECOGNIZED` if the request
+///    fit one of them, otherwise the parse error of the last one tried.
+#[derive(Debug, Default)]
+pub struct SharedRoute {
+    /// The parse error of the last operation the request did not fit.
+    not_parsed: Option<MatrixError>,
+    /// The answer of the last method that declined (404 `M_UNRECOGNIZED`).
+    declined: Option<MatrixError>,
+    /// A failure to read the request that is no parse error: it ends the search.
+    failed: Option<MatrixError>,
+}
+
+impl SharedRoute {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the request as the next operation: `None` if it does not fit (or the search has
+    /// ended).
+    pub fn parse<Req>(&mut self, parse: ParseRequest<Req>, incoming: &Incoming) -> Option<Req> {
+        if self.failed.is_some() {
+            return None;
+        }
+        match parse(&incoming.parts, &incoming.body, &incoming.path_args) {
+            Ok(request) => Some(request),
+            Err(error) if is_parse_error(&error) => {
+                self.not_parsed = Some(error);
+                None
+            }
+            Err(error) => {
+                self.failed = Some(error);
+                None
+            }
+        }
+    }
+
+    /// The response to what the operation's method answered; `None` if it declined with 404
+    /// `M_UNRECOGNIZED`, so the next operation the request fits is tried.
+    pub fn answer<Resp>(
+        &mut self,
+        result: Result<Resp, MatrixError>,
+        respond: WriteResponse<Resp>,
+    ) -> Option<axum::response::Response> {
+        match result {
+            Err(error) if declines(&error) => {
+                self.declined = Some(error);
+                None
+            }
+            Err(error) => Some(error_response(&error)),
+            Ok(response) => Some(match respond(&response) {
+                Ok(response) => response.map(axum::body::Body::from).into_response(),
+                Err(error) => error_response(&MatrixError::new(
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Unknown,
+                    error.to_string(),
+                )),
+            }),
+        }
+    }
+
+    /// The response when no operation answered.
+    pub fn finish(self) -> axum::response::Response {
+        let error = self
+            .failed
+            .or(self.declined)
+            .or(self.not_parsed)
+            .unwrap_or_else(MatrixError::unrecognized);
+        error_response(&error)
+    }
+}
+
+/// A request that does not fit an operation: the next one of a shared route may take it.
+fn is_parse_error(error: &MatrixError) -> bool {
+    error.status == http::StatusCode::BAD_REQUEST
+        && matches!(
+            error.errcode,
+            ErrorCode::NotJson
+                | ErrorCode::BadJson
+                | ErrorCode::MissingParam
+                | ErrorCode::InvalidParam
+        )
+}
+
+/// A method that does not serve this request (the default of every generated method).
+fn declines(error: &MatrixError) -> bool {
+    error.status == http::StatusCode::NOT_FOUND && error.errcode == ErrorCode::Unrecognized
+}

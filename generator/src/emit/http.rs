@@ -476,8 +476,36 @@ impl Emitter {
         let rt = &self.runtime;
         let gate = gate_attr(&self.server);
         let mut methods = Vec::new();
-        // axum path → (method → handler); positional parameter names never conflict.
-        let mut routes: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+        // axum path → (method → the operations there, first by operationId). Positional
+        // parameter names never conflict, and two paths have one positional path exactly when
+        // they have one `model::route`: operations with the same method and route share one
+        // handler, which tries them in turn (`shared_handler`).
+        let mut routes: BTreeMap<String, Vec<(String, Vec<&OperationIr>)>> = BTreeMap::new();
+        for op in &module.operations {
+            let methods_here = routes.entry(positional_path(&op.path)).or_default();
+            let method = op.method.as_str().to_owned();
+            match methods_here.iter_mut().find(|(m, _)| *m == method) {
+                Some((_, ops)) => ops.push(op),
+                None => methods_here.push((method, vec![op])),
+            }
+        }
+        for (_, ops) in routes.values_mut().flatten() {
+            ops.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+        }
+        let mut shared_docs = Vec::new();
+        for methods_here in routes.values() {
+            for (method, ops) in methods_here {
+                if ops.len() < 2 {
+                    continue;
+                }
+                let names: Vec<String> = ops.iter().map(|o| format!("`{}`", o.ident)).collect();
+                shared_docs.push(format!(
+                    " - `{method} {}`: {}.",
+                    ops[0].path,
+                    names.join(", then ")
+                ));
+            }
+        }
         for op in &module.operations {
             let method_name = ident(&op.ident);
             let op_module = ident(&op.ident);
@@ -488,26 +516,29 @@ impl Emitter {
                 .trim()
                 .replace('\n', " ");
             let doc = format!(" `{} {}`: {summary}", op.method, op.path);
-            let (credential_param, credential_arg, credential_discard) = match &op.auth {
-                Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
-                Auth::AccessToken => (
-                    quote! { access_token: #rt::server::AccessToken, },
-                    quote! { #rt::server::required_token(&incoming)?, },
-                    quote! { access_token, },
-                ),
-                Auth::OptionalAccessToken => (
-                    quote! { access_token: Option<#rt::server::AccessToken>, },
-                    quote! { incoming.access_token.clone(), },
-                    quote! { access_token, },
-                ),
-                Auth::Other(_) => (
-                    quote! { authorization: Option<String>, },
-                    quote! { incoming.authorization.clone(), },
-                    quote! { authorization, },
-                ),
+            let others: Vec<String> = routes
+                .get(&positional_path(&op.path))
+                .and_then(|m| m.iter().find(|(m, _)| m == op.method.as_str()))
+                .map(|(_, ops)| {
+                    ops.iter()
+                        .filter(|o| o.operation_id != op.operation_id)
+                        .map(|o| format!("`{}`", o.ident))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let shared_doc = if others.is_empty() {
+                TokenStream::new()
+            } else {
+                let text = format!(
+                    " Shares its route with {}: the router calls the first of them, by operationId, whose request the HTTP request parses as and whose method does not answer 404 `M_UNRECOGNIZED` (see `router_with`).",
+                    others.join(", ")
+                );
+                quote! { #[doc = ""] #[doc = #text] }
             };
+            let (credential_param, _, credential_discard) = credentials(op, rt);
             methods.push(quote! {
                 #[doc = #doc]
+                #shared_doc
                 fn #method_name(
                     &self,
                     #credential_param
@@ -517,40 +548,23 @@ impl Emitter {
                     async { Err(#rt::MatrixError::unrecognized()) }
                 }
             });
-            let incoming_name = if matches!(op.auth, Auth::None) {
-                quote! { _incoming }
-            } else {
-                quote! { incoming }
-            };
-            let handler = quote! {
-                {
-                    let service = service.clone();
-                    move |request: ::axum::extract::Request| {
-                        let service = service.clone();
-                        async move {
-                            #rt::server::handle(
-                                request,
-                                &super::#op_module::METADATA,
-                                options,
-                                super::#op_module::Request::from_http_parts,
-                                super::#op_module::Response::try_into_http_response,
-                                |request, #incoming_name| async move {
-                                    service.#method_name(#credential_arg request).await
-                                },
-                            )
-                            .await
-                        }
-                    }
-                }
-            };
-            let axum_path = positional_path(&op.path);
-            let methods_here = routes.entry(axum_path).or_default();
-            let method = op.method.as_str().to_owned();
-            // Two operations on one route and method cannot both be served; the first wins.
-            if !methods_here.iter().any(|(m, _)| *m == method) {
-                methods_here.push((method, handler));
-            }
         }
+        let routes: BTreeMap<String, Vec<(String, TokenStream)>> = routes
+            .iter()
+            .map(|(path, methods_here)| {
+                let handlers = methods_here
+                    .iter()
+                    .map(|(method, ops)| {
+                        let handler = match ops.as_slice() {
+                            [op] => self.single_handler(op),
+                            ops => self.shared_handler(ops),
+                        };
+                        (method.clone(), handler)
+                    })
+                    .collect();
+                (path.clone(), handlers)
+            })
+            .collect();
         let route_calls = routes.into_iter().map(|(path, handlers)| {
             let mut chain = TokenStream::new();
             for (i, (method, handler)) in handlers.into_iter().enumerate() {
@@ -563,6 +577,35 @@ impl Emitter {
             }
             quote! { .route(#path, #chain) }
         });
+        let shared_doc = if shared_docs.is_empty() {
+            TokenStream::new()
+        } else {
+            let lines = [
+                "",
+                " Routes that several operations share (one method, paths equal but for parameter",
+                " names) are mounted once, and a request is tried as each operation in operationId",
+                " order:",
+                "",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(shared_docs)
+            .chain(
+                [
+                    "",
+                    " A request that does not parse as an operation (400 `M_NOT_JSON`, `M_BAD_JSON`,",
+                    " `M_MISSING_PARAM`, `M_INVALID_PARAM`) goes on to the next. The first operation it",
+                    " parses as is called; if its method answers 404 `M_UNRECOGNIZED`, as an",
+                    " unimplemented method does, the request goes on to the next operation it parses",
+                    " as, otherwise that answer is the response. When no method answers, the response",
+                    " is 404 `M_UNRECOGNIZED` if the request parsed as one of them, otherwise the parse",
+                    " error of the last operation tried.",
+                ]
+                .into_iter()
+                .map(str::to_owned),
+            );
+            quote! { #(#[doc = #lines])* }
+        };
         let api_doc = format!(
             " The {} API as a service: implement the operations you support; the others answer\n 404 `M_UNRECOGNIZED`.",
             module.api_name
@@ -583,6 +626,7 @@ impl Emitter {
 
                 /// A router for every operation. Unknown paths answer 404 and known paths with
                 /// another method 405, both `M_UNRECOGNIZED`.
+                #shared_doc
                 pub fn router_with<S: Api>(service: S, options: #rt::server::ServerOptions) -> ::axum::Router {
                     let service = ::std::sync::Arc::new(service);
                     ::axum::Router::new()
@@ -592,6 +636,123 @@ impl Emitter {
                 }
             }
         }
+    }
+
+    /// The handler of a route one operation has.
+    fn single_handler(&self, op: &OperationIr) -> TokenStream {
+        let rt = &self.runtime;
+        let method_name = ident(&op.ident);
+        let op_module = ident(&op.ident);
+        let (_, credential_arg, _) = credentials(op, rt);
+        let incoming_name = if matches!(op.auth, Auth::None) {
+            quote! { _incoming }
+        } else {
+            quote! { incoming }
+        };
+        quote! {
+            {
+                let service = service.clone();
+                move |request: ::axum::extract::Request| {
+                    let service = service.clone();
+                    async move {
+                        #rt::server::handle(
+                            request,
+                            &super::#op_module::METADATA,
+                            options,
+                            super::#op_module::Request::from_http_parts,
+                            super::#op_module::Response::try_into_http_response,
+                            |request, #incoming_name| async move {
+                                service.#method_name(#credential_arg request).await
+                            },
+                        )
+                        .await
+                    }
+                }
+            }
+        }
+    }
+
+    /// The handler of a route several operations share (`ops`, in operationId order): see
+    /// `runtime::server::SharedRoute` for the rule.
+    fn shared_handler(&self, ops: &[&OperationIr]) -> TokenStream {
+        let rt = &self.runtime;
+        // The token is checked up front only when every operation needs one; otherwise each
+        // operation that needs it checks it once the request parses as that operation.
+        let gate_op = ops
+            .iter()
+            .find(|o| o.auth != Auth::AccessToken)
+            .or(ops.first());
+        let Some(gate_op) = gate_op else {
+            return TokenStream::new();
+        };
+        let gate_module = ident(&gate_op.ident);
+        let attempts = ops.iter().map(|op| {
+            let method_name = ident(&op.ident);
+            let op_module = ident(&op.ident);
+            let call = match &op.auth {
+                Auth::None => quote! { service.#method_name(request).await },
+                Auth::AccessToken => quote! {
+                    match #rt::server::required_token(&incoming) {
+                        Ok(access_token) => service.#method_name(access_token, request).await,
+                        Err(error) => Err(error),
+                    }
+                },
+                Auth::OptionalAccessToken => quote! {
+                    service.#method_name(incoming.access_token.clone(), request).await
+                },
+                Auth::Other(_) => quote! {
+                    service.#method_name(incoming.authorization.clone(), request).await
+                },
+            };
+            quote! {
+                if let Some(request) = shared.parse(super::#op_module::Request::from_http_parts, &incoming) {
+                    let result = #call;
+                    if let Some(response) = shared.answer(result, super::#op_module::Response::try_into_http_response) {
+                        return response;
+                    }
+                }
+            }
+        });
+        quote! {
+            {
+                let service = service.clone();
+                move |request: ::axum::extract::Request| {
+                    let service = service.clone();
+                    async move {
+                        let incoming = match #rt::server::prepare(request, &super::#gate_module::METADATA, &options).await {
+                            Ok(incoming) => incoming,
+                            Err(error) => return #rt::server::error_response(&error),
+                        };
+                        let mut shared = #rt::server::SharedRoute::new();
+                        #(#attempts)*
+                        shared.finish()
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How an operation's trait method takes its credential: (parameter, argument from
+/// `incoming`, name in the default body).
+fn credentials(op: &OperationIr, rt: &syn::Path) -> (TokenStream, TokenStream, TokenStream) {
+    match &op.auth {
+        Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        Auth::AccessToken => (
+            quote! { access_token: #rt::server::AccessToken, },
+            quote! { #rt::server::required_token(&incoming)?, },
+            quote! { access_token, },
+        ),
+        Auth::OptionalAccessToken => (
+            quote! { access_token: Option<#rt::server::AccessToken>, },
+            quote! { incoming.access_token.clone(), },
+            quote! { access_token, },
+        ),
+        Auth::Other(_) => (
+            quote! { authorization: Option<String>, },
+            quote! { incoming.authorization.clone(), },
+            quote! { authorization, },
+        ),
     }
 }
 

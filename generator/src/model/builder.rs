@@ -793,13 +793,17 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Makes an API's operations unique, whatever order its files and paths are read in.
+    /// Makes an API's operationIds unique, whatever order its files and paths are read in.
     ///
-    /// Two operations with the same method and route (the path with parameter names ignored)
-    /// cannot both be served: the one whose operationId sorts first is kept. An operationId used
-    /// twice goes to the operation first by (path, method); the others are named after their
-    /// method and path. Each repair is a warning naming both places. `operations` holds each
-    /// operation with its path as the document writes it (without the base path).
+    /// An operationId used twice goes to the operation first by (path, method); the others are
+    /// named after their method and path, each with a warning naming both places.
+    ///
+    /// Two operations with the same method and route (see [`super::route`]) are both kept,
+    /// without a diagnostic: the Matrix spec does this on purpose (`POST /rooms/{roomId}/invite`
+    /// is `inviteBy3PID` and `inviteUser`, `GET /events` is `getEvents` and `peekEvents`).
+    /// They come out next to each other in operationId order, and the server router tries them
+    /// in that order ([`super::same_route_groups`]). `operations` holds each operation with its
+    /// path as the document writes it (without the base path).
     pub(super) fn unique_operations(
         &mut self,
         api: &str,
@@ -814,26 +818,7 @@ impl<'a> Builder<'a> {
                 &b.place,
             ))
         });
-        let mut kept: Vec<(Operation, String)> = Vec::with_capacity(operations.len());
-        for (op, relative) in operations {
-            if let Some((first, _)) = kept
-                .last()
-                .filter(|(k, _)| k.method == op.method && route(&k.path) == route(&op.path))
-            {
-                let d = Diagnostic::warning(
-                    format!(
-                        "{} {} (operationId `{}`) has the same method and route as {} {} (operationId `{}`) in the {api} API; this one is dropped, the one whose operationId sorts first is kept",
-                        op.method, op.path, op.operation_id, first.method, first.path, first.operation_id
-                    ),
-                    Some(op.place.clone()),
-                )
-                .with_related("kept", first.place.clone());
-                self.diagnostics.push(d);
-                continue;
-            }
-            kept.push((op, relative));
-        }
-
+        let mut kept = operations;
         kept.sort_by(|(a, _), (b, _)| (&a.path, a.method).cmp(&(&b.path, b.method)));
         let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
         let mut first_use: BTreeMap<String, (Method, String, Place)> = BTreeMap::new();
@@ -1277,8 +1262,9 @@ fn classify_scheme(scheme: &RNode) -> SecurityScheme {
     }
 }
 
-/// A path template with its parameter names left out: `/rooms/{roomId}` → `/rooms/{}`.
-fn route(path: &str) -> String {
+/// A path template with its parameter names left out: `/rooms/{roomId}` → `/rooms/{}`. Two
+/// operations with the same method and route are one endpoint on the wire.
+pub fn route(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut in_name = false;
     for c in path.chars() {

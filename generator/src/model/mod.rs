@@ -414,6 +414,31 @@ fn file_stem(file: &str) -> String {
     }
 }
 
+pub use builder::route;
+
+/// The operations that share a method and [`route`] with another, as groups of two or more:
+/// each group in operationId order, the groups by route and method. The Matrix spec has such
+/// pairs on purpose (`POST /rooms/{roomId}/invite`: `inviteBy3PID` and `inviteUser`; `GET
+/// /events`: `getEvents` and `peekEvents`); the model keeps both, the generated router tries
+/// them in this order.
+pub fn same_route_groups(operations: &[Operation]) -> Vec<Vec<&Operation>> {
+    let mut by_route: BTreeMap<(String, Method), Vec<&Operation>> = BTreeMap::new();
+    for op in operations {
+        by_route
+            .entry((route(&op.path), op.method))
+            .or_default()
+            .push(op);
+    }
+    by_route
+        .into_values()
+        .filter(|group| group.len() > 1)
+        .map(|mut group| {
+            group.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+            group
+        })
+        .collect()
+}
+
 /// Names in `{...}` of a path template, in order.
 pub fn template_variables(path: &str) -> Vec<String> {
     let mut names = Vec::new();
