@@ -42,6 +42,37 @@ pub struct Config {
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
+    /// `format_type` choices, over [`DEFAULT_FORMAT_TYPES`].
+    format_types: Vec<(String, String)>,
+}
+
+/// The string formats of the spec that get a type of their own by default, and the name of
+/// that type in the runtime's `identifiers` module (`{runtime_path}::identifiers::OwnedUserId`).
+/// The same table as `matrix_api::runtime::identifiers::FORMATS` (a test keeps them equal).
+pub const DEFAULT_FORMAT_TYPES: &[(&str, &str)] = &[
+    ("mx-user-id", "OwnedUserId"),
+    ("mx-room-id", "OwnedRoomId"),
+    ("mx-event-id", "OwnedEventId"),
+    ("mx-room-alias", "OwnedRoomAliasId"),
+    ("mx-server-name", "OwnedServerName"),
+    ("mx-mxc-uri", "OwnedMxcUri"),
+    ("mx-unpadded-base64", "OwnedBase64"),
+    ("mx-urlsafe-unpadded-base64", "OwnedUrlSafeBase64"),
+    ("uri", "OwnedUri"),
+    ("email", "OwnedEmail"),
+];
+
+/// [`DEFAULT_FORMAT_TYPES`] as full paths below `runtime_path`.
+pub fn default_format_types(runtime_path: &str) -> Vec<(String, String)> {
+    DEFAULT_FORMAT_TYPES
+        .iter()
+        .map(|(format, name)| {
+            (
+                (*format).to_owned(),
+                format!("{runtime_path}::identifiers::{name}"),
+            )
+        })
+        .collect()
 }
 
 /// The result of a generation.
@@ -71,7 +102,42 @@ impl Config {
             server: Gate::Off,
             client: Gate::Off,
             path_defaults: emit::EmitOptions::default().path_defaults,
+            format_types: Vec::new(),
         }
+    }
+
+    /// The Rust type of strings of a spec format, like prost's `extern_path`:
+    /// `format_type("mx-user-id", "::ruma_common::OwnedUserId")`. By default each format of
+    /// [`DEFAULT_FORMAT_TYPES`] is the runtime's type of it; other formats are `String`, and
+    /// `format_type(format, "String")` makes a format plain `String` again. The type must
+    /// implement `Display`, `FromStr` (with an error that is `Display`), `Clone`, `Debug`,
+    /// `PartialEq`, serde's traits, and `Ord` where it keys a map.
+    pub fn format_type(
+        &mut self,
+        format: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> &mut Self {
+        let format = format.into();
+        self.format_types.retain(|(f, _)| *f != format);
+        self.format_types.push((format, rust_path.into()));
+        self
+    }
+
+    /// The type of every typed format: the defaults under the runtime path, then the choices
+    /// of [`Config::format_type`]; formats chosen to be `String` are left out.
+    fn format_table(&self) -> Vec<(String, String)> {
+        let mut table = default_format_types(&self.runtime_path);
+        for (format, path) in &self.format_types {
+            table.retain(|(f, _)| f != format);
+            table.push((format.clone(), path.clone()));
+        }
+        table.retain(|(_, path)| {
+            !matches!(
+                path.trim(),
+                "String" | "::std::string::String" | "std::string::String"
+            )
+        });
+        table
     }
 
     /// No file outside this folder is read. Defaults to the folder above the API root, which
@@ -148,7 +214,11 @@ impl Config {
         let texts = sources.texts();
         let resolved = resolve::resolve(sources)?;
         let spec = model::build(&resolved)?;
-        let ir = ir::build(&spec).map_err(|e| e.with_sources(&texts))?;
+        let format_types = self.format_table();
+        let ir_options = ir::IrOptions {
+            typed_formats: format_types.iter().map(|(f, _)| f.clone()).collect(),
+        };
+        let ir = ir::build_with(&spec, &ir_options).map_err(|e| e.with_sources(&texts))?;
         if self.deny_warnings && !ir.warnings.is_empty() {
             let diagnostics = ir
                 .warnings
@@ -168,6 +238,7 @@ impl Config {
                 server: self.server.clone(),
                 client: self.client.clone(),
                 path_defaults: self.path_defaults.clone(),
+                format_types,
             },
         )?;
         Ok(Generated {

@@ -26,6 +26,10 @@ pub struct EmitOptions {
     pub client: Gate,
     /// Defaults of base-path variables the spec leaves open (`client_major_version`).
     pub path_defaults: Vec<(String, String)>,
+    /// The Rust type of each typed string format (`("mx-user-id",
+    /// "::matrix_api::runtime::identifiers::OwnedUserId")`). A `RustType::Formatted` whose
+    /// format is not listed is printed as `String`.
+    pub format_types: Vec<(String, String)>,
 }
 
 /// Whether a part of the output is emitted, and under which cargo feature.
@@ -44,6 +48,7 @@ impl Default for EmitOptions {
             server: Gate::Off,
             client: Gate::Off,
             path_defaults: vec![("client_major_version".into(), "v3".into())],
+            format_types: crate::default_format_types("::matrix_api::runtime"),
         }
     }
 }
@@ -62,11 +67,22 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
             None,
         ))
     })?;
+    let mut format_types = Vec::new();
+    for (format, path) in &options.format_types {
+        let ty: syn::Type = syn::parse_str(path).map_err(|e| {
+            Error::single(Diagnostic::error(
+                format!("the type `{path}` of format `{format}` is not a Rust type: {e}"),
+                None,
+            ))
+        })?;
+        format_types.push((format.clone(), quote! { #ty }));
+    }
     let emitter = Emitter {
         runtime,
         server: options.server.clone(),
         client: options.client.clone(),
         path_defaults: options.path_defaults.clone(),
+        format_types,
     };
     let modules = ir.modules.iter().map(|m| emitter.api_module(m));
     let tokens = quote! { #(#modules)* };
@@ -84,6 +100,8 @@ struct Emitter {
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
+    /// (format, its Rust type)
+    format_types: Vec<(String, TokenStream)>,
 }
 
 fn ident(name: &str) -> Ident {
@@ -514,6 +532,14 @@ impl Emitter {
         }
     }
 
+    /// The Rust type of a typed string format, if it has one.
+    fn format_type(&self, format: &str) -> Option<&TokenStream> {
+        self.format_types
+            .iter()
+            .find(|(f, _)| f == format)
+            .map(|(_, ty)| ty)
+    }
+
     /// A type as written from `from` (shared types are one module up from operations).
     fn rust_type(&self, ty: &RustType, from: Scope) -> TokenStream {
         match ty {
@@ -528,9 +554,14 @@ impl Emitter {
                 let inner = self.rust_type(inner, from);
                 quote! { Vec<#inner> }
             }
-            RustType::Map(inner) => {
-                let inner = self.rust_type(inner, from);
-                quote! { ::std::collections::BTreeMap<String, #inner> }
+            RustType::Formatted(format) => match self.format_type(format) {
+                Some(path) => path.clone(),
+                None => quote! { String },
+            },
+            RustType::Map { key, value } => {
+                let key = self.rust_type(key, from);
+                let value = self.rust_type(value, from);
+                quote! { ::std::collections::BTreeMap<#key, #value> }
             }
             RustType::Tuple(items) => {
                 let items = items.iter().map(|i| self.rust_type(i, from));
@@ -559,7 +590,7 @@ impl Emitter {
 fn nesting(ty: &RustType) -> usize {
     match ty {
         RustType::Vec(inner)
-        | RustType::Map(inner)
+        | RustType::Map { value: inner, .. }
         | RustType::Option(inner)
         | RustType::Boxed(inner) => 1 + nesting(inner),
         RustType::Tuple(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
@@ -573,7 +604,10 @@ fn default_derive(fields: &[FieldDef]) -> TokenStream {
     fn has_default(ty: &RustType) -> bool {
         !matches!(
             ty,
-            RustType::Named { .. } | RustType::Boxed(_) | RustType::Tuple(_)
+            RustType::Named { .. }
+                | RustType::Boxed(_)
+                | RustType::Tuple(_)
+                | RustType::Formatted(_)
         )
     }
     if fields
