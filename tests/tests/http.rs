@@ -19,7 +19,7 @@ async fn start() -> String {
 }
 
 fn login_request(user: &str, password: &str) -> cs::login::Request {
-    let mut identifier = cs::UserIdentifier {
+    let mut identifier = cs::login::UserIdentifier {
         r#type: "m.id.user".into(),
         ..Default::default()
     };
@@ -34,6 +34,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
         token: None,
         device_id: None,
         initial_device_display_name: None,
+        extra: Default::default(),
     }
 }
 
@@ -110,6 +111,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: attempt,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("register email");
@@ -121,6 +123,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("3pid email");
@@ -132,6 +135,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("password email");
@@ -146,6 +150,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("register msisdn");
@@ -158,6 +163,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("3pid msisdn");
@@ -170,6 +176,7 @@ async fn client_and_server_agree_over_loopback() {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await
         .expect("password msisdn");
@@ -236,6 +243,7 @@ async fn path_parameters_arrive_byte_exact() {
         let set = cs::set_display_name::Request {
             user_id: user_id(value),
             displayname: Some(format!("name of {value}")),
+            extra: Default::default(),
         };
         let request = set
             .try_into_http_request("http://h", token.as_deref())
@@ -290,6 +298,7 @@ async fn path_parameters_survive_a_real_connection() {
             .send(&cs::set_display_name::Request {
                 user_id: user_id(value),
                 displayname: Some(format!("over tcp: {value}")),
+                extra: Default::default(),
             })
             .await
             .unwrap_or_else(|e| panic!("set {value:?}: {e}"));

@@ -60,7 +60,7 @@ fn password_auth(user: &str, password: &str, session: Option<String>) -> cs::Aut
 }
 
 fn login_request(user: &str, password: &str) -> cs::login::Request {
-    let mut identifier = cs::UserIdentifier {
+    let mut identifier = cs::login::UserIdentifier {
         r#type: "m.id.user".into(),
         ..Default::default()
     };
@@ -75,6 +75,7 @@ fn login_request(user: &str, password: &str) -> cs::login::Request {
         token: None,
         device_id: None,
         initial_device_display_name: Some("matrix-api e2e".into()),
+        extra: Default::default(),
     }
 }
 
@@ -359,6 +360,7 @@ async fn synapse_end_to_end() {
                 send_attempt: 1,
                 next_link: None,
                 id_server: "id.example.org".into(),
+                extra: Default::default(),
             })
             .await,
     );
@@ -379,6 +381,7 @@ async fn synapse_end_to_end() {
         next_link: None,
         id_server: None,
         id_access_token: None,
+        extra: Default::default(),
     };
     let before = mails(&env.mailbox);
     let token = client
@@ -463,6 +466,7 @@ async fn synapse_end_to_end() {
         auth: None,
         client_secret: client_secret.clone(),
         sid: token.sid.clone(),
+        extra: Default::default(),
     };
     let challenge = matrix_error(client.send(&add).await);
     step(
@@ -518,6 +522,7 @@ async fn synapse_end_to_end() {
         .send(&cs::delete_3pid_from_account::Request {
             medium: "email".into(),
             address: email.clone(),
+            extra: Default::default(),
         })
         .await
         .expect("delete 3pid");
