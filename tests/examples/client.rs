@@ -23,7 +23,7 @@ async fn main() -> Result<(), ClientError> {
     let versions = client.send(&get_versions::Request {}).await?;
     println!("versions: {:?}", versions.versions);
 
-    let mut identifier = matrix_api::client_server::UserIdentifier {
+    let mut identifier = login::UserIdentifier {
         r#type: "m.id.user".into(),
         ..Default::default()
     };
@@ -39,6 +39,7 @@ async fn main() -> Result<(), ClientError> {
             token: None,
             device_id: None,
             initial_device_display_name: Some("example client".into()),
+            extra: Default::default(),
         })
         .await?;
     println!("logged in as {:?}", logged_in.user_id);
@@ -54,6 +55,7 @@ async fn main() -> Result<(), ClientError> {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await?;
     println!(
@@ -69,6 +71,7 @@ async fn main() -> Result<(), ClientError> {
             send_attempt: 1,
             next_link: None,
             id_server: "id.example.org".into(),
+            extra: Default::default(),
         })
         .await?;
     println!(

@@ -32,9 +32,15 @@ fn a_room_id_with_a_bad_sigil_is_refused() {
 async fn the_router_refuses_a_user_id_with_a_bad_sigil() {
     let router = server::router(TinyHomeserver::new("tiny.test"));
     for (path, valid) in [
-        ("/_matrix/client/v3/profile/!alice:tiny.test/displayname", false),
+        (
+            "/_matrix/client/v3/profile/!alice:tiny.test/displayname",
+            false,
+        ),
         ("/_matrix/client/v3/profile/alice/displayname", false),
-        ("/_matrix/client/v3/profile/%40alice%3Atiny.test/displayname", true),
+        (
+            "/_matrix/client/v3/profile/%40alice%3Atiny.test/displayname",
+            true,
+        ),
     ] {
         let request = http::Request::get(path)
             .body(axum::body::Body::empty())
@@ -47,7 +53,10 @@ async fn the_router_refuses_a_user_id_with_a_bad_sigil() {
         let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
         if valid {
             // Parsed, reached the handler: nobody has a display name yet.
-            assert_eq!((status, body["errcode"].as_str()), (404, Some("M_NOT_FOUND")));
+            assert_eq!(
+                (status, body["errcode"].as_str()),
+                (404, Some("M_NOT_FOUND"))
+            );
             continue;
         }
         assert_eq!(
