@@ -85,12 +85,14 @@ fn split_words(input: &str, glue_mixed_acronyms: bool) -> Vec<String> {
                 i += 1;
                 continue;
             }
-            if lone && after_pair && current.is_empty() {
-                if let Some(last) = words.last_mut().filter(|w| w.chars().count() == 2) {
-                    last.push(c);
-                    i += 1;
-                    continue;
-                }
+            if lone
+                && after_pair
+                && current.is_empty()
+                && let Some(last) = words.last_mut().filter(|w| w.chars().count() == 2)
+            {
+                last.push(c);
+                i += 1;
+                continue;
             }
             let prev_lower = current
                 .chars()

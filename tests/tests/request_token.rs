@@ -39,7 +39,7 @@ fn every_client_server_request_token_response_has_sid_and_optional_submit_url() 
 fn the_identity_service_answers_with_a_sid() {
     let parsed: identity::email_request_token::Response =
         serde_json::from_value(json!({"sid": "123abc"})).expect("sid");
-    assert_eq!(parsed.sid, "123abc");
+    assert_eq!(parsed.body.sid, "123abc");
 }
 
 #[test]
@@ -69,6 +69,7 @@ fn requests_serialize_to_the_spec_body() {
         send_attempt: 1,
         next_link: None,
         id_server: "id.example.com".into(),
+        extra: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&request).expect("serializes"),
