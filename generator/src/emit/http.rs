@@ -94,6 +94,8 @@ impl Emitter {
                 };
                 match types.iter().find(|t| t.name() == name) {
                     Some(TypeDef::StringEnum(_)) => Scalar::Enum,
+                    // A union of strings has `FromStr` and `Display`.
+                    Some(TypeDef::Union(u)) if self.is_text_union(u) => Scalar::Formatted,
                     _ => Scalar::Json,
                 }
             }

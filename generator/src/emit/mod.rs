@@ -522,12 +522,83 @@ impl Emitter {
             let ty = self.rust_type(ty, scope);
             quote! { #v(#ty), }
         });
+        let text = self.text_union_impls(def, scope);
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#variants)*
+            }
+            #text
+        }
+    }
+
+    /// Whether every member of a union is a string (typed or not), so the union is text too
+    /// (`roomIdOrAlias`: a room ID or an alias) and can be a path, query or header parameter.
+    fn is_text_union(&self, def: &UnionDef) -> bool {
+        def.variants
+            .iter()
+            .all(|(_, ty)| matches!(ty, RustType::String | RustType::Formatted(_)))
+    }
+
+    /// `Display` and `FromStr` (members tried in order) for a union of strings.
+    fn text_union_impls(&self, def: &UnionDef, scope: Scope) -> TokenStream {
+        if !self.is_text_union(def) {
+            return TokenStream::new();
+        }
+        let name = ident(&def.name);
+        let display = def.variants.iter().map(|(v, _)| {
+            let v = ident(v);
+            quote! { Self::#v(value) => ::std::fmt::Display::fmt(value, f), }
+        });
+        let mut parses = Vec::new();
+        let mut fallback = None;
+        for (v, ty) in &def.variants {
+            let v = ident(v);
+            let plain = match ty {
+                RustType::Formatted(format) => self.format_type(format).is_none(),
+                _ => true,
+            };
+            if plain {
+                fallback = Some(quote! { Ok(Self::#v(value.to_owned())) });
+                break;
+            }
+            let ty = self.rust_type(ty, scope);
+            parses.push(quote! {
+                match value.parse::<#ty>() {
+                    Ok(parsed) => return Ok(Self::#v(parsed)),
+                    Err(error) => errors.push(error.to_string()),
+                }
+            });
+        }
+        let (errors_decl, end) = match fallback {
+            Some(end) if parses.is_empty() => (TokenStream::new(), end),
+            Some(end) => (
+                quote! { let mut errors: Vec<String> = Vec::new(); },
+                quote! { let _ = errors; #end },
+            ),
+            None => (
+                quote! { let mut errors: Vec<String> = Vec::new(); },
+                quote! { Err(errors.join("; ")) },
+            ),
+        };
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#display)*
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = String;
+                /// The first member the text is a valid value of; the reasons of each otherwise.
+                fn from_str(value: &str) -> Result<Self, String> {
+                    #errors_decl
+                    #(#parses)*
+                    #end
+                }
             }
         }
     }
