@@ -56,6 +56,37 @@ pub struct Config {
     path_defaults: Vec<(String, String)>,
     spec_version: Option<String>,
     selection: Selection,
+    /// `format_type` choices, over [`DEFAULT_FORMAT_TYPES`].
+    format_types: Vec<(String, String)>,
+}
+
+/// The string formats of the spec that get a type of their own by default, and the name of
+/// that type in the runtime's `identifiers` module (`{runtime_path}::identifiers::OwnedUserId`).
+/// The same table as `matrix_api::runtime::identifiers::FORMATS` (a test keeps them equal).
+pub const DEFAULT_FORMAT_TYPES: &[(&str, &str)] = &[
+    ("mx-user-id", "OwnedUserId"),
+    ("mx-room-id", "OwnedRoomId"),
+    ("mx-event-id", "OwnedEventId"),
+    ("mx-room-alias", "OwnedRoomAliasId"),
+    ("mx-server-name", "OwnedServerName"),
+    ("mx-mxc-uri", "OwnedMxcUri"),
+    ("mx-unpadded-base64", "OwnedBase64"),
+    ("mx-urlsafe-unpadded-base64", "OwnedUrlSafeBase64"),
+    ("uri", "OwnedUri"),
+    ("email", "OwnedEmail"),
+];
+
+/// [`DEFAULT_FORMAT_TYPES`] as full paths below `runtime_path`.
+pub fn default_format_types(runtime_path: &str) -> Vec<(String, String)> {
+    DEFAULT_FORMAT_TYPES
+        .iter()
+        .map(|(format, name)| {
+            (
+                (*format).to_owned(),
+                format!("{runtime_path}::identifiers::{name}"),
+            )
+        })
+        .collect()
 }
 
 /// Which operations to generate (with the types they reach): those named by any selector;
@@ -149,7 +180,42 @@ impl Config {
             path_defaults: emit::EmitOptions::default().path_defaults,
             spec_version: None,
             selection: Selection::default(),
+            format_types: Vec::new(),
         }
+    }
+
+    /// The Rust type of strings of a spec format, like prost's `extern_path`:
+    /// `format_type("mx-user-id", "::ruma_common::OwnedUserId")`. By default each format of
+    /// [`DEFAULT_FORMAT_TYPES`] is the runtime's type of it; other formats are `String`, and
+    /// `format_type(format, "String")` makes a format plain `String` again. The type must
+    /// implement `Display`, `FromStr` (with an error that is `Display`), `Clone`, `Debug`,
+    /// `PartialEq`, serde's traits, and `Ord` where it keys a map.
+    pub fn format_type(
+        &mut self,
+        format: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> &mut Self {
+        let format = format.into();
+        self.format_types.retain(|(f, _)| *f != format);
+        self.format_types.push((format, rust_path.into()));
+        self
+    }
+
+    /// The type of every typed format: the defaults under the runtime path, then the choices
+    /// of [`Config::format_type`]; formats chosen to be `String` are left out.
+    fn format_table(&self) -> Vec<(String, String)> {
+        let mut table = default_format_types(&self.runtime_path);
+        for (format, path) in &self.format_types {
+            table.retain(|(f, _)| f != format);
+            table.push((format.clone(), path.clone()));
+        }
+        table.retain(|(_, path)| {
+            !matches!(
+                path.trim(),
+                "String" | "::std::string::String" | "std::string::String"
+            )
+        });
+        table
     }
 
     /// Generate only these operations (by `operationId`), with the types they reach. The
@@ -272,7 +338,11 @@ impl Config {
         let resolved = resolve::resolve(sources)?;
         let mut spec = model::build(&resolved)?;
         self.selection.apply(&mut spec);
-        let ir = ir::build(&spec).map_err(|e| e.with_sources(&texts))?;
+        let format_types = self.format_table();
+        let ir_options = ir::IrOptions {
+            typed_formats: format_types.iter().map(|(f, _)| f.clone()).collect(),
+        };
+        let ir = ir::build_with(&spec, &ir_options).map_err(|e| e.with_sources(&texts))?;
         if self.deny_warnings && !ir.warnings.is_empty() {
             let diagnostics = ir
                 .warnings
@@ -293,6 +363,7 @@ impl Config {
                 client: self.client.clone(),
                 path_defaults: self.path_defaults.clone(),
                 spec_version: self.spec_version.clone(),
+                format_types,
             },
         )?;
         Ok(Generated {

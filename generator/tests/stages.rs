@@ -1630,7 +1630,7 @@ fn ir_builds_request_fields_and_string_enums() {
             ("MTwo".to_owned(), "m.two".to_owned())
         ]
     );
-    assert_eq!(kind.fallback, "Other");
+    assert_eq!(kind.fallback, "_Unknown");
 }
 
 #[test]

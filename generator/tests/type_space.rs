@@ -62,7 +62,9 @@ fn path_of(ty: &RustType, op: Option<&str>) -> String {
             name,
         } => format!("{}::{name}", op.unwrap_or("?")),
         RustType::Vec(inner) => format!("Vec<{}>", path_of(inner, op)),
-        RustType::Map(inner) => format!("Map<{}>", path_of(inner, op)),
+        RustType::Map { key, value } => {
+            format!("Map<{}, {}>", path_of(key, op), path_of(value, op))
+        }
         RustType::Option(inner) => format!("Option<{}>", path_of(inner, op)),
         RustType::Boxed(inner) => format!("Box<{}>", path_of(inner, op)),
         RustType::Tuple(items) => {
@@ -217,8 +219,8 @@ fn type_at(module: &ApiModule, op: &OperationIr, fields: &[&str]) -> String {
 /// The named type inside lists, maps, options and boxes.
 fn unwrap(ty: &RustType) -> RustType {
     match ty {
-        RustType::Vec(inner)
-        | RustType::Map(inner)
+        RustType::Map { value: inner, .. }
+        | RustType::Vec(inner)
         | RustType::Option(inner)
         | RustType::Boxed(inner) => unwrap(inner),
         other => other.clone(),

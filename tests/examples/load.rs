@@ -43,7 +43,9 @@ fn login_request(user: &str) -> cs::login::Request {
 
 /// One request of the mix, chosen by its number; returns an error text on failure.
 async fn one_request(client: &Client, task: usize, n: usize) -> Result<(), String> {
-    let user_id = format!("@load{task}:tiny.test");
+    let user_id: matrix_api::runtime::identifiers::OwnedUserId = format!("@load{task}:tiny.test")
+        .parse()
+        .map_err(|e| format!("user ID: {e}"))?;
     match n % 6 {
         0 => client
             .send(&cs::get_versions::Request::default())

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use matrix_api::client_server::{self, server::Api};
+use matrix_api::runtime::identifiers::OwnedUserId;
 use matrix_api::runtime::server::AccessToken;
 use matrix_api::runtime::{ErrorCode, MatrixError};
 
@@ -16,11 +17,11 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TinyHomeserver {
     server_name: String,
     /// access token → user ID
-    tokens: Mutex<HashMap<String, String>>,
+    tokens: Mutex<HashMap<String, OwnedUserId>>,
     /// requestToken sessions handed out so far
     sessions: Mutex<u64>,
     /// user ID → display name
-    display_names: Mutex<HashMap<String, String>>,
+    display_names: Mutex<HashMap<OwnedUserId, String>>,
 }
 
 impl TinyHomeserver {
@@ -31,7 +32,7 @@ impl TinyHomeserver {
         }
     }
 
-    fn user_of(&self, token: &AccessToken) -> Result<String, MatrixError> {
+    fn user_of(&self, token: &AccessToken) -> Result<OwnedUserId, MatrixError> {
         let tokens = self
             .tokens
             .lock()
@@ -112,6 +113,8 @@ impl Api for TinyHomeserver {
         } else {
             format!("@{localpart}:{}", self.server_name)
         };
+        let user_id = OwnedUserId::try_from(user_id)
+            .map_err(|e| MatrixError::invalid_param("identifier.user", e))?;
         let token = format!("token_{}", self.new_session());
         self.tokens
             .lock()

@@ -269,7 +269,7 @@ pub fn parse_json_param<T: serde::de::DeserializeOwned>(
 /// A path, query or header parameter of a string format (user ID, room ID, server name, ...)
 /// as its type of [`identifiers`](super::identifiers): 400 `M_INVALID_PARAM` naming the
 /// parameter and what is wrong when it is not of the format.
-pub fn parse_param<T: std::str::FromStr<Err = super::identifiers::IdParseError>>(
+pub fn parse_param<T: std::str::FromStr<Err: std::fmt::Display>>(
     value: &str,
     name: &str,
 ) -> Result<T, MatrixError> {

@@ -25,6 +25,9 @@ enum Scalar {
     Bool,
     /// A generated string enum (`From<&str>`, `Display`).
     Enum,
+    /// A string of a typed format (`FromStr`, `Display`): a value that does not parse is
+    /// 400 `M_INVALID_PARAM`.
+    Formatted,
     /// Anything else travels as JSON text.
     Json,
 }
@@ -80,6 +83,10 @@ impl Emitter {
             RustType::I64 => Scalar::Integer,
             RustType::F64 => Scalar::Number,
             RustType::Bool => Scalar::Bool,
+            RustType::Formatted(format) => match self.format_type(format) {
+                Some(_) => Scalar::Formatted,
+                None => Scalar::String,
+            },
             RustType::Named { scope, name } => {
                 let types = match scope {
                     Scope::Api => &module.types,
@@ -87,6 +94,8 @@ impl Emitter {
                 };
                 match types.iter().find(|t| t.name() == name) {
                     Some(TypeDef::StringEnum(_)) => Scalar::Enum,
+                    // A union of strings has `FromStr` and `Display`.
+                    Some(TypeDef::Union(u)) if self.is_text_union(u) => Scalar::Formatted,
                     _ => Scalar::Json,
                 }
             }
@@ -124,6 +133,7 @@ impl Emitter {
         let (function, fallible) = match scalar {
             Scalar::String => (quote! { str::to_owned }, false),
             Scalar::Enum => (quote! { <#ty>::from }, false),
+            Scalar::Formatted => (quote! { #rt::wire::parse_param::<#ty> }, true),
             Scalar::Integer => (quote! { #rt::wire::parse_i64 }, true),
             Scalar::Number => (quote! { #rt::wire::parse_f64 }, true),
             Scalar::Bool => (quote! { #rt::wire::parse_bool }, true),

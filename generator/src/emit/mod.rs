@@ -29,6 +29,10 @@ pub struct EmitOptions {
     /// The version of the spec's site that docs link to (`v1.11`); when `None`, the version
     /// the spec's `info` names, else `latest`.
     pub spec_version: Option<String>,
+    /// The Rust type of each typed string format (`("mx-user-id",
+    /// "::matrix_api::runtime::identifiers::OwnedUserId")`). A `RustType::Formatted` whose
+    /// format is not listed is printed as `String`.
+    pub format_types: Vec<(String, String)>,
 }
 
 /// Whether a part of the output is emitted, and under which cargo feature.
@@ -48,6 +52,7 @@ impl Default for EmitOptions {
             client: Gate::Off,
             path_defaults: vec![("client_major_version".into(), "v3".into())],
             spec_version: None,
+            format_types: crate::default_format_types("::matrix_api::runtime"),
         }
     }
 }
@@ -66,12 +71,23 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
             None,
         ))
     })?;
+    let mut format_types = Vec::new();
+    for (format, path) in &options.format_types {
+        let ty: syn::Type = syn::parse_str(path).map_err(|e| {
+            Error::single(Diagnostic::error(
+                format!("the type `{path}` of format `{format}` is not a Rust type: {e}"),
+                None,
+            ))
+        })?;
+        format_types.push((format.clone(), quote! { #ty }));
+    }
     let emitter = Emitter {
         runtime,
         server: options.server.clone(),
         client: options.client.clone(),
         path_defaults: options.path_defaults.clone(),
         links: Links::default(),
+        format_types,
     };
     let modules = ir.modules.iter().map(|m| {
         let version = options
@@ -103,6 +119,8 @@ struct Emitter {
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
     links: Links,
+    /// (format, its Rust type)
+    format_types: Vec<(String, TokenStream)>,
 }
 
 fn ident(name: &str) -> Ident {
@@ -697,6 +715,7 @@ impl Emitter {
             let ty = self.rust_type(ty, scope);
             quote! { #v(#ty), }
         });
+        let text = self.text_union_impls(def, scope);
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -705,7 +724,85 @@ impl Emitter {
             pub enum #name {
                 #(#variants)*
             }
+            #text
         }
+    }
+
+    /// Whether every member of a union is a string (typed or not), so the union is text too
+    /// (`roomIdOrAlias`: a room ID or an alias) and can be a path, query or header parameter.
+    fn is_text_union(&self, def: &UnionDef) -> bool {
+        def.variants
+            .iter()
+            .all(|(_, ty)| matches!(ty, RustType::String | RustType::Formatted(_)))
+    }
+
+    /// `Display` and `FromStr` (members tried in order) for a union of strings.
+    fn text_union_impls(&self, def: &UnionDef, scope: Scope) -> TokenStream {
+        if !self.is_text_union(def) {
+            return TokenStream::new();
+        }
+        let name = ident(&def.name);
+        let display = def.variants.iter().map(|(v, _)| {
+            let v = ident(v);
+            quote! { Self::#v(value) => ::std::fmt::Display::fmt(value, f), }
+        });
+        let mut parses = Vec::new();
+        let mut fallback = None;
+        for (v, ty) in &def.variants {
+            let v = ident(v);
+            let plain = match ty {
+                RustType::Formatted(format) => self.format_type(format).is_none(),
+                _ => true,
+            };
+            if plain {
+                fallback = Some(quote! { Ok(Self::#v(value.to_owned())) });
+                break;
+            }
+            let ty = self.rust_type(ty, scope);
+            parses.push(quote! {
+                match value.parse::<#ty>() {
+                    Ok(parsed) => return Ok(Self::#v(parsed)),
+                    Err(error) => errors.push(error.to_string()),
+                }
+            });
+        }
+        let (errors_decl, end) = match fallback {
+            Some(end) if parses.is_empty() => (TokenStream::new(), end),
+            Some(end) => (
+                quote! { let mut errors: Vec<String> = Vec::new(); },
+                quote! { let _ = errors; #end },
+            ),
+            None => (
+                quote! { let mut errors: Vec<String> = Vec::new(); },
+                quote! { Err(errors.join("; ")) },
+            ),
+        };
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#display)*
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = String;
+                /// The first member the text is a valid value of; the reasons of each otherwise.
+                fn from_str(value: &str) -> Result<Self, String> {
+                    #errors_decl
+                    #(#parses)*
+                    #end
+                }
+            }
+        }
+    }
+
+    /// The Rust type of a typed string format, if it has one.
+    fn format_type(&self, format: &str) -> Option<&TokenStream> {
+        self.format_types
+            .iter()
+            .find(|(f, _)| f == format)
+            .map(|(_, ty)| ty)
     }
 
     /// A type as written from `from` (shared types are one module up from operations).
@@ -722,9 +819,14 @@ impl Emitter {
                 let inner = self.rust_type(inner, from);
                 quote! { Vec<#inner> }
             }
-            RustType::Map(inner) => {
-                let inner = self.rust_type(inner, from);
-                quote! { ::std::collections::BTreeMap<String, #inner> }
+            RustType::Formatted(format) => match self.format_type(format) {
+                Some(path) => path.clone(),
+                None => quote! { String },
+            },
+            RustType::Map { key, value } => {
+                let key = self.rust_type(key, from);
+                let value = self.rust_type(value, from);
+                quote! { ::std::collections::BTreeMap<#key, #value> }
             }
             RustType::Tuple(items) => {
                 let items = items.iter().map(|i| self.rust_type(i, from));
@@ -792,7 +894,7 @@ fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
 fn nesting(ty: &RustType) -> usize {
     match ty {
         RustType::Vec(inner)
-        | RustType::Map(inner)
+        | RustType::Map { value: inner, .. }
         | RustType::Option(inner)
         | RustType::Boxed(inner) => 1 + nesting(inner),
         RustType::Tuple(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),

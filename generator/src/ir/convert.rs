@@ -12,7 +12,8 @@ use super::space::{
     self, Def, Entry, EntryId, NameHint, Rank, RawField, RawOperation, RawResponse, Ty,
 };
 use super::{
-    ExampleIr, FieldDef, FieldSource, Ir, OperationIr, RequestBody, ResponseIr, StructDef,
+    ExampleIr, FieldDef, FieldSource, Ir, IrOptions, OperationIr, RequestBody, ResponseIr,
+    StructDef,
 };
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
@@ -22,7 +23,7 @@ use crate::model::{
 use crate::naming::{Acronyms, field_ident, singular, snake_case, unique, unraw, upper_camel};
 use crate::resolve::TargetId;
 
-pub(super) fn build(spec: &Spec) -> Result<Ir, Error> {
+pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
     let mut modules = Vec::new();
     let mut examples = Vec::new();
     let mut module_names: HashMap<String, String> = HashMap::new();
@@ -42,7 +43,7 @@ pub(super) fn build(spec: &Spec) -> Result<Ir, Error> {
                 None,
             )));
         }
-        let mut module = ApiBuilder::new(spec, api).build(ident, &acronyms, &mut examples);
+        let mut module = ApiBuilder::new(spec, api, options).build(ident, &acronyms, &mut examples);
         module.spec_version = api.spec_version.clone();
         modules.push(module);
     }
@@ -128,6 +129,7 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
 struct ApiBuilder<'a> {
     spec: &'a Spec,
     api: &'a Api,
+    options: &'a IrOptions,
     entries: Vec<Entry>,
     /// `$ref` targets already converted, and what they became.
     converted: HashMap<TargetId, Ty>,
@@ -158,10 +160,11 @@ impl Hint {
 }
 
 impl<'a> ApiBuilder<'a> {
-    fn new(spec: &'a Spec, api: &'a Api) -> Self {
+    fn new(spec: &'a Spec, api: &'a Api, options: &'a IrOptions) -> Self {
         ApiBuilder {
             spec,
             api,
+            options,
             entries: Vec::new(),
             converted: HashMap::new(),
             in_progress: Vec::new(),
@@ -515,10 +518,10 @@ impl<'a> ApiBuilder<'a> {
                         .map_or_else(|| singular(&hint.name), upper_camel),
                     hint.name.clone(),
                 );
-                Some(Ty::Map(Box::new(nullable(
-                    self.rust_type(value, &h),
-                    value,
-                ))))
+                Some(Ty::Map {
+                    key: Box::new(self.key_type(object)),
+                    value: Box::new(nullable(self.rust_type(value, &h), value)),
+                })
             }
             Additional::Any | Additional::Unspecified => Some(Ty::JsonObject),
             Additional::Forbidden => None,
@@ -543,6 +546,21 @@ impl<'a> ApiBuilder<'a> {
             });
         }
         fields
+    }
+
+    /// A string of `format`: its own type where the format is typed, else `String`.
+    fn string_type(&self, format: Option<&str>) -> Ty {
+        match format {
+            Some(format) if self.options.typed_formats.contains(format) => {
+                Ty::Formatted(format.to_owned())
+            }
+            _ => Ty::String,
+        }
+    }
+
+    /// The key of a map: a string of the `x-pattern-format` its pattern names.
+    fn key_type(&self, object: &ObjectSchema) -> Ty {
+        self.string_type(object.key_format.as_deref())
     }
 
     fn add(&mut self, entry: Entry) -> Ty {
@@ -578,7 +596,9 @@ impl<'a> ApiBuilder<'a> {
             SchemaKind::Integer => Ty::I64,
             SchemaKind::Number => Ty::F64,
             SchemaKind::Binary => Ty::Bytes,
-            SchemaKind::String { values } if values.is_empty() => Ty::String,
+            SchemaKind::String { values } if values.is_empty() => {
+                self.string_type(schema.format.as_deref())
+            }
             SchemaKind::String { values } => {
                 let entry = Entry {
                     def: Def::Enum(values.clone()),
@@ -627,7 +647,10 @@ impl<'a> ApiBuilder<'a> {
                                     .map_or_else(|| singular(&hint.name), upper_camel),
                                 hint.parent.clone(),
                             );
-                            Ty::Map(Box::new(nullable(self.rust_type(value, &h), value)))
+                            Ty::Map {
+                                key: Box::new(self.key_type(object)),
+                                value: Box::new(nullable(self.rust_type(value, &h), value)),
+                            }
                         }
                         _ => Ty::JsonObject,
                     };

@@ -175,9 +175,15 @@ pub enum RustType {
     /// `serde_json::Map<String, Value>`
     JsonObject,
     Bytes,
+    /// A string of a format the generator maps to a type of its own (`mx-user-id` →
+    /// `OwnedUserId`, see `Config::format_type`); holds the spec's format name.
+    Formatted(String),
     Vec(Box<RustType>),
-    /// `BTreeMap<String, T>`
-    Map(Box<RustType>),
+    /// `BTreeMap<K, V>`; `key` is `String` or a `Formatted` string.
+    Map {
+        key: Box<RustType>,
+        value: Box<RustType>,
+    },
     Tuple(Vec<RustType>),
     Option(Box<RustType>),
     Boxed(Box<RustType>),
@@ -202,7 +208,32 @@ pub struct ExampleIr {
     pub place: Place,
 }
 
-/// Builds the IR for every API of the model.
+/// What the IR is built with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IrOptions {
+    /// The string formats that have a type of their own (`RustType::Formatted`); strings of
+    /// other formats are `String`.
+    pub typed_formats: std::collections::BTreeSet<String>,
+}
+
+impl Default for IrOptions {
+    /// Every format of [`crate::DEFAULT_FORMAT_TYPES`].
+    fn default() -> Self {
+        IrOptions {
+            typed_formats: crate::DEFAULT_FORMAT_TYPES
+                .iter()
+                .map(|(format, _)| (*format).to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// Builds the IR for every API of the model, with the default typed formats.
 pub fn build(spec: &Spec) -> Result<Ir, Error> {
-    convert::build(spec)
+    build_with(spec, &IrOptions::default())
+}
+
+/// Builds the IR for every API of the model.
+pub fn build_with(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
+    convert::build(spec, options)
 }

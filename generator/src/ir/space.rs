@@ -31,8 +31,14 @@ pub(super) enum Ty {
     Json,
     JsonObject,
     Bytes,
+    /// A string of a typed format (`RustType::Formatted`).
+    Formatted(String),
     Vec(Box<Ty>),
-    Map(Box<Ty>),
+    /// `key` is `String` or `Formatted`.
+    Map {
+        key: Box<Ty>,
+        value: Box<Ty>,
+    },
     Tuple(Vec<Ty>),
     Option(Box<Ty>),
     Entry(EntryId),
@@ -44,7 +50,10 @@ impl Ty {
         match self {
             Ty::Entry(id) => f(*id),
             Ty::Vec(inner) => Ty::Vec(Box::new(inner.map_entries(f))),
-            Ty::Map(inner) => Ty::Map(Box::new(inner.map_entries(f))),
+            Ty::Map { key, value } => Ty::Map {
+                key: key.clone(),
+                value: Box::new(value.map_entries(f)),
+            },
             Ty::Option(inner) => Ty::Option(Box::new(inner.map_entries(f))),
             Ty::Tuple(items) => Ty::Tuple(items.iter().map(|i| i.map_entries(f)).collect()),
             other => other.clone(),
@@ -56,7 +65,7 @@ impl Ty {
     fn entries(&self, direct: bool, out: &mut Vec<(EntryId, bool)>) {
         match self {
             Ty::Entry(id) => out.push((*id, direct)),
-            Ty::Vec(inner) | Ty::Map(inner) => inner.entries(false, out),
+            Ty::Vec(inner) | Ty::Map { value: inner, .. } => inner.entries(false, out),
             Ty::Option(inner) => inner.entries(direct, out),
             Ty::Tuple(items) => items.iter().for_each(|i| i.entries(direct, out)),
             _ => {}
@@ -771,8 +780,12 @@ impl Writer<'_> {
             Ty::Json => RustType::Json,
             Ty::JsonObject => RustType::JsonObject,
             Ty::Bytes => RustType::Bytes,
+            Ty::Formatted(format) => RustType::Formatted(format.clone()),
             Ty::Vec(inner) => RustType::Vec(Box::new(self.rust(inner, from, false))),
-            Ty::Map(inner) => RustType::Map(Box::new(self.rust(inner, from, false))),
+            Ty::Map { key, value } => RustType::Map {
+                key: Box::new(self.rust(key, from, false)),
+                value: Box::new(self.rust(value, from, false)),
+            },
             Ty::Option(inner) => RustType::Option(Box::new(self.rust(inner, from, direct))),
             Ty::Tuple(items) => {
                 RustType::Tuple(items.iter().map(|i| self.rust(i, from, direct)).collect())
@@ -875,8 +888,10 @@ fn variant_name(ty: &RustType) -> String {
         RustType::I64 => "Integer".into(),
         RustType::F64 => "Number".into(),
         RustType::String => "String".into(),
+        // `mx-user-id` → `UserId`.
+        RustType::Formatted(format) => upper_camel(format.strip_prefix("mx-").unwrap_or(format)),
         RustType::Vec(_) | RustType::Tuple(_) => "List".into(),
-        RustType::Map(_) | RustType::JsonObject => "Object".into(),
+        RustType::Map { .. } | RustType::JsonObject => "Object".into(),
         RustType::Boxed(inner) | RustType::Option(inner) => variant_name(inner),
         RustType::Json => "Value".into(),
         RustType::Bytes => "Bytes".into(),
@@ -894,12 +909,14 @@ fn order_union_variants(variants: &mut [(String, RustType)]) {
             RustType::Bool => 3,
             RustType::I64 => 4,
             RustType::F64 => 5,
-            RustType::String => 6,
-            RustType::Bytes => 7,
-            RustType::Map(_) => 8,
-            RustType::JsonObject => 9,
+            // A checked string accepts less than any string.
+            RustType::Formatted(_) => 6,
+            RustType::String => 7,
+            RustType::Bytes => 8,
+            RustType::Map { .. } => 9,
+            RustType::JsonObject => 10,
             RustType::Option(inner) => rank(inner),
-            RustType::Json => 10,
+            RustType::Json => 11,
         }
     }
     variants.sort_by_key(|(_, ty)| rank(ty));

@@ -1236,6 +1236,12 @@ impl<'a> Builder<'a> {
                 );
                 if matches!(object.additional, Additional::Unspecified | Additional::Any) {
                     object.additional = Additional::Schema(Box::new(s));
+                    // matrix-spec names the keys' format inside the pattern's schema.
+                    object.key_format = self
+                        .deref(schema)
+                        .get("x-pattern-format")
+                        .and_then(RNode::as_str)
+                        .map(str::to_owned);
                 }
             }
         }

@@ -290,6 +290,9 @@ pub enum SchemaKind {
 pub struct ObjectSchema {
     pub properties: IndexMap<String, Property>,
     pub additional: Additional,
+    /// The format of the keys of an `Additional::Schema` map: the `x-pattern-format` of the
+    /// `patternProperties` pattern it was read from (`mx-user-id` for a map keyed by user IDs).
+    pub key_format: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
