@@ -70,6 +70,52 @@ async fn the_router_refuses_a_user_id_with_a_bad_sigil() {
     }
 }
 
+/// `join_room_by_id` takes its room ID in the constructor (there is no `Default` that would
+/// build `/rooms//join`), and the server refuses a room ID with another sigil before the
+/// handler runs, naming the parameter.
+#[tokio::test]
+async fn a_join_needs_a_room_id_and_the_router_refuses_a_bad_one() {
+    let room: OwnedRoomId = "!d41d8cd:matrix.org".parse().expect("a room ID");
+    let request = cs::join_room_by_id::Request::new(room.clone());
+    let built = request
+        .try_into_http_request("https://h", Some("token"))
+        .expect("builds");
+    assert_eq!(
+        built.uri().path(),
+        "/_matrix/client/v3/rooms/%21d41d8cd%3Amatrix.org/join"
+    );
+
+    let router = server::router(TinyHomeserver::new("tiny.test"));
+    for (room, errcode, status) in [
+        ("%23alias%3Amatrix.org", "M_INVALID_PARAM", 400), // `#`: an alias, not a room ID
+        ("d41d8cd%3Amatrix.org", "M_INVALID_PARAM", 400),  // no sigil at all
+        ("%21d41d8cd%3Amatrix.org", "M_UNRECOGNIZED", 404), // valid: the tiny server does not join
+    ] {
+        let request = http::Request::post(format!("/_matrix/client/v3/rooms/{room}/join"))
+            .header("authorization", "Bearer token")
+            .body(axum::body::Body::from("{}"))
+            .expect("request");
+        let response = router.clone().oneshot(request).await.expect("answers");
+        let code = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        assert_eq!(
+            (code, body["errcode"].as_str()),
+            (status, Some(errcode)),
+            "{room}: {body}"
+        );
+        if code == 400 {
+            let message = body["error"].as_str().unwrap_or_default();
+            assert!(
+                message.contains("`roomId`") && message.contains("mx-room-id"),
+                "{message}"
+            );
+        }
+    }
+}
+
 /// The client side writes a typed path parameter as its text.
 #[test]
 fn the_client_writes_a_typed_parameter_as_text() {
