@@ -64,7 +64,15 @@ fn main() {
     // with warnings denied) and two releases of one spec (`evolve_v1`, `evolve_v2`).
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/fixtures");
     let mut modules = String::new();
-    for name in ["refs", "merge", "naming", "lenient", "evolve_v1", "evolve_v2"] {
+    for name in [
+        "refs",
+        "merge",
+        "naming",
+        "lenient",
+        "federation",
+        "evolve_v1",
+        "evolve_v2",
+    ] {
         let generated =
             match matrix_codegen::Config::new(fixtures.join(name).join("api")).generate() {
                 Ok(generated) => generated,
