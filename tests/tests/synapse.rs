@@ -485,11 +485,11 @@ async fn synapse_end_to_end() {
     // (6b) The address is now taken: a new validation for it is refused, typed.
     let in_use = matrix_error(
         client
-            .send(&cs::request_token_to_3pid_email::Request::new(
-                format!("other{unique}"),
-                Default::default(),
-                Default::default(),
-            ))
+            .send(&{
+                let mut other = request_token(1);
+                other.client_secret = format!("other{unique}");
+                other
+            })
             .await,
     );
     step(
