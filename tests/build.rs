@@ -62,7 +62,7 @@ fn main() {
     // also compiled (and linted) as a consumer would compile it.
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/fixtures");
     let mut modules = String::new();
-    for name in ["refs", "merge", "naming"] {
+    for name in ["refs", "merge", "naming", "styles"] {
         let generated =
             match matrix_codegen::Config::new(fixtures.join(name).join("api")).generate() {
                 Ok(generated) => generated,

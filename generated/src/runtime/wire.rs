@@ -780,7 +780,9 @@ pub fn from_param_value<T: serde::de::DeserializeOwned>(
                 _ => Value::String(text),
             },
             Value::Array(items) => Value::Array(items.into_iter().map(scalars).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, scalars(v))).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, scalars(v))).collect())
+            }
             other => other,
         }
     }
@@ -894,7 +896,11 @@ pub const OWN_RESPONSE_HEADERS: &[&str] = &[
 ];
 
 /// Every header not in `claimed` (declared parameters, any case) nor in `own`.
-pub fn unclaimed_headers(headers: &http::HeaderMap, claimed: &[&str], own: &[&str]) -> http::HeaderMap {
+pub fn unclaimed_headers(
+    headers: &http::HeaderMap,
+    claimed: &[&str],
+    own: &[&str],
+) -> http::HeaderMap {
     let mut extra = http::HeaderMap::new();
     for (name, value) in headers {
         let name_text = name.as_str();

@@ -134,7 +134,10 @@ impl Emitter {
                 let (plain, style) = match style {
                     ParamStyle::Label => (false, quote! { #rt::wire::PathStyle::Label }),
                     ParamStyle::Matrix => (false, quote! { #rt::wire::PathStyle::Matrix }),
-                    _ => (shape == Shape::Primitive, quote! { #rt::wire::PathStyle::Simple }),
+                    _ => (
+                        shape == Shape::Primitive,
+                        quote! { #rt::wire::PathStyle::Simple },
+                    ),
                 };
                 (!plain).then_some(Styled {
                     shape,
@@ -278,7 +281,9 @@ impl Emitter {
                         let (style, explode) = (&styled.style, styled.explode);
                         quote! { #rt::wire::path_text(#name, &self.#field_name, #style, #explode)? }
                     }
-                    None => quote! { #rt::wire::encode_segment(&self.#field_name.to_string()).into_owned() },
+                    None => {
+                        quote! { #rt::wire::encode_segment(&self.#field_name.to_string()).into_owned() }
+                    }
                 };
                 bindings.push(quote! { let #binding = #text; });
                 path_values.push(quote! { (#name, #binding.as_str()) });
@@ -598,7 +603,11 @@ impl Emitter {
         let rt = &self.runtime;
         let status = Literal::u16_unsuffixed(op.success_status);
         let extra_name = ident(EXTRA_HEADERS);
-        let header_names: Vec<&str> = op.response_headers.iter().map(|h| h.wire.as_str()).collect();
+        let header_names: Vec<&str> = op
+            .response_headers
+            .iter()
+            .map(|h| h.wire.as_str())
+            .collect();
         let header_reads = op.response_headers.iter().map(|h| {
             let (name, wire) = (ident(&h.ident), &h.wire);
             quote! { #name: #rt::wire::response_header(&parts.headers, #wire), }

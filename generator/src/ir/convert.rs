@@ -872,12 +872,17 @@ fn file_stem(file: &str) -> &str {
 /// The success response's headers as `Option<String>` fields (header values are text; the
 /// spec's header schemas are strings). A binary body's `Content-Type` is its `content_type`;
 /// a name a body field already has gets `_header`.
-fn response_headers(success: Option<&crate::model::Response>, response: &RawResponse) -> Vec<FieldDef> {
+fn response_headers(
+    success: Option<&crate::model::Response>,
+    response: &RawResponse,
+) -> Vec<FieldDef> {
     let Some(success) = success else {
         return Vec::new();
     };
     let mut used: Vec<String> = match response {
-        RawResponse::Fields { fields, .. } => fields.iter().map(|f| f.field.ident.clone()).collect(),
+        RawResponse::Fields { fields, .. } => {
+            fields.iter().map(|f| f.field.ident.clone()).collect()
+        }
         RawResponse::Whole { .. } => vec!["body".into()],
         RawResponse::Binary { .. } => vec!["body".into(), "content_type".into()],
     };
