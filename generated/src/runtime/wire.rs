@@ -988,6 +988,61 @@ mod tests {
     use super::*;
 
     #[test]
+    fn styled_values_are_typed_back() {
+        let numbers: Vec<i64> =
+            from_param_value(serde_json::json!(["1", "2"]), "n").expect("numbers");
+        assert_eq!(numbers, vec![1, 2]);
+        let texts: Vec<String> =
+            from_param_value(serde_json::json!(["1", "a"]), "t").expect("strings stay");
+        assert_eq!(texts, vec!["1".to_owned(), "a".to_owned()]);
+        let wrong = from_param_value::<Vec<i64>>(serde_json::json!(["x"]), "n");
+        assert_eq!(
+            wrong.expect_err("not a number").errcode,
+            super::super::ErrorCode::InvalidParam
+        );
+    }
+
+    #[test]
+    fn styled_query_parameters_are_appended() {
+        let mut request = http::Request::builder()
+            .uri("https://h/p?a=1")
+            .body(Vec::new())
+            .expect("request");
+        let empty = serde_json::Map::new();
+        push_query_styled(&mut request, "fields", &empty, QueryStyle::Form, true)
+            .expect("nothing to add");
+        assert_eq!(request.uri().query(), Some("a=1"));
+        push_query_styled(&mut request, "tags", &["x", "y z"], QueryStyle::Form, false)
+            .expect("joined");
+        assert_eq!(request.uri().query(), Some("a=1&tags=x,y%20z"));
+    }
+
+    #[test]
+    fn extras_are_what_no_parameter_claims() {
+        let query = vec![
+            ("limit".to_owned(), "1".to_owned()),
+            ("access_token".to_owned(), "t".to_owned()),
+            ("org.example.flag".to_owned(), "on".to_owned()),
+        ];
+        let mut headers = http::HeaderMap::new();
+        headers.insert("authorization", http::HeaderValue::from_static("Bearer t"));
+        headers.insert("x-declared", http::HeaderValue::from_static("1"));
+        headers.insert("x-vendor", http::HeaderValue::from_static("2"));
+        let extras = request_extras(&query, &headers, &["limit"], &["X-Declared"], false);
+        assert_eq!(
+            extras.query,
+            vec![("org.example.flag".to_owned(), "on".to_owned())]
+        );
+        assert_eq!(extras.headers.len(), 1);
+        assert_eq!(extras.headers["x-vendor"], "2");
+        assert!(
+            request_extras(&query, &headers, &["limit"], &[], true)
+                .query
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn segments_are_encoded_whole() {
         assert_eq!(encode_segment("#room:example.org"), "%23room%3Aexample.org");
         assert_eq!(encode_segment("$ev/ent?x"), "%24ev%2Fent%3Fx");

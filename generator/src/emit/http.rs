@@ -409,8 +409,8 @@ impl Emitter {
             .map(|f| f.wire.as_str())
             .collect();
         let mut query_object = false;
-        let uses_query = true;
-        let uses_parts = true;
+        // The query and headers are always read: what no declared parameter claims is
+        // `extra_params`.
         let mut uses_path_args = false;
         let mut uses_body = false;
         for field in &op.request_fields {
@@ -503,11 +503,7 @@ impl Emitter {
             .request_fields
             .iter()
             .any(|f| f.source != FieldSource::Body);
-        let query_parse = if uses_query {
-            quote! { let query = #rt::wire::parse_query(&parts.uri); }
-        } else {
-            TokenStream::new()
-        };
+        let query_parse = quote! { let query = #rt::wire::parse_query(&parts.uri); };
         let body_parse = match &op.request_body {
             RequestBody::Fields if has_params => {
                 uses_body = true;
@@ -524,11 +520,7 @@ impl Emitter {
         } else {
             quote! { #extras_read Ok(Self { #(#field_inits)* #extras_name }) }
         };
-        let parts_name = if uses_parts || uses_query {
-            quote! { parts }
-        } else {
-            quote! { _parts }
-        };
+        let parts_name = quote! { parts };
         let body_name = if uses_body {
             quote! { body }
         } else {
