@@ -69,6 +69,7 @@ fn main() {
         "merge",
         "naming",
         "lenient",
+        "styles",
         "federation",
         "evolve_v1",
         "evolve_v2",

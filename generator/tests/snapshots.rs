@@ -131,6 +131,12 @@ fn item<'a>(code: &'a str, module: &str, name: &str) -> &'a str {
 // refs: where `$ref`s lead (relative, up, up two, pointers, `$`, no extension, links)
 
 #[test]
+fn styles_snapshot() {
+    let generated = generate("styles");
+    insta::assert_snapshot!("styles_code", generated.code);
+}
+
+#[test]
 fn refs_snapshot() {
     let generated = generate("refs");
     insta::assert_snapshot!("refs_code", generated.code);

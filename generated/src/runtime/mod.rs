@@ -18,6 +18,19 @@ pub mod server;
 
 pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
 
+/// What a request carries beyond the parameters its operation's spec lists: vendor-prefixed
+/// or unstable query parameters (Synapse reads `org.matrix.msc4222.use_state_after` on
+/// `/sync`) and headers. A client sends them after the declared parameters; a server fills
+/// `query` with every query key no declared parameter claims (not `access_token`, which the
+/// router reads) and `headers` with every header no declared parameter claims except the
+/// ones the conversion itself handles ([`wire::OWN_REQUEST_HEADERS`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extras {
+    /// Query pairs, decoded, in order.
+    pub query: Vec<(String, String)>,
+    pub headers: http::HeaderMap,
+}
+
 /// How an endpoint is reached: everything about it that is not its request or response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Metadata {

@@ -762,9 +762,285 @@ pub fn decode_header_param(
     decode_simple(text.trim_matches([' ', '\t']), name, explode, shape)
 }
 
+// Styles on typed values: what generated conversions call for a parameter whose style, or
+// whose array or object shape, the plain helpers above do not write (see `QueryStyle`).
+
+/// A typed value from a style's decoding, whose items are all strings: tried as it is, then
+/// with every string that is JSON text of a number or boolean read as that (`["1","2"]` for a
+/// `Vec<i64>`). A value that fits neither is 400 `M_INVALID_PARAM`.
+pub fn from_param_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    name: &str,
+) -> Result<T, MatrixError> {
+    fn scalars(value: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(parsed @ (Value::Number(_) | Value::Bool(_))) => parsed,
+                _ => Value::String(text),
+            },
+            Value::Array(items) => Value::Array(items.into_iter().map(scalars).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, scalars(v))).collect())
+            }
+            other => other,
+        }
+    }
+    match serde_json::from_value(value.clone()) {
+        Ok(typed) => Ok(typed),
+        Err(first) => serde_json::from_value(scalars(value))
+            .map_err(|_| MatrixError::invalid_param(name, first)),
+    }
+}
+
+/// A required parameter: 400 `M_MISSING_PARAM` when absent.
+pub fn required<T>(value: Option<T>, name: &str) -> Result<T, MatrixError> {
+    value.ok_or_else(|| MatrixError::missing_param(name))
+}
+
+/// A query parameter of any style and shape, typed; `others` are the operation's other
+/// query parameters (see [`decode_query_param`]).
+pub fn query_styled<T: serde::de::DeserializeOwned>(
+    query: &[(String, String)],
+    name: &str,
+    style: QueryStyle,
+    explode: bool,
+    shape: ParamShape,
+    others: &[&str],
+) -> Result<Option<T>, MatrixError> {
+    decode_query_param(query, name, style, explode, shape, others)?
+        .map(|value| from_param_value(value, name))
+        .transpose()
+}
+
+/// A path parameter of any style and shape, typed.
+pub fn path_styled<T: serde::de::DeserializeOwned>(
+    text: &str,
+    name: &str,
+    style: PathStyle,
+    explode: bool,
+    shape: ParamShape,
+) -> Result<T, MatrixError> {
+    from_param_value(decode_path_param(text, name, style, explode, shape)?, name)
+}
+
+/// A header parameter of an array or object shape, typed; `None` when absent.
+pub fn header_styled<T: serde::de::DeserializeOwned>(
+    headers: &http::HeaderMap,
+    name: &str,
+    explode: bool,
+    shape: ParamShape,
+) -> Result<Option<T>, MatrixError> {
+    header_opt(headers, name)?
+        .map(|text| from_param_value(decode_header_param(text, name, explode, shape)?, name))
+        .transpose()
+}
+
+/// Adds one query parameter of any style to a built request (see [`encode_query_param`]).
+/// An exploded `form` object without properties adds nothing.
+pub fn push_query_styled<T: serde::Serialize + ?Sized>(
+    request: &mut http::Request<Vec<u8>>,
+    name: &str,
+    value: &T,
+    style: QueryStyle,
+    explode: bool,
+) -> Result<(), IntoHttpError> {
+    let value = serde_json::to_value(value)?;
+    if style == QueryStyle::Form && explode && value.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(());
+    }
+    append_query(request, &encode_query_param(name, &value, style, explode)?)
+}
+
+/// A path parameter of any style as its encoded segment text, for [`fill_path_encoded`].
+pub fn path_text<T: serde::Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: PathStyle,
+    explode: bool,
+) -> Result<String, IntoHttpError> {
+    encode_path_param(name, &serde_json::to_value(value)?, style, explode)
+}
+
+/// A header parameter of an array or object shape as its value (`simple`).
+pub fn header_text<T: serde::Serialize + ?Sized>(
+    value: &T,
+    explode: bool,
+) -> Result<String, IntoHttpError> {
+    Ok(encode_header_param(&serde_json::to_value(value)?, explode))
+}
+
+// Parameters and headers the spec does not list.
+
+/// Headers a request's conversion handles itself, never in [`Extras::headers`](super::Extras):
+/// the token, the body's framing and the connection's own.
+pub const OWN_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "te",
+    "upgrade",
+];
+
+/// Headers a response's conversion handles itself, never in `extra_headers`.
+pub const OWN_RESPONSE_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+];
+
+/// Every header not in `claimed` (declared parameters, any case) nor in `own`.
+pub fn unclaimed_headers(
+    headers: &http::HeaderMap,
+    claimed: &[&str],
+    own: &[&str],
+) -> http::HeaderMap {
+    let mut extra = http::HeaderMap::new();
+    for (name, value) in headers {
+        let name_text = name.as_str();
+        if own.contains(&name_text) || claimed.iter().any(|c| c.eq_ignore_ascii_case(name_text)) {
+            continue;
+        }
+        extra.append(name.clone(), value.clone());
+    }
+    extra
+}
+
+/// The extras of a request as a server reads it: query keys not in `claimed_query` (nor
+/// `access_token`; with `query_object` set, an exploded object took the others and none is
+/// left) and headers not in `claimed_headers` nor [`OWN_REQUEST_HEADERS`].
+pub fn request_extras(
+    query: &[(String, String)],
+    headers: &http::HeaderMap,
+    claimed_query: &[&str],
+    claimed_headers: &[&str],
+    query_object: bool,
+) -> super::Extras {
+    let query = if query_object {
+        Vec::new()
+    } else {
+        query
+            .iter()
+            .filter(|(k, _)| k != "access_token" && !claimed_query.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    };
+    super::Extras {
+        query,
+        headers: unclaimed_headers(headers, claimed_headers, OWN_REQUEST_HEADERS),
+    }
+}
+
+/// Sends a request's extras: query pairs after the declared ones, headers added to them.
+pub fn push_extras(
+    request: &mut http::Request<Vec<u8>>,
+    extras: &super::Extras,
+) -> Result<(), IntoHttpError> {
+    if !extras.query.is_empty() {
+        let mut serializer = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &extras.query {
+            serializer.append_pair(name, value);
+        }
+        append_query(request, &serializer.finish())?;
+    }
+    for (name, value) in &extras.headers {
+        request.headers_mut().append(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+/// A response header as text; absent or not text is `None`.
+pub fn response_header(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Writes a response's declared headers (`(name, value)`, `None` omitted) and extra headers.
+pub fn set_response_headers(
+    response: &mut http::Response<Vec<u8>>,
+    declared: &[(&str, Option<&str>)],
+    extra: &http::HeaderMap,
+) -> Result<(), IntoHttpError> {
+    for (name, value) in declared {
+        let Some(value) = value else { continue };
+        let header_name = http::HeaderName::try_from(*name)
+            .map_err(|_| IntoHttpError::InvalidHeader((*name).into()))?;
+        let value = http::HeaderValue::try_from(*value)
+            .map_err(|_| IntoHttpError::InvalidHeader((*name).into()))?;
+        response.headers_mut().insert(header_name, value);
+    }
+    for (name, value) in extra {
+        response.headers_mut().append(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn styled_values_are_typed_back() {
+        let numbers: Vec<i64> =
+            from_param_value(serde_json::json!(["1", "2"]), "n").expect("numbers");
+        assert_eq!(numbers, vec![1, 2]);
+        let texts: Vec<String> =
+            from_param_value(serde_json::json!(["1", "a"]), "t").expect("strings stay");
+        assert_eq!(texts, vec!["1".to_owned(), "a".to_owned()]);
+        let wrong = from_param_value::<Vec<i64>>(serde_json::json!(["x"]), "n");
+        assert_eq!(
+            wrong.expect_err("not a number").errcode,
+            super::super::ErrorCode::InvalidParam
+        );
+    }
+
+    #[test]
+    fn styled_query_parameters_are_appended() {
+        let mut request = http::Request::builder()
+            .uri("https://h/p?a=1")
+            .body(Vec::new())
+            .expect("request");
+        let empty = serde_json::Map::new();
+        push_query_styled(&mut request, "fields", &empty, QueryStyle::Form, true)
+            .expect("nothing to add");
+        assert_eq!(request.uri().query(), Some("a=1"));
+        push_query_styled(&mut request, "tags", &["x", "y z"], QueryStyle::Form, false)
+            .expect("joined");
+        assert_eq!(request.uri().query(), Some("a=1&tags=x,y%20z"));
+    }
+
+    #[test]
+    fn extras_are_what_no_parameter_claims() {
+        let query = vec![
+            ("limit".to_owned(), "1".to_owned()),
+            ("access_token".to_owned(), "t".to_owned()),
+            ("org.example.flag".to_owned(), "on".to_owned()),
+        ];
+        let mut headers = http::HeaderMap::new();
+        headers.insert("authorization", http::HeaderValue::from_static("Bearer t"));
+        headers.insert("x-declared", http::HeaderValue::from_static("1"));
+        headers.insert("x-vendor", http::HeaderValue::from_static("2"));
+        let extras = request_extras(&query, &headers, &["limit"], &["X-Declared"], false);
+        assert_eq!(
+            extras.query,
+            vec![("org.example.flag".to_owned(), "on".to_owned())]
+        );
+        assert_eq!(extras.headers.len(), 1);
+        assert_eq!(extras.headers["x-vendor"], "2");
+        assert!(
+            request_extras(&query, &headers, &["limit"], &[], true)
+                .query
+                .is_empty()
+        );
+    }
 
     #[test]
     fn segments_are_encoded_whole() {

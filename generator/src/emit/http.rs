@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Emitter, Gate, ident};
+use super::{EXTRA_HEADERS, EXTRA_PARAMS, Emitter, Gate, ident};
 use crate::ir::{
     ApiModule, FieldDef, FieldSource, OperationIr, RequestBody, ResponseIr, RustType, Scope,
-    TypeDef,
+    TypeDef, WireStyle,
 };
-use crate::model::{Auth, template_variables};
+use crate::model::{Auth, ParamStyle, template_variables};
 use crate::naming::unraw;
 
 /// How a parameter's text becomes its value and back.
@@ -76,7 +76,103 @@ struct ParamShape {
     list: bool,
 }
 
+/// What a parameter's value is, for its style: `runtime::wire::ParamShape`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Primitive,
+    Array,
+    Object,
+}
+
+impl Shape {
+    fn tokens(self, rt: &syn::Path) -> TokenStream {
+        match self {
+            Shape::Primitive => quote! { #rt::wire::ParamShape::Primitive },
+            Shape::Array => quote! { #rt::wire::ParamShape::Array },
+            Shape::Object => quote! { #rt::wire::ParamShape::Object },
+        }
+    }
+}
+
+/// A parameter the plain helpers do not write (an object, a non-exploded or delimited array,
+/// a non-`simple` path value, an array or object header): the runtime's style functions take
+/// it, with its style as data.
+struct Styled {
+    shape: Shape,
+    /// `runtime::wire::QueryStyle::…` or `PathStyle::…` (unused for headers).
+    style: TokenStream,
+    explode: bool,
+}
+
 impl Emitter {
+    /// `Some` where the field needs the style functions; `None` where the plain conversions
+    /// (one value, or a `form` exploded array repeating its key) write exactly its style.
+    fn styled(&self, field: &FieldDef, module: &ApiModule, op: &OperationIr) -> Option<Styled> {
+        let rt = &self.runtime;
+        let WireStyle { style, explode } = field.style?;
+        let shape = self.value_shape(&field.ty, module, op);
+        match field.source {
+            FieldSource::Query => {
+                let plain = match shape {
+                    Shape::Primitive => true,
+                    Shape::Array => style == ParamStyle::Form && explode,
+                    Shape::Object => false,
+                };
+                let style = match style {
+                    ParamStyle::SpaceDelimited => quote! { #rt::wire::QueryStyle::SpaceDelimited },
+                    ParamStyle::PipeDelimited => quote! { #rt::wire::QueryStyle::PipeDelimited },
+                    ParamStyle::DeepObject => quote! { #rt::wire::QueryStyle::DeepObject },
+                    _ => quote! { #rt::wire::QueryStyle::Form },
+                };
+                (!plain).then_some(Styled {
+                    shape,
+                    style,
+                    explode,
+                })
+            }
+            FieldSource::Path => {
+                let (plain, style) = match style {
+                    ParamStyle::Label => (false, quote! { #rt::wire::PathStyle::Label }),
+                    ParamStyle::Matrix => (false, quote! { #rt::wire::PathStyle::Matrix }),
+                    _ => (
+                        shape == Shape::Primitive,
+                        quote! { #rt::wire::PathStyle::Simple },
+                    ),
+                };
+                (!plain).then_some(Styled {
+                    shape,
+                    style,
+                    explode,
+                })
+            }
+            FieldSource::Header => (shape != Shape::Primitive).then_some(Styled {
+                shape,
+                style: TokenStream::new(),
+                explode,
+            }),
+            FieldSource::Body => None,
+        }
+    }
+
+    fn value_shape(&self, ty: &RustType, module: &ApiModule, op: &OperationIr) -> Shape {
+        match ty {
+            RustType::Vec(_) | RustType::Tuple(_) => Shape::Array,
+            RustType::Map { .. } | RustType::JsonObject => Shape::Object,
+            RustType::Boxed(inner) | RustType::Option(inner) => self.value_shape(inner, module, op),
+            RustType::Named { scope, name } => {
+                let types = match scope {
+                    Scope::Api => &module.types,
+                    Scope::Operation => &op.types,
+                };
+                match types.iter().find(|t| t.name() == name) {
+                    Some(TypeDef::Struct(_)) => Shape::Object,
+                    _ => Shape::Primitive,
+                }
+            }
+            _ => Shape::Primitive,
+        }
+    }
+
     fn scalar_of(&self, ty: &RustType, module: &ApiModule, op: &OperationIr) -> Scalar {
         match ty {
             RustType::String => Scalar::String,
@@ -155,11 +251,19 @@ impl Emitter {
         // Client side.
         let mut bindings = Vec::new();
         let mut path_values = Vec::new();
+        // With a styled path parameter every value is encoded here and the template filled
+        // as it is; otherwise `fill_path` encodes each value as one segment.
+        let path_styled = op
+            .request_fields
+            .iter()
+            .any(|f| f.source == FieldSource::Path && self.styled(f, module, op).is_some());
         for name in &template {
             if op.base_variables.iter().any(|v| &v.name == name) {
-                path_values.push(
-                    quote! { (#name, #rt::wire::path_variable(path_variables, &METADATA, #name)) },
-                );
+                path_values.push(if path_styled {
+                    quote! { (#name, &*#rt::wire::encode_segment(#rt::wire::path_variable(path_variables, &METADATA, #name))) }
+                } else {
+                    quote! { (#name, #rt::wire::path_variable(path_variables, &METADATA, #name)) }
+                });
                 continue;
             }
             let Some(field) = op
@@ -170,7 +274,20 @@ impl Emitter {
                 continue;
             };
             let field_name = ident(&field.ident);
-            if field.ty == RustType::String {
+            if path_styled {
+                let binding = format_ident!("path_{}", unraw(&field.ident));
+                let text = match self.styled(field, module, op) {
+                    Some(styled) => {
+                        let (style, explode) = (&styled.style, styled.explode);
+                        quote! { #rt::wire::path_text(#name, &self.#field_name, #style, #explode)? }
+                    }
+                    None => {
+                        quote! { #rt::wire::encode_segment(&self.#field_name.to_string()).into_owned() }
+                    }
+                };
+                bindings.push(quote! { let #binding = #text; });
+                path_values.push(quote! { (#name, #binding.as_str()) });
+            } else if field.ty == RustType::String {
                 path_values.push(quote! { (#name, self.#field_name.as_str()) });
             } else {
                 let binding = format_ident!("path_{}", unraw(&field.ident));
@@ -181,6 +298,7 @@ impl Emitter {
 
         let mut query_pushes = Vec::new();
         let mut header_pushes = Vec::new();
+        let mut styled_pushes = Vec::new();
         let mut has_content_type_header = false;
         for field in &op.request_fields {
             let target = match field.source {
@@ -193,6 +311,26 @@ impl Emitter {
             };
             let field_name = ident(&field.ident);
             let wire = &field.wire;
+            if let Some(styled) = self.styled(field, module, op) {
+                let explode = styled.explode;
+                let write = if field.source == FieldSource::Query {
+                    let style = &styled.style;
+                    styled_pushes.push(if field.optional {
+                        quote! { if let Some(value) = &self.#field_name { #rt::wire::push_query_styled(&mut request, #wire, value, #style, #explode)?; } }
+                    } else {
+                        quote! { #rt::wire::push_query_styled(&mut request, #wire, &self.#field_name, #style, #explode)?; }
+                    });
+                    continue;
+                } else {
+                    quote! { headers.push((#wire, #rt::wire::header_text(value, #explode)?)); }
+                };
+                target.push(if field.optional {
+                    quote! { if let Some(value) = &self.#field_name { #write } }
+                } else {
+                    quote! { { let value = &self.#field_name; #write } }
+                });
+                continue;
+            }
             let shape = self.shape(field, module, op);
             let format = self.format_value(shape.scalar);
             let list_name = match field.source {
@@ -243,6 +381,12 @@ impl Emitter {
         } else {
             quote! { let mut headers: Vec<(&str, String)> = Vec::new(); }
         };
+        let fill = if path_styled {
+            quote! { fill_path_encoded }
+        } else {
+            quote! { fill_path }
+        };
+        let extras_name = ident(EXTRA_PARAMS);
         let uses_variables = !op.base_variables.is_empty();
         let variables_param = if uses_variables {
             quote! { path_variables }
@@ -252,8 +396,21 @@ impl Emitter {
 
         // Server side.
         let mut field_inits = Vec::new();
-        let mut uses_query = false;
-        let mut uses_parts = false;
+        let query_names: Vec<&str> = op
+            .request_fields
+            .iter()
+            .filter(|f| f.source == FieldSource::Query)
+            .map(|f| f.wire.as_str())
+            .collect();
+        let header_names: Vec<&str> = op
+            .request_fields
+            .iter()
+            .filter(|f| f.source == FieldSource::Header)
+            .map(|f| f.wire.as_str())
+            .collect();
+        let mut query_object = false;
+        // The query and headers are always read: what no declared parameter claims is
+        // `extra_params`.
         let mut uses_path_args = false;
         let mut uses_body = false;
         for field in &op.request_fields {
@@ -275,15 +432,44 @@ impl Emitter {
                         .position(|t| t == wire)
                         .unwrap_or(usize::MAX);
                     let index = Literal::usize_unsuffixed(index);
+                    if let Some(styled) = self.styled(field, module, op) {
+                        let ty = self.rust_type(&field.ty, Scope::Operation);
+                        let (style, explode) = (&styled.style, styled.explode);
+                        let shape = styled.shape.tokens(rt);
+                        field_inits.push(quote! {
+                            #field_name: #rt::wire::path_styled::<#ty>(#rt::wire::path_arg(path_args, #index, #wire)?, #wire, #style, #explode, #shape)?,
+                        });
+                        continue;
+                    }
                     let element = self.rust_type(&field.ty, Scope::Operation);
                     let converter =
                         self.converter(self.scalar_of(&field.ty, module, op), wire, &element);
                     converter.call(quote! { #rt::wire::path_arg(path_args, #index, #wire)? })
                 }
                 FieldSource::Query | FieldSource::Header => {
-                    uses_parts = true;
                     let is_query = field.source == FieldSource::Query;
-                    uses_query |= is_query;
+                    if let Some(styled) = self.styled(field, module, op) {
+                        let ty = self.rust_type(&field.ty, Scope::Operation);
+                        let explode = styled.explode;
+                        let shape = styled.shape.tokens(rt);
+                        let read = if is_query {
+                            let style = &styled.style;
+                            query_object |= styled.shape == Shape::Object
+                                && explode
+                                && field.style.is_some_and(|s| s.style == ParamStyle::Form);
+                            let others = query_names.iter().filter(|n| **n != wire);
+                            quote! { #rt::wire::query_styled::<#ty>(&query, #wire, #style, #explode, #shape, &[#(#others),*])? }
+                        } else {
+                            quote! { #rt::wire::header_styled::<#ty>(&parts.headers, #wire, #explode, #shape)? }
+                        };
+                        let value = if field.optional {
+                            read
+                        } else {
+                            quote! { #rt::wire::required(#read, #wire)? }
+                        };
+                        field_inits.push(quote! { #field_name: #value, });
+                        continue;
+                    }
                     let shape = self.shape(field, module, op);
                     let element_ty = match &field.ty {
                         RustType::Vec(inner) => self.rust_type(inner, Scope::Operation),
@@ -317,11 +503,7 @@ impl Emitter {
             .request_fields
             .iter()
             .any(|f| f.source != FieldSource::Body);
-        let query_parse = if uses_query {
-            quote! { let query = #rt::wire::parse_query(&parts.uri); }
-        } else {
-            TokenStream::new()
-        };
+        let query_parse = quote! { let query = #rt::wire::parse_query(&parts.uri); };
         let body_parse = match &op.request_body {
             RequestBody::Fields if has_params => {
                 uses_body = true;
@@ -329,17 +511,16 @@ impl Emitter {
             }
             _ => TokenStream::new(),
         };
+        let extras_read = quote! {
+            let #extras_name = #rt::wire::request_extras(&query, &parts.headers, &[#(#query_names),*], &[#(#header_names),*], #query_object);
+        };
         let construct = if op.request_body == RequestBody::Fields && !has_params {
             uses_body = true;
-            quote! { #rt::wire::request_json(body) }
+            quote! { #extras_read Ok(Self { #extras_name, ..#rt::wire::request_json(body)? }) }
         } else {
-            quote! { Ok(Self { #(#field_inits)* }) }
+            quote! { #extras_read Ok(Self { #(#field_inits)* #extras_name }) }
         };
-        let parts_name = if uses_parts || uses_query {
-            quote! { parts }
-        } else {
-            quote! { _parts }
-        };
+        let parts_name = quote! { parts };
         let body_name = if uses_body {
             quote! { body }
         } else {
@@ -354,7 +535,8 @@ impl Emitter {
         quote! {
             impl Request {
                 /// Builds the HTTP request, with the base path's variables at their defaults.
-                /// `access_token` is sent where the endpoint accepts one.
+                /// An `access_token` given is always sent (`Authorization: Bearer`), also where
+                /// the spec lists no `security`; `None` is refused where the spec requires one.
                 pub fn try_into_http_request(
                     &self,
                     base_url: &str,
@@ -372,13 +554,16 @@ impl Emitter {
                     #variables_param: &[(&str, &str)],
                 ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
                     #(#bindings)*
-                    let path = #rt::wire::fill_path(METADATA.path, &[#(#path_values),*])?;
+                    let path = #rt::wire::#fill(METADATA.path, &[#(#path_values),*])?;
                     #query_decl
                     #(#query_pushes)*
                     #headers_decl
                     #(#header_pushes)*
                     let body = #body;
-                    #rt::wire::build_request(&METADATA, base_url, &path, &query, &headers, access_token, #content_type, body)
+                    let mut request = #rt::wire::build_request(&METADATA, base_url, &path, &query, &headers, access_token, #content_type, body)?;
+                    #(#styled_pushes)*
+                    #rt::wire::push_extras(&mut request, &self.#extras_name)?;
+                    Ok(request)
                 }
 
                 /// Reads the request as a server receives it. `path_args` are the values of
@@ -409,19 +594,42 @@ impl Emitter {
     pub(super) fn response_conversions(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let status = Literal::u16_unsuffixed(op.success_status);
+        let extra_name = ident(EXTRA_HEADERS);
+        let header_names: Vec<&str> = op
+            .response_headers
+            .iter()
+            .map(|h| h.wire.as_str())
+            .collect();
+        let header_reads = op.response_headers.iter().map(|h| {
+            let (name, wire) = (ident(&h.ident), &h.wire);
+            quote! { #name: #rt::wire::response_header(&parts.headers, #wire), }
+        });
+        let header_writes = op.response_headers.iter().map(|h| {
+            let (name, wire) = (ident(&h.ident), &h.wire);
+            quote! { (#wire, self.#name.as_deref()) }
+        });
+        let own_reads = quote! {
+            #(#header_reads)*
+            #extra_name: #rt::wire::unclaimed_headers(&parts.headers, &[#(#header_names),*], #rt::wire::OWN_RESPONSE_HEADERS),
+        };
         let (read, write) = match &op.response {
             ResponseIr::Binary { content_type, .. } => (
                 quote! {
-                    Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec() })
+                    Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec(), #own_reads })
                 },
                 quote! {
-                    #rt::wire::response(#status, Some(self.content_type.as_deref().unwrap_or(#content_type)), self.body.clone())
+                    #rt::wire::response(#status, Some(self.content_type.as_deref().unwrap_or(#content_type)), self.body.clone())?
                 },
             ),
             _ => (
-                quote! { #rt::wire::response_json(body) },
-                quote! { #rt::wire::response(#status, Some("application/json"), ::serde_json::to_vec(self)?) },
+                quote! { Ok(Self { #own_reads ..#rt::wire::response_json(body)? }) },
+                quote! { #rt::wire::response(#status, Some("application/json"), ::serde_json::to_vec(self)?)? },
             ),
+        };
+        let write = quote! {
+            let mut response = #write;
+            #rt::wire::set_response_headers(&mut response, &[#(#header_writes),*], &self.#extra_name)?;
+            Ok(response)
         };
         quote! {
             impl Response {

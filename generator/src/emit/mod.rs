@@ -238,7 +238,7 @@ impl Emitter {
             quote! { (#name, #value) }
         });
         let request = self.request(op);
-        let response = self.response(&op.response);
+        let response = self.response(op);
         let request_conversions = self.request_conversions(module, op);
         let response_conversions = self.response_conversions(op);
         let client_impls = self.client_impls();
@@ -307,7 +307,24 @@ impl Emitter {
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
         let default = default_derive(&op.request_fields);
-        let methods = self.struct_methods(&ident("Request"), &op.request_fields, Scope::Operation);
+        let methods = self.struct_methods_with(
+            &ident("Request"),
+            &op.request_fields,
+            Scope::Operation,
+            &[EXTRA_PARAMS],
+        );
+        let rt = &self.runtime;
+        let extras_doc = quote! {
+            /// Query parameters and headers the spec does not list (vendor-prefixed or unstable
+            /// ones): sent after the declared ones; a server finds here every query key and
+            /// header no declared parameter claims.
+        };
+        let extras_name = ident(EXTRA_PARAMS);
+        let extras = if body_is_json_fields {
+            quote! { #extras_doc #[serde(skip)] pub #extras_name: #rt::Extras, }
+        } else {
+            quote! { #extras_doc pub #extras_name: #rt::Extras, }
+        };
         if !has_params && body_is_json_fields {
             return quote! {
                 #doc
@@ -315,6 +332,7 @@ impl Emitter {
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
+                    #extras
                 }
                 #methods
                 /// The JSON body of the request (the request has no parameters).
@@ -340,6 +358,7 @@ impl Emitter {
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
+                    #extras
                 }
                 #methods
                 /// The JSON body of the request, as a server reads it: the body fields of
@@ -377,14 +396,36 @@ impl Emitter {
             #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
+                #extras
             }
             #methods
             #body
         }
     }
 
-    fn response(&self, response: &ResponseIr) -> TokenStream {
-        match response {
+    fn response(&self, op: &OperationIr) -> TokenStream {
+        let serde_headers = !matches!(op.response, ResponseIr::Binary { .. });
+        let headers: Vec<TokenStream> = op
+            .response_headers
+            .iter()
+            .map(|f| self.field(f, Scope::Operation, serde_headers))
+            .collect();
+        let extra_name = ident(EXTRA_HEADERS);
+        let extra_doc = quote! {
+            /// Headers the spec does not list for this response: written after the declared
+            /// ones; read with every header no declared one claims (not the body's framing:
+            /// `Content-Type`, `Content-Length`, `Transfer-Encoding`, `Connection`).
+        };
+        let extra = if serde_headers {
+            quote! { #extra_doc #[serde(skip)] pub #extra_name: ::http::HeaderMap, }
+        } else {
+            quote! { #extra_doc pub #extra_name: ::http::HeaderMap, }
+        };
+        let header_inits = op.response_headers.iter().map(|f| {
+            let name = ident(&f.ident);
+            quote! { #name: None, }
+        });
+        match &op.response {
             ResponseIr::Fields(def) => {
                 let doc = doc_attr(
                     def.doc.as_deref().or(Some("The response body.")),
@@ -395,14 +436,26 @@ impl Emitter {
                     .iter()
                     .map(|f| self.field(f, Scope::Operation, true));
                 let default = default_derive(&def.fields);
-                let methods =
-                    self.struct_methods(&ident("Response"), &def.fields, Scope::Operation);
+                let all: Vec<FieldDef> = def
+                    .fields
+                    .iter()
+                    .chain(&op.response_headers)
+                    .cloned()
+                    .collect();
+                let methods = self.struct_methods_with(
+                    &ident("Response"),
+                    &all,
+                    Scope::Operation,
+                    &[EXTRA_HEADERS],
+                );
                 quote! {
                     #doc
                     #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                     #[non_exhaustive]
                     pub struct Response {
                         #(#fields)*
+                        #(#headers)*
+                        #extra
                     }
                     #methods
                 }
@@ -418,11 +471,13 @@ impl Emitter {
                     pub struct Response {
                         /// The whole JSON body.
                         pub body: #ty,
+                        #(#headers)*
+                        #extra
                     }
                     impl Response {
                         /// A response holding `body`.
                         pub fn new(body: #ty) -> Self {
-                            Self { body }
+                            Self { body, #(#header_inits)* #extra_name: Default::default() }
                         }
                     }
                 }
@@ -440,6 +495,8 @@ impl Emitter {
                         pub content_type: Option<String>,
                         /// The raw body.
                         pub body: Vec<u8>,
+                        #(#headers)*
+                        #extra
                     }
                 }
             }
@@ -546,6 +603,19 @@ impl Emitter {
     /// `new` with the required fields (where there are any: otherwise `Default` builds it),
     /// and for each optional field the spec gives a default, an accessor that reads it.
     fn struct_methods(&self, name: &Ident, fields: &[FieldDef], scope: Scope) -> TokenStream {
+        self.struct_methods_with(name, fields, scope, &[])
+    }
+
+    /// [`Emitter::struct_methods`] for a struct that also has `extras`: fields outside the
+    /// spec's (`extra_params`, `extra_headers`), never constructor arguments, always
+    /// `Default::default()`.
+    fn struct_methods_with(
+        &self,
+        name: &Ident,
+        fields: &[FieldDef],
+        scope: Scope,
+        extras: &[&str],
+    ) -> TokenStream {
         let required: Vec<&FieldDef> = fields.iter().filter(|f| is_required(f)).collect();
         let constructor = if required.is_empty() {
             TokenStream::new()
@@ -565,6 +635,11 @@ impl Emitter {
                     quote! { #name: None }
                 }
             });
+            let extra_inits = extras.iter().map(|e| {
+                let name = ident(e);
+                quote! { #name: Default::default() }
+            });
+            let inits = inits.chain(extra_inits);
             let many = if required.len() > 7 {
                 quote! { #[allow(clippy::too_many_arguments)] }
             } else {
@@ -902,6 +977,11 @@ fn nesting(ty: &RustType) -> usize {
         _ => 0,
     }
 }
+
+/// The field of every `Request` holding query parameters and headers the spec does not list.
+pub(super) const EXTRA_PARAMS: &str = "extra_params";
+/// The field of every `Response` holding headers the spec does not list.
+pub(super) const EXTRA_HEADERS: &str = "extra_headers";
 
 /// A field a constructor must be given: required on the wire and not `null`-able.
 fn is_required(field: &FieldDef) -> bool {

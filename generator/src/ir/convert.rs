@@ -248,6 +248,10 @@ impl<'a> ApiBuilder<'a> {
                     flatten: false,
                     deprecated: param.deprecated,
                     default: None,
+                    style: Some(super::WireStyle {
+                        style: param.style,
+                        explode: param.explode,
+                    }),
                 },
                 ty,
                 default: param.schema.default.clone(),
@@ -371,6 +375,7 @@ impl<'a> ApiBuilder<'a> {
             },
         };
 
+        let response_headers = response_headers(success, &response);
         let rate_limited = op.responses.iter().any(|r| r.status == Status::Code(429));
         let success_status = match success.map(|r| r.status) {
             Some(Status::Code(code)) => code,
@@ -393,6 +398,7 @@ impl<'a> ApiBuilder<'a> {
                 changed_in: op.changed_in.clone(),
                 request_fields: Vec::new(),
                 request_body,
+                response_headers,
                 response: ResponseIr::Fields(StructDef {
                     name: "Response".into(),
                     doc: None,
@@ -504,6 +510,7 @@ impl<'a> ApiBuilder<'a> {
                     flatten: false,
                     deprecated: prop.schema.deprecated,
                     default: None,
+                    style: None,
                 },
                 ty,
                 default: prop.schema.default.clone(),
@@ -540,6 +547,7 @@ impl<'a> ApiBuilder<'a> {
                     flatten: true,
                     deprecated: false,
                     default: None,
+                    style: None,
                 },
                 ty,
                 default: None,
@@ -822,6 +830,7 @@ fn whole_field(ident: &str, ty: Ty, nullable: bool, doc: Option<String>) -> RawF
             flatten: false,
             deprecated: false,
             default: None,
+            style: None,
         },
         ty,
         default: None,
@@ -858,6 +867,64 @@ fn titled_objects(spec: &Spec) -> HashMap<String, Vec<TargetId>> {
 fn file_stem(file: &str) -> &str {
     let name = file.rsplit('/').next().unwrap_or(file);
     name.split('.').next().unwrap_or(name)
+}
+
+/// The success response's headers as `Option<String>` fields (header values are text; the
+/// spec's header schemas are strings). A binary body's `Content-Type` is its `content_type`;
+/// a name a body field already has gets `_header`.
+fn response_headers(
+    success: Option<&crate::model::Response>,
+    response: &RawResponse,
+) -> Vec<FieldDef> {
+    let Some(success) = success else {
+        return Vec::new();
+    };
+    let mut used: Vec<String> = match response {
+        RawResponse::Fields { fields, .. } => {
+            fields.iter().map(|f| f.field.ident.clone()).collect()
+        }
+        RawResponse::Whole { .. } => vec!["body".into()],
+        RawResponse::Binary { .. } => vec!["body".into(), "content_type".into()],
+    };
+    used.extend(["extra_headers".to_owned(), "extra".to_owned()]);
+    let mut headers = Vec::new();
+    for header in &success.headers {
+        if matches!(response, RawResponse::Binary { .. })
+            && header.name.eq_ignore_ascii_case("content-type")
+        {
+            continue;
+        }
+        let mut name = field_ident(&header.name);
+        if used.contains(&name) {
+            name = format!("{}_header", unraw(&name));
+        }
+        used.push(name.clone());
+        headers.push(FieldDef {
+            ident: name,
+            wire: header.name.clone(),
+            ty: super::RustType::String,
+            optional: true,
+            nullable: false,
+            doc: with_version_notes(
+                header
+                    .description
+                    .clone()
+                    .or_else(|| header.schema.description.clone()),
+                header.added_in.as_ref().or(header.schema.added_in.as_ref()),
+                if header.changed_in.is_empty() {
+                    &header.schema.changed_in
+                } else {
+                    &header.changed_in
+                },
+            ),
+            source: FieldSource::Header,
+            flatten: false,
+            deprecated: header.deprecated,
+            default: None,
+            style: None,
+        });
+    }
+    headers
 }
 
 fn source_suffix(source: FieldSource) -> &'static str {

@@ -13,7 +13,7 @@ mod space;
 use serde_json::Value as Json;
 
 use crate::diagnostic::{Diagnostic, Error, Place};
-use crate::model::{Auth, BaseVariable, Method, Spec};
+use crate::model::{Auth, BaseVariable, Method, ParamStyle, Spec};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ir {
@@ -57,6 +57,9 @@ pub struct OperationIr {
     pub request_fields: Vec<FieldDef>,
     pub request_body: RequestBody,
     pub response: ResponseIr,
+    /// The headers the spec defines on the success response (`Header` fields, each an
+    /// `Option<String>`), but `Content-Type` where the body is binary (its `content_type`).
+    pub response_headers: Vec<FieldDef>,
     /// Types used by this operation only, by name.
     pub types: Vec<TypeDef>,
 }
@@ -112,6 +115,15 @@ pub struct FieldDef {
     pub deprecated: bool,
     /// The spec's `default`: what an absent optional field means.
     pub default: Option<Json>,
+    /// How a path, query or header parameter is written; `None` for body fields.
+    pub style: Option<WireStyle>,
+}
+
+/// A parameter's OpenAPI `style` and `explode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WireStyle {
+    pub style: ParamStyle,
+    pub explode: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -962,6 +962,7 @@ mod tests {
                 flatten: false,
                 deprecated: false,
                 default: None,
+                style: None,
             },
             ty,
             default: None,

@@ -1,0 +1,198 @@
+//! Parameter styles, response headers and parameters the spec does not list, on the
+//! `styles` generator fixture (OpenAPI 3.1: `api-specs/` is Swagger 2.0, which has no object
+//! query parameters).
+
+use std::collections::BTreeMap;
+
+use matrix_api::client_server;
+use matrix_api::runtime::MatrixError;
+use matrix_api::runtime::server::AccessToken;
+use matrix_api_tests::fixtures::styles::thirdparty::{
+    download, get_labelled, query_user_by_protocol,
+};
+use tower::ServiceExt;
+
+fn lookup_request() -> query_user_by_protocol::Request {
+    let mut request = query_user_by_protocol::Request::new("irc".into());
+    request.limit = Some(5);
+    request.tags = Some(vec!["a b".into(), "c".into()]);
+    request.fields = Some(BTreeMap::from([
+        ("network".to_owned(), "irc".to_owned()),
+        ("nick".to_owned(), "alice".to_owned()),
+    ]));
+    request.x_labels = Some(vec!["x".into(), "y".into()]);
+    request
+}
+
+#[test]
+fn object_query_parameter_is_exploded_and_read_back() {
+    let request = lookup_request();
+    let http = request
+        .try_into_http_request("https://hs.example.org", None)
+        .expect("builds");
+    let query = http.uri().query().expect("has a query").to_owned();
+    assert_eq!(query, "limit=5&tags=a%20b,c&network=irc&nick=alice");
+    assert_eq!(http.headers()["x-labels"], "x,y");
+
+    let back = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
+        .expect("parses");
+    assert_eq!(back, request);
+}
+
+#[test]
+fn exploded_object_takes_every_unclaimed_query_key() {
+    let http = http::Request::builder()
+        .uri("/_matrix/client/v3/thirdparty/user/irc?limit=2&network=irc&nick=bob&access_token=t")
+        .body(Vec::new())
+        .expect("request");
+    let request = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
+        .expect("parses");
+    assert_eq!(request.limit, Some(2));
+    let fields = request.fields.expect("fields");
+    assert_eq!(fields.get("network").map(String::as_str), Some("irc"));
+    assert_eq!(fields.get("nick").map(String::as_str), Some("bob"));
+    // `access_token` is the router's; the object took the other keys, none are extra.
+    assert!(request.extra_params.query.is_empty());
+    assert_eq!(request.tags, None);
+}
+
+#[test]
+fn label_path_array_round_trips() {
+    let request = get_labelled::Request::new(vec!["a".into(), "b c".into()]);
+    let http = request
+        .try_into_http_request("https://hs.example.org", None)
+        .expect("builds");
+    assert_eq!(http.uri().path(), "/_matrix/client/v3/labelled/.a.b%20c");
+    let back =
+        get_labelled::Request::try_from_http_request(http, &[".a.b c".into()]).expect("parses");
+    assert_eq!(back, request);
+}
+
+/// What a media server answers, from the request it read.
+fn serve_download(request: &download::Request) -> download::Response {
+    let mut response = download::Response::default();
+    response.content_type = Some("text/plain".into());
+    response.body = format!("{}/{}", request.server_name, request.media_id).into_bytes();
+    response.content_disposition = Some("attachment; filename=\"a.txt\"".into());
+    response.cache_control = Some("no-store".into());
+    response.extra_headers = echo(&request.extra_params);
+    response
+}
+
+/// The extras a server received, as response headers: `x-echo-<query key>`, and
+/// `x-vendor-seen` for an `x-vendor` header.
+fn echo(extras: &matrix_api::runtime::Extras) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in &extras.query {
+        let name = http::HeaderName::try_from(format!("x-echo-{name}")).expect("name");
+        headers.append(name, http::HeaderValue::try_from(value).expect("value"));
+    }
+    if let Some(vendor) = extras.headers.get("x-vendor") {
+        headers.append("x-vendor-seen", vendor.clone());
+    }
+    headers
+}
+
+fn with_extras(extras: &mut matrix_api::runtime::Extras) {
+    extras
+        .query
+        .push(("org.matrix.msc4222.use_state_after".into(), "true".into()));
+    extras
+        .headers
+        .insert("x-vendor", http::HeaderValue::from_static("v1"));
+}
+
+#[test]
+fn extras_and_response_headers_travel_both_ways() {
+    let mut request = download::Request::new("example.org".into(), "abc".into());
+    with_extras(&mut request.extra_params);
+    let http = request.try_into_http_request("", None).expect("builds");
+    assert_eq!(
+        http.uri().query(),
+        Some("org.matrix.msc4222.use_state_after=true")
+    );
+    let read =
+        download::Request::try_from_http_request(http, &["example.org".into(), "abc".into()])
+            .expect("parses");
+    assert_eq!(read, request);
+
+    let answer = serve_download(&read)
+        .try_into_http_response()
+        .expect("writes");
+    assert_eq!(
+        answer.headers()["content-disposition"],
+        "attachment; filename=\"a.txt\""
+    );
+    let response = download::Response::try_from_http_response(answer).expect("reads");
+    assert_eq!(response.body, b"example.org/abc");
+    assert_eq!(response.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(
+        response.content_disposition.as_deref(),
+        Some("attachment; filename=\"a.txt\"")
+    );
+    assert_eq!(response.cache_control.as_deref(), Some("no-store"));
+    assert_eq!(
+        response.extra_headers["x-echo-org.matrix.msc4222.use_state_after"],
+        "true"
+    );
+    assert_eq!(response.extra_headers["x-vendor-seen"], "v1");
+    assert!(response.extra_headers.get("content-type").is_none());
+    assert!(response.extra_headers.get("cache-control").is_none());
+}
+
+/// Through the generated router and client conversions of `api-specs/`.
+struct Echo;
+
+impl client_server::server::Api for Echo {
+    async fn get_versions(
+        &self,
+        _access_token: Option<AccessToken>,
+        request: client_server::get_versions::Request,
+    ) -> Result<client_server::get_versions::Response, MatrixError> {
+        let mut response = client_server::get_versions::Response::new(vec!["v1.1".into()]);
+        response.extra_headers = echo(&request.extra_params);
+        Ok(response)
+    }
+}
+
+#[tokio::test]
+async fn extras_reach_the_router_and_come_back() {
+    let mut request = client_server::get_versions::Request::default();
+    with_extras(&mut request.extra_params);
+    let http = request
+        .try_into_http_request("", Some("syt_token"))
+        .expect("builds")
+        .map(axum::body::Body::from);
+    let answer = client_server::server::router(Echo)
+        .oneshot(http)
+        .await
+        .expect("answers");
+    let (parts, body) = answer.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+    let response = client_server::get_versions::Response::try_from_http_response(
+        http::Response::from_parts(parts, body.to_vec()),
+    )
+    .expect("reads");
+    assert_eq!(response.versions, vec!["v1.1".to_owned()]);
+    assert_eq!(
+        response.extra_headers["x-echo-org.matrix.msc4222.use_state_after"],
+        "true"
+    );
+    assert_eq!(response.extra_headers["x-vendor-seen"], "v1");
+}
+
+#[test]
+fn response_headers_round_trip_without_a_server() {
+    let mut response = download::Response::default();
+    response.body = b"x".to_vec();
+    response.content_disposition = Some("inline".into());
+    response
+        .extra_headers
+        .insert("x-extra", http::HeaderValue::from_static("1"));
+    let http = response.try_into_http_response().expect("writes");
+    assert_eq!(http.headers()["content-type"], "application/octet-stream");
+    let back = download::Response::try_from_http_response(http).expect("reads");
+    assert_eq!(back.content_disposition.as_deref(), Some("inline"));
+    assert_eq!(back.extra_headers["x-extra"], "1");
+    assert_eq!(back.cache_control, None);
+}
