@@ -1144,7 +1144,8 @@ fn model_reads_swagger_collection_formats_as_styles() {
       operationId: getA
       parameters:
         - {in: path, name: ids, required: true, type: array, items: {type: string}}
-        - {in: query, name: csv, type: array, items: {type: string}}
+        - {in: query, name: plain, type: array, items: {type: string}}
+        - {in: query, name: csv, type: array, items: {type: string}, collectionFormat: csv}
         - {in: query, name: multi, type: array, items: {type: string}, collectionFormat: multi}
         - {in: query, name: ssv, type: array, items: {type: string}, collectionFormat: ssv}
         - {in: query, name: pipes, type: array, items: {type: string}, collectionFormat: pipes}
@@ -1172,6 +1173,8 @@ fn model_reads_swagger_collection_formats_as_styles() {
         styles,
         [
             ("ids", Path, Simple, false),
+            // No `collectionFormat` on a query list: a repeated key, as Matrix servers read.
+            ("plain", Query, Form, true),
             ("csv", Query, Form, false),
             ("multi", Query, Form, true),
             ("ssv", Query, SpaceDelimited, false),

@@ -114,7 +114,8 @@ impl Dialect for Swagger2 {
         })
     }
 
-    /// From `collectionFormat` (default `csv`): `csv` → comma-separated (`form` in a query,
+    /// From `collectionFormat` (default `csv`, but `multi` for query lists: see
+    /// `collection_format_style`): `csv` → comma-separated (`form` in a query,
     /// `simple` in a path or header, where `form` is not defined), `multi` → `form` exploded,
     /// `ssv` → `spaceDelimited`, `pipes` → `pipeDelimited`; `tsv`, which OpenAPI has no style
     /// for, is read as `csv` with a warning.
@@ -155,12 +156,16 @@ fn collection_format_style(
     format: Option<&str>,
     location: ParamLocation,
 ) -> Result<(ParamStyle, bool), &str> {
-    match format.unwrap_or("csv") {
-        "csv" => Ok((ParamStyle::default_for(location), false)),
-        "multi" => Ok((ParamStyle::Form, true)),
-        "ssv" => Ok((ParamStyle::SpaceDelimited, false)),
-        "pipes" => Ok((ParamStyle::PipeDelimited, false)),
-        other => Err(other),
+    match format {
+        // Swagger's default is `csv`, but the Matrix spec never wrote `collectionFormat` and
+        // meant a repeated key for query lists (`server_name=a&server_name=b`), which is what
+        // homeservers read: the default query list is `multi`, as OpenAPI's form default is.
+        None if location == ParamLocation::Query => Ok((ParamStyle::Form, true)),
+        None | Some("csv") => Ok((ParamStyle::default_for(location), false)),
+        Some("multi") => Ok((ParamStyle::Form, true)),
+        Some("ssv") => Ok((ParamStyle::SpaceDelimited, false)),
+        Some("pipes") => Ok((ParamStyle::PipeDelimited, false)),
+        Some(other) => Err(other),
     }
 }
 
@@ -208,7 +213,8 @@ mod tests {
     fn collection_formats() {
         use ParamLocation::{Header, Path, Query};
         let style = collection_format_style;
-        assert_eq!(style(None, Query), Ok((ParamStyle::Form, false)));
+        // No `collectionFormat` on a query list: a repeated key, as Matrix servers read it.
+        assert_eq!(style(None, Query), Ok((ParamStyle::Form, true)));
         assert_eq!(style(Some("csv"), Query), Ok((ParamStyle::Form, false)));
         assert_eq!(style(None, Path), Ok((ParamStyle::Simple, false)));
         assert_eq!(style(Some("csv"), Header), Ok((ParamStyle::Simple, false)));
