@@ -315,8 +315,9 @@ impl Config {
 
     /// Whether the code is formatted (parsed into a `syn::File` and printed by `prettyplease`)
     /// or written as the token stream prints itself: the same tokens, so the same compiled
-    /// code, about 8× faster to emit, but on long lines. By default [`Config::generate`] and
-    /// [`Config::write_to`] (and so the CLI) format, for files people read and check in, and
+    /// code, emitted in about a third of the time, but on long lines. By default
+    /// [`Config::generate`] and [`Config::write_to`] (and so the CLI) format, for files people
+    /// read and check in, and
     /// [`Config::compile`] does not, since a build script's `OUT_DIR` is read by the compiler
     /// only. `formatted(true)` in a build script makes its output readable (and
     /// byte-identical to `matrix-codegen generate`).

@@ -120,10 +120,11 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
-/// The header and the tokens printed as `TokenStream`'s `Display` would print them (a space
+/// The header and the tokens printed as `TokenStream`'s `Display` prints them (a space
 /// between tokens unless a punctuation mark is joined to the next), except that a line break
-/// follows each `;` and each `{ ... }`, so the file is not one line of megabytes and a compiler
-/// message about it points somewhere useful. A line break is whitespace like the space, so the
+/// follows each `;` and each `{ ... }`: the file is not one line of megabytes, a compiler
+/// message about it points somewhere useful, and clippy's layout lints see nothing odd (`} if`
+/// on one line looks like a missing `else`). A line break is whitespace like the space, so the
 /// tokens (and the compiled code) are the same.
 fn unformatted(tokens: TokenStream) -> String {
     let mut out = String::with_capacity(1 << 20);
@@ -151,9 +152,10 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
-                out.push_str(open);
+                let brace = group.delimiter() == Delimiter::Brace;
                 let stream = group.stream();
-                if group.delimiter() == Delimiter::Brace && !stream.is_empty() {
+                out.push_str(open);
+                if brace && !stream.is_empty() {
                     out.push('\n');
                     print_tokens(out, stream);
                     out.push('\n');
@@ -161,15 +163,9 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
                     print_tokens(out, stream);
                 }
                 out.push_str(close);
-                if group.delimiter() == Delimiter::Brace {
+                if brace {
                     separator = "\n";
                 }
-            }
-            TokenTree::Ident(ident) => {
-                let _ = write!(out, "{ident}");
-            }
-            TokenTree::Literal(literal) => {
-                let _ = write!(out, "{literal}");
             }
             TokenTree::Punct(punct) => {
                 out.push(punct.as_char());
@@ -178,6 +174,9 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
                 } else if punct.as_char() == ';' {
                     separator = "\n";
                 }
+            }
+            other => {
+                let _ = write!(out, "{other}");
             }
         }
     }
