@@ -4,6 +4,11 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use matrix_codegen::Config;
+
+/// One of `Config`'s selectors.
+type Selector = fn(&mut Config, Vec<String>) -> &mut Config;
+
 fn main() {
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS");
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_ROOT");
@@ -30,6 +35,24 @@ fn main() {
     // A comma-separated subset of the APIs, e.g. `client-server,identity`.
     if let Ok(apis) = std::env::var("MATRIX_API_SPECS_APIS") {
         config.apis(apis.split(',').map(str::trim).filter(|a| !a.is_empty()));
+    }
+    // And of the operations (matrix-api's build script reads the same variables).
+    for (name, select) in [
+        (
+            "MATRIX_API_OPERATIONS",
+            Config::operations::<Vec<String>, String> as Selector,
+        ),
+        ("MATRIX_API_TAGS", Config::tags::<Vec<String>, String>),
+        (
+            "MATRIX_API_PATH_PREFIXES",
+            Config::path_prefixes::<Vec<String>, String>,
+        ),
+    ] {
+        println!("cargo:rerun-if-env-changed={name}");
+        if let Ok(list) = std::env::var(name) {
+            let list = list.split(',').map(str::trim).filter(|s| !s.is_empty());
+            select(&mut config, list.map(str::to_owned).collect());
+        }
     }
     let generated = match config.generate() {
         Ok(generated) => generated,

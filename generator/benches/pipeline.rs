@@ -4,13 +4,14 @@
 //! ```sh
 //! cargo bench -p matrix-codegen                  # everything (a couple of minutes on 2 cores)
 //! cargo bench -p matrix-codegen -- matrix_spec   # one input
-//! cargo bench -p matrix-codegen -- stage::emit   # one stage
+//! cargo bench -p matrix-codegen -- stage::emit   # one stage (and emit_unformatted)
 //! ```
 //!
 //! Each stage is timed on its own: its input is produced once, outside the timed region (or,
 //! for `resolve`, which consumes the loaded sources, once per iteration by `with_inputs`,
 //! also untimed). The options are those `generated/build.rs` uses, so `emit` includes the
-//! client and server code and `prettyplease`. A corpus that is not present is skipped.
+//! client and server code; `emit` and `end_to_end` format (`prettyplease`), `emit_unformatted`
+//! and `end_to_end_unformatted` do not, as `Config::compile` by default. A corpus that is not present is skipped.
 
 use std::path::{Path, PathBuf};
 
@@ -93,11 +94,28 @@ fn lowered(name: &str) -> ir::Ir {
     ir::build(&modelled(name)).unwrap_or_else(|e| panic!("ir {name}: {}", e.render(false)))
 }
 
-/// The whole pipeline, as a build script runs it (`Config::generate`, without writing).
+/// The whole pipeline with formatted output (`Config::generate`, as the CLI runs it, without
+/// writing).
 #[divan::bench(args = inputs(), sample_count = 10, sample_size = 1)]
 fn end_to_end(bencher: Bencher, name: &str) {
     let config = config(name);
     bencher.bench_local(|| config.generate().expect("generates"));
+}
+
+/// The whole pipeline as a build script runs it: unformatted (`Config::compile`'s default),
+/// from reading the files to the written file (in a temporary folder; written every
+/// iteration, since a file already holding the code is left alone).
+#[divan::bench(args = inputs(), sample_count = 10, sample_size = 1)]
+fn end_to_end_unformatted(bencher: Bencher, name: &str) {
+    let mut config = config(name);
+    config.formatted(false);
+    let dir = std::env::temp_dir().join(format!("matrix-codegen-bench-{}", std::process::id()));
+    let out = dir.join("matrix_api.rs");
+    bencher.bench_local(|| {
+        let _ = std::fs::remove_file(&out);
+        config.write_to(&out).expect("generates")
+    });
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[divan::bench_group(sample_count = 10, sample_size = 1)]
@@ -138,6 +156,18 @@ mod stage {
     fn emit(bencher: Bencher, name: &str) {
         let ir = lowered(name);
         let options = emit_options();
+        bencher.bench_local(|| emit::emit(&ir, &options).expect("emits"));
+    }
+
+    /// `quote!` → printed tokens, no `syn` and no `prettyplease` (what `Config::compile`
+    /// writes by default).
+    #[divan::bench(args = inputs())]
+    fn emit_unformatted(bencher: Bencher, name: &str) {
+        let ir = lowered(name);
+        let options = emit::EmitOptions {
+            formatted: false,
+            ..emit_options()
+        };
         bencher.bench_local(|| emit::emit(&ir, &options).expect("emits"));
     }
 }

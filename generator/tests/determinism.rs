@@ -1,4 +1,4 @@
-//! Output is byte-identical whatever order the file system lists files in.
+//! Output is byte-identical whatever order the file system lists files in, formatted or not.
 
 use std::path::Path;
 
@@ -20,41 +20,37 @@ fn copy_reversed(from: &Path, to: &Path) {
     }
 }
 
+fn generate(api_root: &Path, formatted: bool) -> String {
+    matrix_codegen::Config::new(api_root)
+        .formatted(formatted)
+        .generate()
+        .expect("generates")
+        .code
+}
+
 #[test]
 fn generation_does_not_depend_on_listing_order_or_runs() {
     let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let specs = project.join("api-specs");
-    let first = matrix_codegen::Config::new(&specs)
-        .generate()
-        .expect("generates")
-        .code;
-    let second = matrix_codegen::Config::new(&specs)
-        .generate()
-        .expect("generates")
-        .code;
-    assert_eq!(first, second);
-
     let dir = tempfile::tempdir().expect("temporary folder");
     let copy = dir.path().join("api-specs");
     copy_reversed(&specs, &copy);
-    let reversed = matrix_codegen::Config::new(&copy)
-        .generate()
-        .expect("generates")
-        .code;
-    assert_eq!(first, reversed);
+    for formatted in [true, false] {
+        let first = generate(&specs, formatted);
+        let second = generate(&specs, formatted);
+        assert_eq!(first, second, "formatted: {formatted}");
+        let reversed = generate(&copy, formatted);
+        assert_eq!(first, reversed, "formatted: {formatted}");
+    }
 }
 
 #[test]
 fn whole_corpus_generation_is_deterministic() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/corpus/matrix-spec-d0ba2aa/data/api");
-    let first = matrix_codegen::Config::new(&corpus)
-        .generate()
-        .expect("generates")
-        .code;
-    let second = matrix_codegen::Config::new(&corpus)
-        .generate()
-        .expect("generates")
-        .code;
-    assert!(first == second, "two runs differ");
+    for formatted in [true, false] {
+        let first = generate(&corpus, formatted);
+        let second = generate(&corpus, formatted);
+        assert!(first == second, "two runs differ (formatted: {formatted})");
+    }
 }

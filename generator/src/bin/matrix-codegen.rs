@@ -20,7 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the generated Rust file (byte-identical to what a build script writes).
+    /// Write the generated Rust file, formatted (a build script writes the same tokens
+    /// unformatted, unless its `Config` asks for `formatted(true)`).
     Generate {
         #[command(flatten)]
         spec: SpecArgs,

@@ -28,6 +28,9 @@ pub fn cargo(target_name: &str, args: &[&str]) -> Command {
         .env_remove("MATRIX_API_SPECS")
         .env_remove("MATRIX_API_SPECS_ROOT")
         .env_remove("MATRIX_API_SPECS_APIS")
+        .env_remove("MATRIX_API_OPERATIONS")
+        .env_remove("MATRIX_API_TAGS")
+        .env_remove("MATRIX_API_PATH_PREFIXES")
         .env_remove("RUSTFLAGS");
     command
 }
