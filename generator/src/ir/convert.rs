@@ -273,6 +273,7 @@ impl<'a> ApiBuilder<'a> {
                 BodyKind::Json(schema) => {
                     for example in &body.examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::RequestBody"),
                             value: example.value.clone(),
                             place: example.place.clone(),
@@ -328,6 +329,7 @@ impl<'a> ApiBuilder<'a> {
                     // Examples without a schema still say what the response should hold.
                     for example in &r.unschematized_examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::Response"),
                             value: example.value.clone(),
                             place: example.place.clone(),
@@ -347,6 +349,7 @@ impl<'a> ApiBuilder<'a> {
                 Some((BodyKind::Json(schema), body)) => {
                     for example in &body.examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::Response"),
                             value: example.value.clone(),
                             place: example.place.clone(),
@@ -399,6 +402,7 @@ impl<'a> ApiBuilder<'a> {
             };
             for example in body_examples {
                 examples.push(ExampleIr {
+                    api: api_ident.to_owned(),
                     type_path: type_path.to_owned(),
                     value: example.value.clone(),
                     place: example.place.clone(),

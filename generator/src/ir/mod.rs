@@ -202,6 +202,8 @@ pub enum Scope {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExampleIr {
+    /// The API module the example is from (`client_server`).
+    pub api: String,
     /// Path below the crate root: `client_server::login::Response`. Examples of error
     /// responses name the runtime's error type ([`ERROR_TYPE_PATH`]), or [`JSON_TYPE_PATH`]
     /// when the response's schema is not a Matrix error.

@@ -497,6 +497,7 @@ pub(super) fn finish(
             .any(|e| e.type_path == type_path && e.value == *value)
         {
             type_examples.push(ExampleIr {
+                api: api_ident.clone(),
                 type_path,
                 value: value.clone(),
                 place: place.clone(),
