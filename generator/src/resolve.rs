@@ -245,6 +245,11 @@ impl ResolvedSpec {
                     if ANNOTATION_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
                         continue;
                     }
+                    // Draft 3's `required: true` on a property (the older Matrix spec writes
+                    // it) is lifted into the object's `required` list below.
+                    if key == "required" && matches!(self.deref(value).value, RValue::Bool(_)) {
+                        continue;
+                    }
                     let json = if SCHEMA_KEYWORDS.contains(&key.as_str())
                         || SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
                     {
@@ -278,6 +283,28 @@ impl ResolvedSpec {
                         }
                     };
                     out.insert(key.clone(), json);
+                }
+                let lifted: Vec<Value> = map
+                    .get("properties")
+                    .and_then(|p| self.deref(p).as_map())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, p)| {
+                        self.deref(p).get("required").and_then(RNode::as_bool) == Some(true)
+                    })
+                    .map(|(name, _)| Value::String(name.clone()))
+                    .collect();
+                if !lifted.is_empty() {
+                    let required = out
+                        .entry("required")
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(names) = required {
+                        for name in lifted {
+                            if !names.contains(&name) {
+                                names.push(name);
+                            }
+                        }
+                    }
                 }
                 Value::Object(out)
             }

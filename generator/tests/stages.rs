@@ -1680,7 +1680,7 @@ fn examples_carry_their_schema_inlined_with_recursion_cut_and_error_examples_are
           schema:
             $ref: "definitions/node.yaml"
           examples:
-            application/json: {"name": "root", "children": [{"name": "leaf"}]}
+            application/json: {"name": "root", "size": 2, "children": [{"name": "leaf", "size": 1}]}
         404:
           description: Not found
           schema:
@@ -1713,6 +1713,9 @@ properties:
   name:
     type: string
     description: Its name.
+  size:
+    type: integer
+    required: true
   children:
     type: array
     items:
@@ -1738,14 +1741,18 @@ required: [name]
             "type": "object",
             "properties": {
                 "name": {"type": "string"},
+                "size": {"type": "integer"},
                 "children": {"type": "array", "items": {}},
             },
-            "required": ["name"],
+            "required": ["name", "size"],
         }))
     );
     let not_found = find(404);
     assert_eq!(not_found.type_path, ir::ERROR_TYPE_PATH);
-    assert_eq!(not_found.value, serde_json::json!({"errcode": "M_NOT_FOUND"}));
+    assert_eq!(
+        not_found.value,
+        serde_json::json!({"errcode": "M_NOT_FOUND"})
+    );
     assert!(not_found.schema.is_some());
     assert_eq!(find(409).type_path, ir::JSON_TYPE_PATH);
 }
