@@ -64,21 +64,8 @@ fn main() {
     for path in generated.files_read.iter().chain(&generated.api_dirs) {
         println!("cargo:rerun-if-changed={}", path.display());
     }
-    let mut table = String::from("&[\n");
-    for example in &generated.ir.examples {
-        let json = example.value.to_string();
-        let _ = writeln!(
-            table,
-            "    Example {{ type_path: {:?}, place: {:?}, json: {:?}, round_trip: round_trip::<matrix_api::{}> }},",
-            example.type_path,
-            example.place.to_string(),
-            json,
-            example.type_path
-        );
-    }
-    table.push_str("]\n");
+    write_examples_table(&generated.ir);
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    write(&out_dir.join("examples.rs"), &table);
     write(&out_dir.join("routes.rs"), &route_table(&generated.ir));
 
     // The generator's snapshot fixtures, generated again here so that every snapshot kept is
@@ -157,6 +144,47 @@ fn main() {
         );
     }
     write(&out_dir.join("fixtures.rs"), &modules);
+}
+
+/// `examples.rs`: `EXAMPLES`, every example with the type it must round-trip through, its
+/// status and the index of its schema in `SCHEMAS` (the schemas as JSON text, each once).
+fn write_examples_table(ir: &matrix_codegen::ir::Ir) {
+    let mut schemas: Vec<String> = Vec::new();
+    let mut table = String::from("pub const EXAMPLES: &[Example] = &[\n");
+    for example in &ir.examples {
+        let schema = example.schema.as_ref().map(|schema| {
+            let text = schema.to_string();
+            match schemas.iter().position(|s| *s == text) {
+                Some(index) => index,
+                None => {
+                    schemas.push(text);
+                    schemas.len() - 1
+                }
+            }
+        });
+        let round_trip = match example.type_path.as_str() {
+            matrix_codegen::ir::ERROR_TYPE_PATH => "round_trip_error".to_owned(),
+            matrix_codegen::ir::JSON_TYPE_PATH => "round_trip::<serde_json::Value>".to_owned(),
+            path => format!("round_trip::<matrix_api::{path}>"),
+        };
+        let _ = writeln!(
+            table,
+            "    Example {{ api: {:?}, type_path: {:?}, place: {:?}, status: {:?}, schema: {:?}, json: {:?}, round_trip: {round_trip} }},",
+            example.api,
+            example.type_path,
+            example.place.to_string(),
+            example.status,
+            schema,
+            example.value.to_string(),
+        );
+    }
+    table.push_str("];\n\npub const SCHEMAS: &[&str] = &[\n");
+    for schema in &schemas {
+        let _ = writeln!(table, "    {schema:?},");
+    }
+    table.push_str("];\n");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write(&out_dir.join("examples.rs"), &table);
 }
 
 /// Every operation's method and path template, with a router per API serving the trait's

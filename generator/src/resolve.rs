@@ -181,6 +181,141 @@ impl ResolvedSpec {
     }
 }
 
+/// How deep [`ResolvedSpec::schema_json`] renders before it cuts a schema to `{}`.
+const SCHEMA_JSON_DEPTH: usize = 48;
+
+/// Keywords whose value is one schema.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LIST_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAP_KEYWORDS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+];
+/// Keywords that only annotate a schema: left out of its rendering to keep it small.
+const ANNOTATION_KEYWORDS: &[&str] = &["description", "title", "example", "examples", "$comment"];
+
+impl ResolvedSpec {
+    /// A schema as self-contained JSON: `$ref`s inlined, annotations (`description`, `title`,
+    /// `example`, `x-*`) left out. A reference back into a schema being rendered (recursion),
+    /// or nesting deeper than a fixed limit, becomes `{}`, which allows anything.
+    pub fn schema_json(&self, node: &RNode) -> serde_json::Value {
+        self.schema_json_in(node, &mut Vec::new(), 0)
+    }
+
+    fn schema_json_in(
+        &self,
+        node: &RNode,
+        stack: &mut Vec<TargetId>,
+        depth: usize,
+    ) -> serde_json::Value {
+        use serde_json::Value;
+        if depth > SCHEMA_JSON_DEPTH {
+            return Value::Object(serde_json::Map::new());
+        }
+        match &node.value {
+            RValue::Ref(target, _) => {
+                if stack.contains(target) {
+                    return Value::Object(serde_json::Map::new());
+                }
+                stack.push(*target);
+                let json = self.schema_json_in(&self.targets[*target].node, stack, depth + 1);
+                stack.pop();
+                json
+            }
+            RValue::Map(map) => {
+                let mut out = serde_json::Map::new();
+                for (key, value) in map {
+                    if ANNOTATION_KEYWORDS.contains(&key.as_str()) || key.starts_with("x-") {
+                        continue;
+                    }
+                    // Draft 3's `required: true` on a property (the older Matrix spec writes
+                    // it) is lifted into the object's `required` list below.
+                    if key == "required" && matches!(self.deref(value).value, RValue::Bool(_)) {
+                        continue;
+                    }
+                    let json = if SCHEMA_KEYWORDS.contains(&key.as_str())
+                        || SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
+                    {
+                        // Draft-4 `items` may also be a list of schemas.
+                        match &self.deref(value).value {
+                            RValue::Seq(items) => Value::Array(
+                                items
+                                    .iter()
+                                    .map(|i| self.schema_json_in(i, stack, depth + 1))
+                                    .collect(),
+                            ),
+                            _ => self.schema_json_in(value, stack, depth + 1),
+                        }
+                    } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
+                        match &self.deref(value).value {
+                            RValue::Map(schemas) => Value::Object(
+                                schemas
+                                    .iter()
+                                    .map(|(name, s)| {
+                                        (name.clone(), self.schema_json_in(s, stack, depth + 1))
+                                    })
+                                    .collect(),
+                            ),
+                            _ => self.schema_json_in(value, stack, depth + 1),
+                        }
+                    } else {
+                        // Data (`enum`, `required`, `type`, `default`, ...).
+                        match self.to_json(value) {
+                            Some(json) => json,
+                            None => continue,
+                        }
+                    };
+                    out.insert(key.clone(), json);
+                }
+                let lifted: Vec<Value> = map
+                    .get("properties")
+                    .and_then(|p| self.deref(p).as_map())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, p)| {
+                        self.deref(p).get("required").and_then(RNode::as_bool) == Some(true)
+                    })
+                    .map(|(name, _)| Value::String(name.clone()))
+                    .collect();
+                if !lifted.is_empty() {
+                    let required = out
+                        .entry("required")
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(names) = required {
+                        for name in lifted {
+                            if !names.contains(&name) {
+                                names.push(name);
+                            }
+                        }
+                    }
+                }
+                Value::Object(out)
+            }
+            // `true`/`false` schemas, or something that is not a schema: kept as written.
+            _ => self
+                .to_json(node)
+                .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+        }
+    }
+}
+
 enum Slot {
     Pending,
     InProgress,

@@ -1667,3 +1667,95 @@ fn emitted_code_parses_and_is_stable() {
     };
     assert!(matrix_codegen::emit::emit(&ir, &bad).is_err());
 }
+
+#[test]
+fn examples_carry_their_schema_inlined_with_recursion_cut_and_error_examples_are_listed() {
+    let dir = tree(&[
+        (
+            "api/client-server/tree.yaml",
+            &doc(r##"paths:
+  "/tree":
+    get:
+      operationId: getTree
+      responses:
+        200:
+          description: OK
+          schema:
+            $ref: "definitions/node.yaml"
+          examples:
+            application/json: {"name": "root", "size": 2, "children": [{"name": "leaf", "size": 1}]}
+        404:
+          description: Not found
+          schema:
+            type: object
+            properties:
+              errcode:
+                type: string
+              error:
+                type: string
+            required: [errcode]
+          examples:
+            application/json: {"errcode": "M_NOT_FOUND"}
+        409:
+          description: Not an error body
+          schema:
+            type: object
+            properties:
+              other:
+                type: integer
+          examples:
+            application/json: {"other": 1}
+"##),
+        ),
+        (
+            "api/client-server/definitions/node.yaml",
+            r#"type: object
+title: Node
+description: A node of a tree.
+properties:
+  name:
+    type: string
+    description: Its name.
+  size:
+    type: integer
+    required: true
+  children:
+    type: array
+    items:
+      $ref: "node.yaml"
+required: [name]
+"#,
+        ),
+    ]);
+    let ir = ir_of(&dir);
+    let find = |status: u16| {
+        ir.examples
+            .iter()
+            .find(|e| e.status == Some(status))
+            .unwrap_or_else(|| panic!("no example of status {status}: {:?}", ir.examples))
+    };
+    let ok = find(200);
+    assert_eq!(ok.type_path, "client_server::get_tree::Response");
+    assert_eq!(ok.api, "client_server");
+    assert_eq!(
+        ok.schema,
+        Some(serde_json::json!({
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "size": {"type": "integer"},
+                "children": {"type": "array", "items": {}},
+            },
+            "required": ["name", "size"],
+        }))
+    );
+    let not_found = find(404);
+    assert_eq!(not_found.type_path, ir::ERROR_TYPE_PATH);
+    assert_eq!(
+        not_found.value,
+        serde_json::json!({"errcode": "M_NOT_FOUND"})
+    );
+    assert!(not_found.schema.is_some());
+    assert_eq!(find(409).type_path, ir::JSON_TYPE_PATH);
+}

@@ -1,131 +1,287 @@
-//! Conformance: every example of the spec `matrix-api` was built from — response and request
-//! body examples and the schema examples of named object types — deserializes into its
-//! generated type and serializes back to an equal JSON value.
+//! Conformance: every example of the spec `matrix-api` was built from — request and response
+//! body examples of every status, errors included, and the schema examples of named types —
+//! deserializes into its generated type and serializes back to an equal JSON value.
 //!
-//! Prints a table per API. Examples that contradict their own schema are listed below with
-//! the defect; such an exception that starts passing fails the test, so the list stays true.
-//! Run against a corpus with `MATRIX_API_SPECS=../shared/corpus/<corpus>/... cargo test
-//! -p matrix-api-tests --test examples -- --nocapture` (`scripts/test` does, for both).
+//! An example that does not round-trip is judged by the spec itself: each example carries the
+//! schema it illustrates, and one that breaks that schema (a JSON Schema validator's verdict,
+//! with the Matrix identifier formats checked by the runtime's `identifiers` types) is a
+//! **spec defect**; one that fits its schema but does not round-trip is a **generator
+//! failure**, and fails the test. Error responses round-trip through `runtime::MatrixError`;
+//! a non-success response whose schema is not a Matrix error is only checked against it.
+//!
+//! Prints a table per API and names every exception. Run against a corpus with
+//! `MATRIX_API_SPECS=../shared/corpus/<corpus>/... cargo test -p matrix-api-tests --test
+//! examples -- --nocapture` (`scripts/test` does, for both).
 
 use std::collections::BTreeMap;
 
+use matrix_api::runtime::MatrixError;
+use matrix_api::runtime::identifiers::{
+    Base64, Email, EventId, MxcUri, RoomAliasId, RoomId, ServerName, Uri, UrlSafeBase64, UserId,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 struct Example {
+    api: &'static str,
     type_path: &'static str,
     place: &'static str,
+    /// The response's status; `None` for request bodies and schema examples.
+    status: Option<u16>,
+    /// Index into `SCHEMAS`; `None` where the spec gives the example no schema.
+    schema: Option<usize>,
     json: &'static str,
-    round_trip: fn(&str) -> Result<(), String>,
+    round_trip: fn(&str, Option<u16>) -> Result<(), String>,
 }
 
-/// (spec, type, where the example is, the spec's defect)
-const KNOWN_DEFECTS: &[(&str, &str, &str, &str)] = &[
-    (
-        "matrix-doc-3148184",
-        "client_server::post_3pids::Response",
-        "api/client-server/administrative_contact.yaml",
-        "the 200 response's `schema` is indented under `examples`, so the response has no schema",
-    ),
-    (
-        "matrix-doc-3148184",
-        "identity::store_invite::Response",
-        "api/identity/store_invite.yaml",
-        "the example omits `token`, which the schema requires",
-    ),
-    (
-        "matrix-doc-3148184",
-        "client_server::AuthenticationData",
-        "api/client-server/definitions/auth_data.yaml",
-        "the example's `example_credential` is a string; `additionalProperties` says objects",
-    ),
-    (
-        "matrix-doc-3148184",
-        "server_server::VerifyKey",
-        "api/server-server/definitions/keys.yaml",
-        "the example on the map's value schema shows the whole map (key ID → key)",
-    ),
-    (
-        "matrix-doc-3148184",
-        "server_server::OldVerifyKey",
-        "api/server-server/definitions/keys.yaml",
-        "the example on the map's value schema shows the whole map (key ID → key)",
-    ),
-    (
-        "matrix-spec-d0ba2aa",
-        "client_server::get_protocols::Response",
-        "api/client-server/third_party_lookup.yaml",
-        "the `gitter` protocol in the example has no `icon`, which protocol_base.yaml requires",
-    ),
-];
+mod table {
+    use super::*;
+    include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+}
+use table::{EXAMPLES, SCHEMAS};
 
-fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> Result<(), String> {
-    let original: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let typed: T = serde_json::from_value(original.clone())
-        .map_err(|e| format!("does not deserialize: {e}"))?;
-    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {e}"))?;
+const SPEC: &str = env!("MATRIX_API_SPEC_NAME");
+
+fn parse(json: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn compare(original: &serde_json::Value, back: &serde_json::Value) -> Result<(), String> {
     if back == original {
         Ok(())
     } else {
         Err(format!(
-            "changed in the round trip:\n  spec: {original}\n  back: {back}"
+            "changed in the round trip:\n      spec: {original}\n      back: {back}"
         ))
     }
 }
 
-const EXAMPLES: &[Example] = include!(concat!(env!("OUT_DIR"), "/examples.rs"));
-const SPEC: &str = env!("MATRIX_API_SPEC_NAME");
+fn round_trip<T: Serialize + DeserializeOwned>(json: &str, _: Option<u16>) -> Result<(), String> {
+    let original = parse(json)?;
+    let typed: T = serde_json::from_value(original.clone())
+        .map_err(|e| format!("does not deserialize: {e}"))?;
+    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {e}"))?;
+    compare(&original, &back)
+}
+
+/// An error response's example, read as a client reads the body and written as a server
+/// writes it.
+fn round_trip_error(json: &str, status: Option<u16>) -> Result<(), String> {
+    let original = parse(json)?;
+    if !original.is_object() {
+        return Err("an error body must be a JSON object".to_owned());
+    }
+    let status = status
+        .and_then(|s| http::StatusCode::from_u16(s).ok())
+        .unwrap_or(http::StatusCode::BAD_REQUEST);
+    let error = MatrixError::from_response(status, json.as_bytes());
+    compare(&original, &error.to_json())
+}
+
+/// The string formats the runtime has types for, checked by those types.
+fn format_checks() -> [(&'static str, fn(&str) -> bool); 10] {
+    [
+        ("mx-user-id", |s| UserId::parse(s).is_ok()),
+        ("mx-room-id", |s| RoomId::parse(s).is_ok()),
+        ("mx-event-id", |s| EventId::parse(s).is_ok()),
+        ("mx-room-alias", |s| RoomAliasId::parse(s).is_ok()),
+        ("mx-server-name", |s| ServerName::parse(s).is_ok()),
+        ("mx-mxc-uri", |s| MxcUri::parse(s).is_ok()),
+        ("mx-unpadded-base64", |s| Base64::parse(s).is_ok()),
+        ("mx-urlsafe-unpadded-base64", |s| {
+            UrlSafeBase64::parse(s).is_ok()
+        }),
+        ("uri", |s| Uri::parse(s).is_ok()),
+        ("email", |s| Email::parse(s).is_ok()),
+    ]
+}
+
+/// Why `value` breaks `schema`, if it does: the validator's first reason. `Err` when the
+/// schema itself cannot be compiled.
+fn violation(schema: &str, value: &serde_json::Value) -> Result<Option<String>, String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(schema).map_err(|e| format!("schema is not JSON: {e}"))?;
+    let mut options = jsonschema::options().should_validate_formats(true);
+    for (format, check) in format_checks() {
+        options = options.with_format(format, check);
+    }
+    let validator = options
+        .build(&schema)
+        .map_err(|e| format!("schema does not compile: {e}"))?;
+    let Some(error) = validator.iter_errors(value).next() else {
+        return Ok(None);
+    };
+    let at = error.instance_path().to_string();
+    let at = if at.is_empty() { "/".to_owned() } else { at };
+    Ok(Some(match error.kind() {
+        jsonschema::error::ValidationErrorKind::Format { format }
+            if format_checks().iter().any(|(f, _)| f == format) =>
+        {
+            format!("malformed {format} value {} at {at}", error.instance())
+        }
+        _ => format!("{error} (at {at})"),
+    }))
+}
+
+enum Verdict {
+    Passed,
+    SpecDefect(String),
+    GeneratorFailure(String),
+}
+
+/// `schema` is the example's schema as JSON text.
+fn judge(example: &Example, schema: Option<&str>) -> Verdict {
+    let round_trip = (example.round_trip)(example.json, example.status);
+    let value = match parse(example.json) {
+        Ok(value) => value,
+        Err(why) => return Verdict::GeneratorFailure(why),
+    };
+    // A non-success response that is not a Matrix error has no type: its schema is the check.
+    let schema_only = example.type_path == "serde_json::Value";
+    if round_trip.is_ok() && !schema_only {
+        return Verdict::Passed;
+    }
+    let Some(schema) = schema else {
+        return match round_trip {
+            Ok(()) => Verdict::Passed,
+            Err(_) => Verdict::SpecDefect("the spec gives this example no schema".to_owned()),
+        };
+    };
+    match (violation(schema, &value), round_trip) {
+        (Ok(Some(reason)), _) => Verdict::SpecDefect(reason),
+        (Ok(None), Ok(())) => Verdict::Passed,
+        (Ok(None), Err(why)) => Verdict::GeneratorFailure(format!("fits its schema, but {why}")),
+        (Err(why), Ok(())) => Verdict::GeneratorFailure(why),
+        (Err(schema), Err(why)) => Verdict::GeneratorFailure(format!("{why}; and {schema}")),
+    }
+}
 
 #[derive(Default)]
 struct Tally {
     found: usize,
     passed: usize,
-    known: usize,
+    defects: usize,
+    failures: usize,
 }
 
 #[test]
-fn every_example_round_trips() {
+fn every_example_round_trips_or_breaks_its_schema() {
     assert!(
         !EXAMPLES.is_empty(),
         "the spec has no examples: the table is wrong"
     );
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut unexpected = Vec::new();
-    let mut fixed = Vec::new();
+    let mut defects = Vec::new();
+    let mut failures = Vec::new();
     for example in EXAMPLES {
-        let api = example.type_path.split("::").next().unwrap_or("");
-        let tally = tallies.entry(api).or_default();
+        let tally = tallies.entry(example.api).or_default();
         tally.found += 1;
-        let known = KNOWN_DEFECTS.iter().find(|(spec, ty, place, _)| {
-            *spec == SPEC && *ty == example.type_path && example.place.starts_with(place)
-        });
-        match ((example.round_trip)(example.json), known) {
-            (Ok(()), None) => tally.passed += 1,
-            (Ok(()), Some((_, _, _, defect))) => fixed.push(format!(
-                "{} ({}) now round-trips; remove its exception ({defect})",
-                example.type_path, example.place
-            )),
-            (Err(_), Some(_)) => tally.known += 1,
-            (Err(why), None) => {
-                unexpected.push(format!("{} ({}): {why}", example.type_path, example.place))
+        let what = match example.status {
+            Some(status) => format!("{} [{status}]", example.type_path),
+            None => example.type_path.to_owned(),
+        };
+        let schema = example.schema.and_then(|i| SCHEMAS.get(i).copied());
+        match judge(example, schema) {
+            Verdict::Passed => tally.passed += 1,
+            Verdict::SpecDefect(why) => {
+                tally.defects += 1;
+                defects.push(format!("  {} ({what}): {why}", example.place));
+            }
+            Verdict::GeneratorFailure(why) => {
+                tally.failures += 1;
+                failures.push(format!("  {} ({what}): {why}", example.place));
             }
         }
     }
     println!("examples of {SPEC}:");
     println!(
-        "{:<22} {:>6} {:>6} {:>6} {:>13}",
-        "api", "found", "passed", "failed", "spec defects"
+        "{:<22} {:>6} {:>7} {:>13} {:>20}",
+        "api", "found", "passed", "spec defects", "generator failures"
     );
+    let mut all = Tally::default();
     for (api, t) in &tallies {
-        let failed = t.found - t.passed;
         println!(
-            "{api:<22} {:>6} {:>6} {:>6} {:>13}",
-            t.found, t.passed, failed, t.known
+            "{api:<22} {:>6} {:>7} {:>13} {:>20}",
+            t.found, t.passed, t.defects, t.failures
         );
+        all.found += t.found;
+        all.passed += t.passed;
+        all.defects += t.defects;
+        all.failures += t.failures;
     }
-    let total: usize = tallies.values().map(|t| t.found).sum();
-    let passed: usize = tallies.values().map(|t| t.passed).sum();
-    println!("{:<22} {total:>6} {passed:>6} {:>6}", "all", total - passed);
-    assert!(fixed.is_empty(), "{}", fixed.join("\n"));
-    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+    println!(
+        "{:<22} {:>6} {:>7} {:>13} {:>20}",
+        "all", all.found, all.passed, all.defects, all.failures
+    );
+    if !defects.is_empty() {
+        println!("spec defects (the example breaks its own schema):");
+        for line in &defects {
+            println!("{line}");
+        }
+    }
+    if !failures.is_empty() {
+        println!("generator failures (the example fits its schema but does not round-trip):");
+        for line in &failures {
+            println!("{line}");
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} generator failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_malformed_identifier_is_a_spec_defect() {
+    let schema =
+        r#"{"type":"object","properties":{"user_id":{"type":"string","format":"mx-user-id"}}}"#;
+    let bad = serde_json::json!({"user_id": "alice"});
+    let good = serde_json::json!({"user_id": "@alice:example.org"});
+    assert_eq!(
+        violation(schema, &bad),
+        Ok(Some(
+            "malformed mx-user-id value \"alice\" at /user_id".to_owned()
+        ))
+    );
+    assert_eq!(violation(schema, &good), Ok(None));
+}
+
+#[test]
+fn an_error_example_round_trips_through_matrix_error() {
+    let json =
+        r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too many requests","retry_after_ms":2000}"#;
+    assert_eq!(round_trip_error(json, Some(429)), Ok(()));
+    let uiaa = r#"{"flows":[{"stages":["m.login.dummy"]}],"params":{},"session":"x"}"#;
+    assert_eq!(round_trip_error(uiaa, Some(401)), Ok(()));
+    assert!(round_trip_error("[1]", Some(400)).is_err());
+}
+
+#[test]
+fn a_valid_example_that_does_not_round_trip_is_a_generator_failure() {
+    fn never(_: &str, _: Option<u16>) -> Result<(), String> {
+        Err("lost a key".to_owned())
+    }
+    let example = Example {
+        api: "client_server",
+        type_path: "client_server::Test",
+        place: "api/client-server/test.yaml",
+        status: None,
+        schema: None,
+        json: r#"{"a":1}"#,
+        round_trip: never,
+    };
+    let schema = r#"{"type":"object","properties":{"a":{"type":"integer"}}}"#;
+    assert!(matches!(
+        judge(&example, Some(schema)),
+        Verdict::GeneratorFailure(_)
+    ));
+    let strict = r#"{"type":"object","properties":{"a":{"type":"string"}}}"#;
+    assert!(matches!(
+        judge(&example, Some(strict)),
+        Verdict::SpecDefect(_)
+    ));
+    // No schema at all: the spec's slip.
+    assert!(matches!(judge(&example, None), Verdict::SpecDefect(_)));
 }

@@ -235,6 +235,10 @@ impl MatrixError {
             self.uiaa.is_some() && self.errcode == ErrorCode::Unknown && self.error.is_empty();
         if !bare_uiaa {
             body.insert("errcode".into(), self.errcode.as_str().into());
+        }
+        // `error` is optional in the spec's error schema: a body without one reads back as an
+        // empty message, and is written without one again.
+        if !self.error.is_empty() {
             body.insert("error".into(), self.error.clone().into());
         }
         if let Some(ms) = self.retry_after_ms {

@@ -17,8 +17,8 @@ use super::{
 };
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
-    Additional, Api, BodyKind, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind, Spec,
-    Status,
+    Additional, Api, Body, BodyKind, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind,
+    Spec, Status,
 };
 use crate::naming::{Acronyms, field_ident, singular, snake_case, unique, unraw, upper_camel};
 use crate::resolve::TargetId;
@@ -277,9 +277,12 @@ impl<'a> ApiBuilder<'a> {
                 BodyKind::Json(schema) => {
                     for example in &body.examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::RequestBody"),
                             value: example.value.clone(),
                             place: example.place.clone(),
+                            schema: body.schema.clone(),
+                            status: None,
                         });
                     }
                     let fields = match self.named_struct(schema) {
@@ -330,9 +333,12 @@ impl<'a> ApiBuilder<'a> {
                     // Examples without a schema still say what the response should hold.
                     for example in &r.unschematized_examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::Response"),
                             value: example.value.clone(),
                             place: example.place.clone(),
+                            schema: None,
+                            status: status_code(r.status),
                         });
                     }
                     RawResponse::Fields {
@@ -347,9 +353,12 @@ impl<'a> ApiBuilder<'a> {
                 Some((BodyKind::Json(schema), body)) => {
                     for example in &body.examples {
                         examples.push(ExampleIr {
+                            api: api_ident.to_owned(),
                             type_path: format!("{module_path}::Response"),
                             value: example.value.clone(),
                             place: example.place.clone(),
+                            schema: body.schema.clone(),
+                            status: status_code(r.status),
                         });
                     }
                     let object = match self.named_struct(schema) {
@@ -374,6 +383,38 @@ impl<'a> ApiBuilder<'a> {
                 }
             },
         };
+
+        // The other responses' examples: errors round-trip through the runtime's error type.
+        for r in op
+            .responses
+            .iter()
+            .filter(|r| !success.is_some_and(|s| std::ptr::eq(*r, s)))
+        {
+            let (schema, body_examples) = match &r.body {
+                Some(
+                    body @ Body {
+                        kind: BodyKind::Json(schema),
+                        ..
+                    },
+                ) => (Some(schema), &body.examples),
+                Some(_) => continue,
+                None => (None, &r.unschematized_examples),
+            };
+            let type_path = match schema {
+                Some(schema) if !self.is_matrix_error(schema) => super::JSON_TYPE_PATH,
+                _ => super::ERROR_TYPE_PATH,
+            };
+            for example in body_examples {
+                examples.push(ExampleIr {
+                    api: api_ident.to_owned(),
+                    type_path: type_path.to_owned(),
+                    value: example.value.clone(),
+                    place: example.place.clone(),
+                    schema: r.body.as_ref().and_then(|b| b.schema.clone()),
+                    status: status_code(r.status),
+                });
+            }
+        }
 
         let response_headers = response_headers(success, &response);
         let rate_limited = op.responses.iter().any(|r| r.status == Status::Code(429));
@@ -438,6 +479,17 @@ impl<'a> ApiBuilder<'a> {
                 Some(o.clone())
             }
             _ => None,
+        }
+    }
+
+    /// Whether a response schema is a Matrix error (`errcode`, or the `flows` of
+    /// user-interactive authentication), which the runtime's `MatrixError` reads.
+    fn is_matrix_error(&self, schema: &Schema) -> bool {
+        match &self.follow(schema).kind {
+            SchemaKind::Object(o) => {
+                o.properties.contains_key("errcode") || o.properties.contains_key("flows")
+            }
+            _ => false,
         }
     }
 
@@ -670,7 +722,10 @@ impl<'a> ApiBuilder<'a> {
                     def: Def::Struct(fields),
                     doc: type_doc(schema),
                     name,
-                    example: schema.example.clone().map(|e| (e, schema.place.clone())),
+                    example: schema
+                        .example
+                        .clone()
+                        .map(|e| (e, schema.place.clone(), schema.example_schema.clone())),
                 };
                 self.add(entry)
             }
@@ -775,7 +830,10 @@ impl<'a> ApiBuilder<'a> {
             let (def, example) = match &schema.kind {
                 SchemaKind::Object(object) => (
                     Def::Struct(self.fields(object, &hint)),
-                    schema.example.clone().map(|e| (e, schema.place.clone())),
+                    schema
+                        .example
+                        .clone()
+                        .map(|e| (e, schema.place.clone(), schema.example_schema.clone())),
                 ),
                 SchemaKind::String { values } => (Def::Enum(values.clone()), None),
                 SchemaKind::OneOf(members) => (self.union(members, &hint), None),
@@ -967,4 +1025,12 @@ fn with_version_notes(
         });
     }
     doc
+}
+
+/// A response's status as a number, when it is one (`2xx` and `default` are not).
+fn status_code(status: Status) -> Option<u16> {
+    match status {
+        Status::Code(code) => Some(code),
+        _ => None,
+    }
 }

@@ -214,11 +214,27 @@ pub enum Scope {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExampleIr {
-    /// Path below the crate root: `client_server::login::Response`.
+    /// The API module the example is from (`client_server`).
+    pub api: String,
+    /// Path below the crate root: `client_server::login::Response`. Examples of error
+    /// responses name the runtime's error type ([`ERROR_TYPE_PATH`]), or [`JSON_TYPE_PATH`]
+    /// when the response's schema is not a Matrix error.
     pub type_path: String,
     pub value: Json,
     pub place: Place,
+    /// The schema the example illustrates, as self-contained JSON Schema (`$ref`s inlined,
+    /// recursion cut to `{}`, the draft as `$schema`); `None` where the spec gives none.
+    pub schema: Option<Json>,
+    /// The HTTP status of the response the example belongs to; `None` for request bodies
+    /// and schema examples.
+    pub status: Option<u16>,
 }
+
+/// The type an error response's example round-trips through: `matrix_api::runtime::MatrixError`.
+pub const ERROR_TYPE_PATH: &str = "runtime::MatrixError";
+/// The "type" of a non-success response whose schema is not a Matrix error: the JSON value
+/// itself (only its schema can be checked).
+pub const JSON_TYPE_PATH: &str = "serde_json::Value";
 
 /// What the IR is built with.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -123,7 +123,7 @@ pub(super) struct Entry {
     pub doc: Option<String>,
     pub name: NameHint,
     /// The schema's own `example`, checked against the type it became.
-    pub example: Option<(Json, Place)>,
+    pub example: Option<(Json, Place, Option<Json>)>,
 }
 
 /// An operation whose field types are still entries.
@@ -481,7 +481,7 @@ pub(super) fn finish(
     // Schema examples, each under the type its schema became.
     let mut type_examples: Vec<ExampleIr> = Vec::new();
     for (id, entry) in entries.iter().enumerate() {
-        let (Some((value, place)), Some(h)) = (&entry.example, home[group[id]]) else {
+        let (Some((value, place, schema)), Some(h)) = (&entry.example, home[group[id]]) else {
             continue;
         };
         let type_path = match h {
@@ -497,9 +497,12 @@ pub(super) fn finish(
             .any(|e| e.type_path == type_path && e.value == *value)
         {
             type_examples.push(ExampleIr {
+                api: api_ident.clone(),
                 type_path,
                 value: value.clone(),
                 place: place.clone(),
+                schema: schema.clone(),
+                status: None,
             });
         }
     }

@@ -16,6 +16,7 @@ use super::{
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
 use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
+use serde_json::Value as Json;
 
 /// What differs between Swagger 2.0 and OpenAPI 3.x. The builder calls these where a format
 /// puts a fact in a place of its own; everything else it reads itself.
@@ -92,6 +93,9 @@ pub(super) struct Builder<'a> {
     pub(super) diagnostics: Diagnostics,
     /// `$ref`s followed to reach the node being converted, for messages.
     pub(super) chain: Vec<Place>,
+    /// The JSON Schema draft of the document being read (Swagger 2.0: draft 4, OpenAPI 3.1:
+    /// 2020-12), named as `$schema` in the schemas examples keep.
+    draft: Option<&'static str>,
 }
 
 /// Document-wide settings an operation inherits.
@@ -122,7 +126,18 @@ impl<'a> Builder<'a> {
             queue: Vec::new(),
             diagnostics: Diagnostics::default(),
             chain: Vec::new(),
+            draft: None,
         }
+    }
+
+    /// The schema `node` as self-contained JSON, for checking examples against: `$ref`s
+    /// inlined, recursion cut (see [`ResolvedSpec::schema_json`]), the draft as `$schema`.
+    pub(super) fn example_schema(&self, node: &RNode) -> Json {
+        let mut json = self.spec.schema_json(node);
+        if let (Some(draft), Json::Object(map)) = (self.draft, &mut json) {
+            map.insert("$schema".to_owned(), Json::String(draft.to_owned()));
+        }
+        json
     }
 
     pub(super) fn place(&self, node: &RNode, pointer: &str) -> Place {
@@ -168,7 +183,10 @@ impl<'a> Builder<'a> {
     ) {
         let dialect: &'static dyn Dialect = if doc.get("swagger").is_some() {
             match doc.get("swagger").map(|v| self.scalar_text(v)).as_deref() {
-                Some("2.0") => &Swagger2,
+                Some("2.0") => {
+                    self.draft = Some("http://json-schema.org/draft-04/schema#");
+                    &Swagger2
+                }
                 other => {
                     let found = other.unwrap_or_default().to_owned();
                     let node = doc.get("swagger").unwrap_or(doc);
@@ -183,6 +201,7 @@ impl<'a> Builder<'a> {
         } else if let Some(v) = doc.get("openapi") {
             let version = self.scalar_text(v);
             if version.starts_with("3.") {
+                self.draft = Some("https://json-schema.org/draft/2020-12/schema");
                 &OpenApi3
             } else {
                 self.error(
@@ -637,12 +656,14 @@ impl<'a> Builder<'a> {
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "application/json".to_owned());
+                let schema = (!examples.is_empty()).then(|| self.example_schema(schema_node));
                 return Some(ParameterOrBody::Body(Body {
                     content_type,
                     kind,
                     description,
                     required,
                     examples,
+                    schema,
                 }));
             }
             Some("cookie") => {
@@ -701,6 +722,7 @@ impl<'a> Builder<'a> {
             format: None,
             default: None,
             example: None,
+            example_schema: None,
             deprecated: false,
             added_in: None,
             changed_in: Vec::new(),
@@ -897,6 +919,9 @@ impl<'a> Builder<'a> {
                 schema.example = annotations
                     .get("example")
                     .and_then(|e| self.spec.to_json(e));
+                if schema.example.is_some() {
+                    schema.example_schema = Some(self.example_schema(node));
+                }
                 (schema.added_in, schema.changed_in) = self.version_notes(annotations);
             }
             return schema;
@@ -924,6 +949,9 @@ impl<'a> Builder<'a> {
         schema.format = text("format");
         schema.default = map.get("default").and_then(|d| self.spec.to_json(d));
         schema.example = map.get("example").and_then(|e| self.spec.to_json(e));
+        if schema.example.is_some() {
+            schema.example_schema = Some(self.example_schema(node));
+        }
         schema.deprecated = map
             .get("deprecated")
             .and_then(RNode::as_bool)

@@ -209,6 +209,9 @@ pub struct Body {
     pub description: Option<String>,
     pub required: bool,
     pub examples: Vec<Example>,
+    /// The body's schema as self-contained JSON Schema, to check `examples` against; only
+    /// kept when there are examples.
+    pub schema: Option<Json>,
 }
 
 #[derive(Clone, Debug)]
@@ -253,6 +256,9 @@ pub struct Schema {
     pub format: Option<String>,
     pub default: Option<Json>,
     pub example: Option<Json>,
+    /// The schema as self-contained JSON Schema, to check `example` against; only kept when
+    /// there is an example.
+    pub example_schema: Option<Json>,
     pub deprecated: bool,
     /// `x-addedInMatrixVersion`
     pub added_in: Option<String>,

@@ -150,9 +150,8 @@ fn content(b: &mut Builder<'_>, content: Option<&RNode>, pointer: &str) -> Optio
         .or_else(|| map.iter().next())?;
     let media_pointer = format!("{pointer}/{}", escape_pointer(media_type));
     let media = b.deref(media);
-    let schema = media
-        .get("schema")
-        .map(|s| b.schema(s, &format!("{media_pointer}/schema")));
+    let schema_node = media.get("schema");
+    let schema = schema_node.map(|s| b.schema(s, &format!("{media_pointer}/schema")));
     let mut examples = Vec::new();
     if let Some(example) = media.get("example")
         && let Some(value) = b.spec.to_json(example)
@@ -205,6 +204,9 @@ fn content(b: &mut Builder<'_>, content: Option<&RNode>, pointer: &str) -> Optio
         kind,
         description: None,
         required: true,
+        schema: schema_node
+            .filter(|_| !examples.is_empty())
+            .map(|s| b.example_schema(s)),
         examples,
     })
 }

@@ -110,6 +110,7 @@ impl Dialect for Swagger2 {
             },
             description: None,
             required: true,
+            schema: (!examples.is_empty()).then(|| b.example_schema(schema_node)),
             examples,
         })
     }
