@@ -78,8 +78,11 @@ fn round_trip_error(json: &str, status: Option<u16>) -> Result<(), String> {
     compare(&original, &error.to_json())
 }
 
+/// A string format's name and its check.
+type FormatCheck = (&'static str, fn(&str) -> bool);
+
 /// The string formats the runtime has types for, checked by those types.
-fn format_checks() -> [(&'static str, fn(&str) -> bool); 10] {
+fn format_checks() -> [FormatCheck; 10] {
     [
         ("mx-user-id", |s| UserId::parse(s).is_ok()),
         ("mx-room-id", |s| RoomId::parse(s).is_ok()),
