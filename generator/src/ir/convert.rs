@@ -285,11 +285,7 @@ impl<'a> ApiBuilder<'a> {
                             status: None,
                         });
                     }
-                    let fields = match self.named_struct(schema) {
-                        Some(_) => None,
-                        None => self.object_of(schema, true),
-                    };
-                    match fields {
+                    match self.fields_object(schema, true) {
                         Some(object) => {
                             let hint = root.child("RequestBody".into(), String::new());
                             for mut field in self.fields(&object, &hint) {
@@ -361,11 +357,7 @@ impl<'a> ApiBuilder<'a> {
                             status: status_code(r.status),
                         });
                     }
-                    let object = match self.named_struct(schema) {
-                        Some(_) => None,
-                        None => self.object_of(schema, false),
-                    };
-                    match object {
+                    match self.fields_object(schema, false) {
                         Some(object) => RawResponse::Fields {
                             doc: r.description.clone(),
                             fields: self
@@ -462,6 +454,15 @@ impl<'a> ApiBuilder<'a> {
         match &self.follow(schema).kind {
             SchemaKind::Object(o) if !o.properties.is_empty() => Some(target),
             _ => None,
+        }
+    }
+
+    /// The object whose properties become the fields of `Request`/`Response`, unless the body
+    /// is a named schema (held whole, as its own type) or not an object.
+    fn fields_object(&self, schema: &Schema, for_request: bool) -> Option<ObjectSchema> {
+        match self.named_struct(schema) {
+            Some(_) => None,
+            None => self.object_of(schema, for_request),
         }
     }
 
