@@ -17,8 +17,8 @@ use super::{
 };
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
-    Additional, Api, Body, BodyKind, ObjectSchema, Operation, ParamLocation, Schema, SchemaKind,
-    Spec, Status,
+    Additional, Api, Body, BodyKind, ObjectSchema, Operation, ParamLocation, Parameter, Schema,
+    SchemaKind, Spec, Status,
 };
 use crate::naming::{Acronyms, field_ident, singular, snake_case, unique, unraw, upper_camel};
 use crate::resolve::TargetId;
@@ -232,18 +232,7 @@ impl<'a> ApiBuilder<'a> {
                     ty: super::RustType::Json,
                     optional: !param.required,
                     nullable: false,
-                    doc: with_version_notes(
-                        param
-                            .description
-                            .clone()
-                            .or_else(|| param.schema.description.clone()),
-                        param.added_in.as_ref().or(param.schema.added_in.as_ref()),
-                        if param.changed_in.is_empty() {
-                            &param.schema.changed_in
-                        } else {
-                            &param.changed_in
-                        },
-                    ),
+                    doc: parameter_doc(param),
                     source,
                     flatten: false,
                     deprecated: param.deprecated,
@@ -964,18 +953,7 @@ fn response_headers(
             ty: super::RustType::String,
             optional: true,
             nullable: false,
-            doc: with_version_notes(
-                header
-                    .description
-                    .clone()
-                    .or_else(|| header.schema.description.clone()),
-                header.added_in.as_ref().or(header.schema.added_in.as_ref()),
-                if header.changed_in.is_empty() {
-                    &header.schema.changed_in
-                } else {
-                    &header.changed_in
-                },
-            ),
+            doc: parameter_doc(header),
             source: FieldSource::Header,
             flatten: false,
             deprecated: header.deprecated,
@@ -1006,6 +984,23 @@ fn type_doc(schema: &Schema) -> Option<String> {
 
 /// `doc` followed by "Added in Matrix `v`." and one "Changed in Matrix `v`: ..." per change,
 /// each a paragraph of its own, as on operations.
+/// A parameter's (or header's) doc: its description, else its schema's, with the version
+/// notes of either.
+fn parameter_doc(param: &Parameter) -> Option<String> {
+    with_version_notes(
+        param
+            .description
+            .clone()
+            .or_else(|| param.schema.description.clone()),
+        param.added_in.as_ref().or(param.schema.added_in.as_ref()),
+        if param.changed_in.is_empty() {
+            &param.schema.changed_in
+        } else {
+            &param.changed_in
+        },
+    )
+}
+
 fn with_version_notes(
     doc: Option<String>,
     added_in: Option<&String>,
