@@ -37,7 +37,7 @@ fn generated_code_cannot_panic_on_input() {
 
 #[test]
 fn runtime_cannot_panic_on_input() {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/runtime");
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/runtime/src");
     let mut files: Vec<_> = std::fs::read_dir(&runtime)
         .expect("runtime folder")
         .filter_map(Result::ok)

@@ -2,9 +2,13 @@
 //! encoding helpers of the conversions to and from HTTP, and (behind features) the axum server
 //! glue and the reqwest client.
 //!
-//! Generated code refers to this module by the path given to
-//! `matrix_codegen::Config::runtime_path`, so crates that generate their own code can use it
-//! from `matrix-api`.
+//! Generated code refers to this crate by the path given to
+//! `matrix_codegen::Config::runtime_path`; `matrix-api` re-exports it as `matrix_api::runtime`,
+//! so crates that generate their own code can use it from there or depend on it directly.
+
+// `deny`, not `forbid`: the one unsafe cast of `identifiers` (borrowing a checked `&str` as an
+// unsized identifier type) is allowed where it is written.
+#![deny(unsafe_code)]
 
 mod error;
 pub mod identifiers;

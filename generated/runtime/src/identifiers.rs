@@ -10,7 +10,7 @@
 //! exactly what it accepts.
 //!
 //! ```
-//! use matrix_api::runtime::identifiers::{OwnedUserId, RoomId, UserId};
+//! use matrix_api_runtime::identifiers::{OwnedUserId, RoomId, UserId};
 //!
 //! let user: OwnedUserId = "@alice:example.org".parse()?;
 //! assert_eq!(user.localpart(), "alice");
@@ -22,7 +22,7 @@
 //!
 //! let error = UserId::parse("alice").unwrap_err();
 //! assert_eq!(error.to_string(), "invalid mx-user-id: does not start with `@`");
-//! # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+//! # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
 //! ```
 
 use std::borrow::Borrow;
@@ -350,12 +350,12 @@ identifier! {
     /// is outside today's grammar.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::UserId;
+    /// # use matrix_api_runtime::identifiers::UserId;
     /// let user = UserId::parse("@Alice:example.org:8448")?;
     /// assert_eq!(user.localpart(), "Alice");
     /// assert_eq!(user.server_name().port(), Some(8448));
     /// assert!(user.is_historical());
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     UserId, OwnedUserId, "mx-user-id", validate_user_id
 }
@@ -369,10 +369,10 @@ identifier! {
     /// URL-safe Base64 characters (`A-Z a-z 0-9 - _`), of any length.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::RoomId;
+    /// # use matrix_api_runtime::identifiers::RoomId;
     /// let room = RoomId::parse("!abc:example.org")?;
     /// assert_eq!(room.server_name().map(|s| s.as_str()), Some("example.org"));
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     RoomId, OwnedRoomId, "mx-room-id", validate_room_id
 }
@@ -385,10 +385,10 @@ identifier! {
     /// alphabet in version 3, URL-safe from version 4), so the rest is not checked further.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::EventId;
+    /// # use matrix_api_runtime::identifiers::EventId;
     /// let event = EventId::parse("$acR1l0raoZnm60CBwAVgqbZqoO/mYU81xysh1u7XcJk")?;
     /// assert_eq!(event.server_name(), None);
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     EventId, OwnedEventId, "mx-event-id", validate_event_id
 }
@@ -400,10 +400,10 @@ identifier! {
     /// [`ServerName`] after the first `:`.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::RoomAliasId;
+    /// # use matrix_api_runtime::identifiers::RoomAliasId;
     /// let alias = RoomAliasId::parse("#rust:example.org")?;
     /// assert_eq!((alias.alias(), alias.server_name().as_str()), ("rust", "example.org"));
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     RoomAliasId, OwnedRoomAliasId, "mx-room-alias", validate_room_alias
 }
@@ -417,10 +417,10 @@ identifier! {
     /// port, if any, is 1 to 5 digits with a value from 1 to 65535.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::ServerName;
+    /// # use matrix_api_runtime::identifiers::ServerName;
     /// let server = ServerName::parse("[2001:db8::1]:8448")?;
     /// assert_eq!((server.host(), server.port()), ("[2001:db8::1]", Some(8448)));
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     ServerName, OwnedServerName, "mx-server-name", validate_server_name
 }
@@ -432,10 +432,10 @@ identifier! {
     /// `A-Z a-z 0-9 _ -`.
     ///
     /// ```
-    /// # use matrix_api::runtime::identifiers::MxcUri;
+    /// # use matrix_api_runtime::identifiers::MxcUri;
     /// let uri = MxcUri::parse("mxc://example.org/SEsfnsuifSDFSSEF")?;
     /// assert_eq!((uri.server_name().as_str(), uri.media_id()), ("example.org", "SEsfnsuifSDFSSEF"));
-    /// # Ok::<(), matrix_api::runtime::identifiers::IdParseError>(())
+    /// # Ok::<(), matrix_api_runtime::identifiers::IdParseError>(())
     /// ```
     MxcUri, OwnedMxcUri, "mx-mxc-uri", validate_mxc_uri
 }
@@ -803,7 +803,7 @@ mod tests {
     use std::collections::{BTreeSet, HashSet};
 
     use super::*;
-    use crate::runtime::{ErrorCode, wire};
+    use crate::{ErrorCode, wire};
 
     fn kind<T: ?Sized>(result: Result<&T, IdParseError>) -> IdParseErrorKind {
         match result {
