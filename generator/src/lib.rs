@@ -58,9 +58,14 @@ pub struct Config {
     selection: Selection,
     /// `format_type` choices, over [`DEFAULT_FORMAT_TYPES`].
     format_types: Vec<(String, String)>,
-    /// [`Config::formatted`]; `None`: formatted by `generate` and `write_to`, not by `compile`.
+    /// [`Config::formatted`]; `None`: formatted by `generate` and `write_to` (with the `format`
+    /// feature), not by `compile`.
     formatted: Option<bool>,
 }
+
+/// Whether `generate` and `write_to` format when [`Config::formatted`] was not called: only
+/// with the `format` feature, which brings syn and prettyplease.
+const FORMAT_BY_DEFAULT: bool = cfg!(feature = "format");
 
 /// The string formats of the spec that get a type of their own by default, and the name of
 /// that type in the runtime's `identifiers` module (`{runtime_path}::identifiers::OwnedUserId`).
@@ -321,6 +326,10 @@ impl Config {
     /// [`Config::compile`] does not, since a build script's `OUT_DIR` is read by the compiler
     /// only. `formatted(true)` in a build script makes its output readable (and
     /// byte-identical to `matrix-codegen generate`).
+    ///
+    /// Formatting needs the `format` feature (on with the default `cli` feature): without it
+    /// `generate` and `write_to` default to unformatted, and `formatted(true)` makes them
+    /// return an error saying so.
     pub fn formatted(&mut self, formatted: bool) -> &mut Self {
         self.formatted = Some(formatted);
         self
@@ -333,9 +342,9 @@ impl Config {
     }
 
     /// Runs the whole pipeline and returns the code (formatted unless
-    /// [`Config::formatted`]`(false)`); writes nothing.
+    /// [`Config::formatted`]`(false)` or without the `format` feature); writes nothing.
     pub fn generate(&self) -> Result<Generated, Error> {
-        self.generate_formatted(self.formatted.unwrap_or(true))
+        self.generate_formatted(self.formatted.unwrap_or(FORMAT_BY_DEFAULT))
     }
 
     fn generate_formatted(&self, formatted: bool) -> Result<Generated, Error> {
@@ -399,9 +408,9 @@ impl Config {
 
     /// Generates and writes `out` (only if its content changes, via a temporary file renamed
     /// into place, so a failed run leaves the old file untouched). Formatted unless
-    /// [`Config::formatted`]`(false)`.
+    /// [`Config::formatted`]`(false)` or without the `format` feature.
     pub fn write_to(&self, out: &Path) -> Result<Generated, Error> {
-        self.write_formatted(out, self.formatted.unwrap_or(true))
+        self.write_formatted(out, self.formatted.unwrap_or(FORMAT_BY_DEFAULT))
     }
 
     fn write_formatted(&self, out: &Path, formatted: bool) -> Result<Generated, Error> {

@@ -85,7 +85,7 @@ enum Shape {
 }
 
 impl Shape {
-    fn tokens(self, rt: &syn::Path) -> TokenStream {
+    fn tokens(self, rt: &TokenStream) -> TokenStream {
         match self {
             Shape::Primitive => quote! { #rt::wire::ParamShape::Primitive },
             Shape::Array => quote! { #rt::wire::ParamShape::Array },
@@ -953,7 +953,7 @@ impl Emitter {
 
 /// How an operation's trait method takes its credential: (parameter, argument from
 /// `incoming`, name in the default body).
-fn credentials(op: &OperationIr, rt: &syn::Path) -> (TokenStream, TokenStream, TokenStream) {
+fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
     match &op.auth {
         Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
         Auth::AccessToken => (
@@ -1002,6 +1002,20 @@ fn gate_attr(gate: &Gate) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_paths_are_checked_without_syn() {
+        use super::super::{rust_path, rust_type_path};
+        for good in ["::matrix_api::runtime", "crate::runtime", "rt"] {
+            assert!(rust_path(good).is_ok(), "{good}");
+        }
+        for bad in ["", "::", "a::", "a b", "a:b", "a::::b", "a::2", "a-b"] {
+            assert!(rust_path(bad).is_err(), "{bad}");
+        }
+        assert!(rust_type_path("::rt::identifiers::OwnedUserId").is_ok());
+        assert!(rust_type_path("std::vec::Vec<String>").is_ok());
+        assert!(rust_type_path("Vec<").is_err());
+    }
 
     #[test]
     fn paths_become_positional() {

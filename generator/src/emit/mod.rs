@@ -68,7 +68,7 @@ pub const HEADER: &str =
 
 /// Renders the whole IR as one Rust file, formatted when `options.formatted`.
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
-    let runtime: syn::Path = syn::parse_str(&options.runtime_path).map_err(|e| {
+    let runtime = rust_path(&options.runtime_path).map_err(|e| {
         Error::single(Diagnostic::error(
             format!(
                 "the runtime path `{}` is not a Rust path: {e}",
@@ -79,13 +79,13 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     })?;
     let mut format_types = Vec::new();
     for (format, path) in &options.format_types {
-        let ty: syn::Type = syn::parse_str(path).map_err(|e| {
+        let ty = rust_type_path(path).map_err(|e| {
             Error::single(Diagnostic::error(
                 format!("the type `{path}` of format `{format}` is not a Rust type: {e}"),
                 None,
             ))
         })?;
-        format_types.push((format.clone(), quote! { #ty }));
+        format_types.push((format.clone(), ty));
     }
     let emitter = Emitter {
         runtime,
@@ -111,6 +111,12 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     if !options.formatted {
         return Ok(unformatted(tokens));
     }
+    formatted(tokens)
+}
+
+/// The tokens parsed into a `syn::File` and printed by prettyplease.
+#[cfg(feature = "format")]
+fn formatted(tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::single(Diagnostic::error(
             format!("internal error: the generated code does not parse: {e}"),
@@ -118,6 +124,74 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
         ))
     })?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+#[cfg(not(feature = "format"))]
+fn formatted(_: TokenStream) -> Result<String, Error> {
+    Err(Error::single(Diagnostic::error(
+        "formatted output needs matrix-codegen's `format` feature (syn and prettyplease); \
+         enable it or use `Config::formatted(false)`",
+        None,
+    )))
+}
+
+/// `text` as a Rust path (`::a::b`, `crate::runtime`): without syn, which only formatting
+/// needs, so it is checked token by token.
+fn rust_path(text: &str) -> Result<TokenStream, String> {
+    let tokens: TokenStream = text.parse().map_err(|e| format!("{e}"))?;
+    let mut expect_ident = true;
+    let mut pending_colon = false;
+    let mut idents = 0;
+    for (i, token) in tokens.clone().into_iter().enumerate() {
+        match token {
+            proc_macro2::TokenTree::Ident(_) if expect_ident && !pending_colon => {
+                expect_ident = false;
+                idents += 1;
+            }
+            proc_macro2::TokenTree::Punct(p)
+                if p.as_char() == ':' && (i == 0 || !expect_ident || pending_colon) =>
+            {
+                if pending_colon {
+                    pending_colon = false;
+                    expect_ident = true;
+                } else if p.spacing() == proc_macro2::Spacing::Joint {
+                    pending_colon = true;
+                } else {
+                    return Err("a single `:`".into());
+                }
+            }
+            other => return Err(format!("unexpected `{other}`")),
+        }
+    }
+    if idents == 0 || expect_ident || pending_colon {
+        return Err("expected segments separated by `::`".into());
+    }
+    Ok(tokens)
+}
+
+/// `text` as a type: a path, possibly with generic arguments (`a::B<c::D>`), checked by
+/// lexing it, checking the path before any `<` and that the angle brackets balance.
+fn rust_type_path(text: &str) -> Result<TokenStream, String> {
+    let tokens: TokenStream = text.parse().map_err(|e| format!("{e}"))?;
+    let head = text.split('<').next().unwrap_or(text);
+    rust_path(head)?;
+    let mut depth = 0i32;
+    for token in tokens.clone() {
+        if let proc_macro2::TokenTree::Punct(p) = token {
+            match p.as_char() {
+                '<' => depth += 1,
+                '>' => depth -= 1,
+                _ => {}
+            }
+            if depth < 0 {
+                return Err("unbalanced `>`".into());
+            }
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced `<`".into());
+    }
+    Ok(tokens)
 }
 
 /// The header and the tokens printed as `TokenStream`'s `Display` prints them (a space
@@ -184,7 +258,8 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
 
 #[derive(Clone)]
 struct Emitter {
-    runtime: syn::Path,
+    /// The runtime's path, e.g. `::matrix_api::runtime`.
+    runtime: TokenStream,
     server: Gate,
     client: Gate,
     path_defaults: Vec<(String, String)>,
