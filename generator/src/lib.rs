@@ -294,8 +294,9 @@ impl Config {
         self
     }
 
-    /// Emit the impls that let `runtime::client::Client` send each request. Off by default:
-    /// they need the runtime's `client` feature (reqwest).
+    /// No longer changes the output: every `Request` implements the runtime's
+    /// `OutgoingRequest`, which `runtime::client::Client` (the runtime's `client` feature)
+    /// sends. Kept so that existing build scripts compile.
     pub fn client(&mut self, gate: Gate) -> &mut Self {
         self.client = gate;
         self

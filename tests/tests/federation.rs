@@ -3,6 +3,7 @@
 //! generated types. Signatures are computed over canonical JSON (keys sorted, no spaces), and
 //! that is what comes back out: the received bytes, exactly.
 
+use matrix_api::runtime::{IncomingRequest as _, OutgoingRequest as _};
 use matrix_api_tests::fixtures::federation::server_server::send_join;
 
 /// A signed join event in canonical JSON: the spec's fixture names `sender`, `origin`,

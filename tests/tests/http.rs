@@ -5,6 +5,7 @@ use matrix_api::client_server::{self as cs, server};
 use matrix_api::runtime::client::{Client, ClientError};
 use matrix_api::runtime::identifiers::OwnedUserId;
 use matrix_api::runtime::{ErrorCode, IntoHttpError, MatrixError};
+use matrix_api::runtime::{IncomingResponse as _, OutgoingRequest as _};
 use matrix_api_tests::homeserver::{PASSWORD, TinyHomeserver, serve};
 use tower::ServiceExt;
 

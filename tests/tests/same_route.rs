@@ -5,6 +5,7 @@
 //! does not answer 404 `M_UNRECOGNIZED` is called.
 
 use matrix_api::client_server_v3::{invite_by_3pid, invite_user, server};
+use matrix_api::runtime::OutgoingRequest as _;
 use matrix_api::runtime::server::AccessToken;
 use matrix_api::runtime::{ErrorCode, MatrixError};
 use serde_json::{Value, json};

@@ -10,6 +10,7 @@
 //! and their HTTP conversions, the runtime's `MatrixError`, and the runtime's reqwest `Client`
 //! (whose `execute` also follows the link in the email).
 
+use matrix_api::runtime::{IncomingResponse as _, OutgoingRequest as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

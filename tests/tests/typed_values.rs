@@ -3,6 +3,7 @@
 //! parameters by the generated server.
 
 use matrix_api::client_server::{self as cs, server};
+use matrix_api::runtime::OutgoingRequest as _;
 use matrix_api::runtime::identifiers::{
     FORMATS, IdParseErrorKind, OwnedRoomId, OwnedServerName, OwnedUserId,
 };

@@ -2,6 +2,9 @@
 //! `styles` generator fixture (OpenAPI 3.1: `api-specs/` is Swagger 2.0, which has no object
 //! query parameters).
 
+use matrix_api::runtime::{
+    IncomingRequest as _, IncomingResponse as _, OutgoingRequest as _, OutgoingResponse as _,
+};
 use std::collections::BTreeMap;
 
 use matrix_api::client_server;

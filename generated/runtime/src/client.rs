@@ -1,27 +1,7 @@
 //! A small async client on reqwest that sends any generated request and reads its response.
 
-use super::Metadata;
 use super::error::{FromHttpResponseError, IntoHttpError};
-
-/// A generated `Request` that can be sent.
-pub trait OutgoingRequest {
-    type Response: IncomingResponse;
-    const METADATA: &'static Metadata;
-
-    /// See the generated `Request::try_into_http_request_with`.
-    fn to_http_request(
-        &self,
-        base_url: &str,
-        access_token: Option<&str>,
-        path_variables: &[(&str, &str)],
-    ) -> Result<http::Request<Vec<u8>>, IntoHttpError>;
-}
-
-/// A generated `Response` that can be read.
-pub trait IncomingResponse: Sized {
-    fn from_http_response(response: http::Response<Vec<u8>>)
-    -> Result<Self, FromHttpResponseError>;
-}
+pub use super::operation::{IncomingResponse, OutgoingRequest};
 
 /// Sending failed.
 #[derive(Debug)]
@@ -106,10 +86,10 @@ impl Client {
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
         let http_request = request
-            .to_http_request(&self.base_url, self.access_token.as_deref(), &variables)
+            .try_into_http_request_with(&self.base_url, self.access_token.as_deref(), &variables)
             .map_err(ClientError::Request)?;
         let http_response = self.execute(http_request).await?;
-        R::Response::from_http_response(http_response).map_err(ClientError::Response)
+        R::Response::try_from_http_response(http_response).map_err(ClientError::Response)
     }
 
     /// Sends a built request: the non-generic part of [`Client::send`].

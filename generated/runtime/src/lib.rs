@@ -12,6 +12,7 @@
 
 mod error;
 pub mod identifiers;
+mod operation;
 #[doc(hidden)]
 pub mod wire;
 
@@ -21,6 +22,10 @@ pub mod client;
 pub mod server;
 
 pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
+pub use operation::{
+    Body, IncomingRequest, IncomingResponse, Kind, OutgoingRequest, OutgoingResponse, Param,
+    ParamValue, Params, Place, Styled, request_extras, write_request,
+};
 
 /// What a request carries beyond the parameters its operation's spec lists: vendor-prefixed
 /// or unstable query parameters (Synapse reads `org.matrix.msc4222.use_state_after` on

@@ -6,8 +6,8 @@ use std::future::Future;
 use axum::extract::FromRequestParts;
 use axum::response::IntoResponse;
 
-use super::error::{IntoHttpError, MatrixError};
-use super::{Authentication, ErrorCode, Metadata};
+use super::error::MatrixError;
+use super::{Authentication, ErrorCode, IncomingRequest, Metadata, OutgoingResponse};
 
 /// The caller's access token, from `Authorization: Bearer` or the `access_token` query
 /// parameter.
@@ -98,21 +98,12 @@ pub async fn prepare(
     })
 }
 
-/// Reads an operation's request from its parts (generated `Request::from_http_parts`).
-pub type ParseRequest<Req> =
-    fn(&http::request::Parts, &[u8], &[String]) -> Result<Req, MatrixError>;
-
-/// Writes an operation's response (generated `Response::try_into_http_response`).
-pub type WriteResponse<Resp> = fn(&Resp) -> Result<http::Response<Vec<u8>>, IntoHttpError>;
-
 /// Runs one operation: reads the request, calls the service, writes the response. Every
 /// failure becomes a Matrix error response.
-pub async fn handle<Req, Resp, Fut>(
+pub async fn handle<Req: IncomingRequest, Resp: OutgoingResponse, Fut>(
     request: axum::extract::Request,
     metadata: &'static Metadata,
     options: ServerOptions,
-    parse: ParseRequest<Req>,
-    respond: WriteResponse<Resp>,
     call: impl FnOnce(Req, Incoming) -> Fut,
 ) -> axum::response::Response
 where
@@ -122,7 +113,7 @@ where
         Ok(incoming) => incoming,
         Err(error) => return error_response(&error),
     };
-    let parsed = match parse(&incoming.parts, &incoming.body, &incoming.path_args) {
+    let parsed = match Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args) {
         Ok(parsed) => parsed,
         Err(error) => return error_response(&error),
     };
@@ -131,7 +122,7 @@ where
         authorization: incoming.authorization.clone(),
     };
     match CREDENTIALS.scope(credentials, call(parsed, incoming)).await {
-        Ok(response) => match respond(&response) {
+        Ok(response) => match response.try_into_http_response() {
             Ok(response) => response.map(axum::body::Body::from).into_response(),
             Err(error) => error_response(&MatrixError::new(
                 http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -236,11 +227,11 @@ impl SharedRoute {
 
     /// Reads the request as the next operation: `None` if it does not fit (or the search has
     /// ended).
-    pub fn parse<Req>(&mut self, parse: ParseRequest<Req>, incoming: &Incoming) -> Option<Req> {
+    pub fn parse<Req: IncomingRequest>(&mut self, incoming: &Incoming) -> Option<Req> {
         if self.failed.is_some() {
             return None;
         }
-        match parse(&incoming.parts, &incoming.body, &incoming.path_args) {
+        match Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args) {
             Ok(request) => Some(request),
             Err(error) if is_parse_error(&error) => {
                 self.not_parsed = Some(error);
@@ -255,10 +246,9 @@ impl SharedRoute {
 
     /// The response to what the operation's method answered; `None` if it declined with 404
     /// `M_UNRECOGNIZED`, so the next operation the request fits is tried.
-    pub fn answer<Resp>(
+    pub fn answer<Resp: OutgoingResponse>(
         &mut self,
         result: Result<Resp, MatrixError>,
-        respond: WriteResponse<Resp>,
     ) -> Option<axum::response::Response> {
         match result {
             Err(error) if declines(&error) => {
@@ -266,7 +256,7 @@ impl SharedRoute {
                 None
             }
             Err(error) => Some(error_response(&error)),
-            Ok(response) => Some(match respond(&response) {
+            Ok(response) => Some(match response.try_into_http_response() {
                 Ok(response) => response.map(axum::body::Body::from).into_response(),
                 Err(error) => error_response(&MatrixError::new(
                     http::StatusCode::INTERNAL_SERVER_ERROR,

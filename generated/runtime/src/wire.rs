@@ -164,6 +164,20 @@ pub fn response(
     Ok(builder.body(body)?)
 }
 
+/// A response with its status, content type, body and headers: the declared ones
+/// (`(name, value)`, `None` omitted) and the extra ones.
+pub fn write_response(
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+    declared: &[(&str, Option<&str>)],
+    extra: &http::HeaderMap,
+) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
+    let mut response = response(status, Some(content_type), body)?;
+    set_response_headers(&mut response, declared, extra)?;
+    Ok(response)
+}
+
 // Server side: reading requests. Errors are the Matrix errors a homeserver answers with.
 
 /// The token of an `Authorization: Bearer <token>` header value. The scheme's name is matched

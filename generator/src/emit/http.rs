@@ -13,67 +13,31 @@ use crate::ir::{
     ApiModule, FieldDef, FieldSource, OperationIr, RequestBody, ResponseIr, RustType, Scope,
     TypeDef, WireStyle,
 };
-use crate::model::{Auth, ParamStyle, template_variables};
-use crate::naming::unraw;
+use crate::model::{Auth, ParamStyle};
 
-/// How a parameter's text becomes its value and back.
+/// How a parameter's text becomes its value and back: `runtime::Kind`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scalar {
-    String,
+    /// A string, a generated string enum, or a string of a typed format (a value that does
+    /// not parse is 400 `M_INVALID_PARAM`).
+    Text,
     Integer,
     Number,
     Bool,
-    /// A generated string enum (`From<&str>`, `Display`).
-    Enum,
-    /// A string of a typed format (`FromStr`, `Display`): a value that does not parse is
-    /// 400 `M_INVALID_PARAM`.
-    Formatted,
     /// Anything else travels as JSON text.
     Json,
 }
 
-struct Converter {
-    function: TokenStream,
-    fallible: bool,
-    wire: String,
-}
-
-impl Converter {
-    /// Applied to `arg`; `?` already applied when fallible.
-    fn call(&self, arg: TokenStream) -> TokenStream {
-        let (function, wire) = (&self.function, &self.wire);
-        if self.fallible {
-            quote! { #function(#arg, #wire)? }
-        } else {
-            quote! { #function(#arg) }
+impl Scalar {
+    fn tokens(self, rt: &TokenStream) -> TokenStream {
+        match self {
+            Scalar::Text => quote! { #rt::Kind::Text },
+            Scalar::Integer => quote! { #rt::Kind::Integer },
+            Scalar::Number => quote! { #rt::Kind::Number },
+            Scalar::Bool => quote! { #rt::Kind::Bool },
+            Scalar::Json => quote! { #rt::Kind::Json },
         }
     }
-
-    /// `option.map(...)` of an `Option<&str>`, giving `Option<T>`.
-    fn map_option(&self, option: TokenStream) -> TokenStream {
-        let (function, wire) = (&self.function, &self.wire);
-        if self.fallible {
-            quote! { #option.map(|value| #function(value, #wire)).transpose()? }
-        } else {
-            quote! { #option.map(#function) }
-        }
-    }
-
-    /// Every item of an iterator of `&str`, collected into a `Vec<T>`.
-    fn collect(&self, iter: TokenStream) -> TokenStream {
-        let (function, wire) = (&self.function, &self.wire);
-        if self.fallible {
-            quote! { #iter.map(|value| #function(value, #wire)).collect::<Result<Vec<_>, _>>()? }
-        } else {
-            quote! { #iter.map(#function).collect::<Vec<_>>() }
-        }
-    }
-}
-
-/// A parameter's shape: one value, a list of values, each possibly optional.
-struct ParamShape {
-    scalar: Scalar,
-    list: bool,
 }
 
 /// What a parameter's value is, for its style: `runtime::wire::ParamShape`.
@@ -94,7 +58,7 @@ impl Shape {
     }
 }
 
-/// A parameter the plain helpers do not write (an object, a non-exploded or delimited array,
+/// A parameter the plain rules do not write (an object, a non-exploded or delimited array,
 /// a non-`simple` path value, an array or object header): the runtime's style functions take
 /// it, with its style as data.
 struct Styled {
@@ -175,23 +139,20 @@ impl Emitter {
 
     fn scalar_of(&self, ty: &RustType, module: &ApiModule, op: &OperationIr) -> Scalar {
         match ty {
-            RustType::String => Scalar::String,
+            RustType::String => Scalar::Text,
             RustType::I64 => Scalar::Integer,
             RustType::F64 => Scalar::Number,
             RustType::Bool => Scalar::Bool,
-            RustType::Formatted(format) => match self.format_type(format) {
-                Some(_) => Scalar::Formatted,
-                None => Scalar::String,
-            },
+            RustType::Formatted(_) => Scalar::Text,
             RustType::Named { scope, name } => {
                 let types = match scope {
                     Scope::Api => &module.types,
                     Scope::Operation => &op.types,
                 };
                 match types.iter().find(|t| t.name() == name) {
-                    Some(TypeDef::StringEnum(_)) => Scalar::Enum,
-                    // A union of strings has `FromStr` and `Display`.
-                    Some(TypeDef::Union(u)) if self.is_text_union(u) => Scalar::Formatted,
+                    Some(TypeDef::StringEnum(_)) => Scalar::Text,
+                    // A union of strings reads from and writes as its text.
+                    Some(TypeDef::Union(u)) if self.is_text_union(u) => Scalar::Text,
                     _ => Scalar::Json,
                 }
             }
@@ -199,153 +160,83 @@ impl Emitter {
         }
     }
 
-    fn shape(&self, field: &FieldDef, module: &ApiModule, op: &OperationIr) -> ParamShape {
-        match &field.ty {
-            RustType::Vec(inner) => ParamShape {
-                scalar: self.scalar_of(inner, module, op),
-                list: true,
-            },
-            ty => ParamShape {
-                scalar: self.scalar_of(ty, module, op),
-                list: false,
-            },
-        }
+    /// The operation's path, query and header parameters (every `Request` field but the
+    /// body's), in field order: the order of `PARAMS` and of the values handed to the runtime.
+    fn params<'a>(&self, op: &'a OperationIr) -> Vec<&'a FieldDef> {
+        op.request_fields
+            .iter()
+            .filter(|f| f.source != FieldSource::Body)
+            .collect()
     }
 
-    /// `value: &T` as text (client side).
-    fn format_value(&self, scalar: Scalar) -> TokenStream {
-        match scalar {
-            Scalar::String => quote! { value.clone() },
-            Scalar::Json => quote! { ::serde_json::to_string(value)? },
-            _ => quote! { value.to_string() },
-        }
-    }
-
-    /// The conversion of a parameter's text (server side): `call(arg)` applies it to an
-    /// expression, `callable` is a function for `.map(...)`; `fallible` says both give a
-    /// `Result` (an invalid value is 400 `M_INVALID_PARAM`).
-    fn converter(&self, scalar: Scalar, wire: &str, ty: &TokenStream) -> Converter {
+    /// `PARAMS`, the static table of the operation's parameters: one `runtime::Param` each.
+    fn param_table(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
-        let (function, fallible) = match scalar {
-            Scalar::String => (quote! { str::to_owned }, false),
-            Scalar::Enum => (quote! { <#ty>::from }, false),
-            Scalar::Formatted => (quote! { #rt::wire::parse_param::<#ty> }, true),
-            Scalar::Integer => (quote! { #rt::wire::parse_i64 }, true),
-            Scalar::Number => (quote! { #rt::wire::parse_f64 }, true),
-            Scalar::Bool => (quote! { #rt::wire::parse_bool }, true),
-            Scalar::Json => (quote! { #rt::wire::parse_json_param }, true),
-        };
-        let wire = wire.to_owned();
-        Converter {
-            function,
-            fallible,
-            wire,
+        let entries = self.params(op).into_iter().map(|field| {
+            let wire = &field.wire;
+            let place = match field.source {
+                FieldSource::Path => quote! { #rt::Place::Path },
+                FieldSource::Query => quote! { #rt::Place::Query },
+                _ => quote! { #rt::Place::Header },
+            };
+            let (list, element) = match &field.ty {
+                RustType::Vec(inner) => (true, &**inner),
+                ty => (false, ty),
+            };
+            let styled = self.styled(field, module, op);
+            let scalar = if styled.is_some() {
+                Scalar::Text
+            } else {
+                self.scalar_of(element, module, op)
+            }
+            .tokens(rt);
+            // Path parameters are always required; `optional` is the field's `Option`.
+            let required = !field.optional;
+            let mut entry = quote! { #rt::Param::new(#wire, #place, #scalar, #required) };
+            match styled {
+                Some(styled) => {
+                    let (style, explode, shape) =
+                        (&styled.style, styled.explode, styled.shape.tokens(rt));
+                    entry = match field.source {
+                        FieldSource::Query => {
+                            quote! { #entry.query_styled(#style, #explode, #shape) }
+                        }
+                        FieldSource::Path => {
+                            quote! { #entry.path_styled(#style, #explode, #shape) }
+                        }
+                        _ => quote! { #entry.header_styled(#explode, #shape) },
+                    };
+                }
+                None if list && field.source == FieldSource::Query => {
+                    entry = quote! { #entry.list() };
+                }
+                None => {}
+            }
+            entry
+        });
+        quote! {
+            /// The path, query and header parameters, in `Request`'s field order.
+            pub const PARAMS: &[#rt::Param] = &[#(#entries),*];
         }
     }
 
-    /// `impl Request`: to an `http::Request` (client) and from one (server).
+    /// `PARAMS`, and `Request`'s impls of `OutgoingRequest` (client) and `IncomingRequest`
+    /// (server): the values of its fields in table order one way, one typed read per field
+    /// the other; the runtime does the rest.
     pub(super) fn request_conversions(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
-        let template = template_variables(&op.path);
+        let params = self.params(op);
+        let table = self.param_table(module, op);
 
         // Client side.
-        let mut bindings = Vec::new();
-        let mut path_values = Vec::new();
-        // With a styled path parameter every value is encoded here and the template filled
-        // as it is; otherwise `fill_path` encodes each value as one segment.
-        let path_styled = op
-            .request_fields
-            .iter()
-            .any(|f| f.source == FieldSource::Path && self.styled(f, module, op).is_some());
-        for name in &template {
-            if op.base_variables.iter().any(|v| &v.name == name) {
-                path_values.push(if path_styled {
-                    quote! { (#name, &*#rt::wire::encode_segment(#rt::wire::path_variable(path_variables, &METADATA, #name))) }
-                } else {
-                    quote! { (#name, #rt::wire::path_variable(path_variables, &METADATA, #name)) }
-                });
-                continue;
-            }
-            let Some(field) = op
-                .request_fields
-                .iter()
-                .find(|f| f.source == FieldSource::Path && &f.wire == name)
-            else {
-                continue;
-            };
-            let field_name = ident(&field.ident);
-            if path_styled {
-                let binding = format_ident!("path_{}", unraw(&field.ident));
-                let text = match self.styled(field, module, op) {
-                    Some(styled) => {
-                        let (style, explode) = (&styled.style, styled.explode);
-                        quote! { #rt::wire::path_text(#name, &self.#field_name, #style, #explode)? }
-                    }
-                    None => {
-                        quote! { #rt::wire::encode_segment(&self.#field_name.to_string()).into_owned() }
-                    }
-                };
-                bindings.push(quote! { let #binding = #text; });
-                path_values.push(quote! { (#name, #binding.as_str()) });
-            } else if field.ty == RustType::String {
-                path_values.push(quote! { (#name, self.#field_name.as_str()) });
-            } else {
-                let binding = format_ident!("path_{}", unraw(&field.ident));
-                bindings.push(quote! { let #binding = self.#field_name.to_string(); });
-                path_values.push(quote! { (#name, #binding.as_str()) });
-            }
-        }
-
-        let mut query_pushes = Vec::new();
-        let mut header_pushes = Vec::new();
-        let mut styled_pushes = Vec::new();
-        let mut has_content_type_header = false;
-        for field in &op.request_fields {
-            let target = match field.source {
-                FieldSource::Query => &mut query_pushes,
-                FieldSource::Header => {
-                    has_content_type_header |= field.wire.eq_ignore_ascii_case("content-type");
-                    &mut header_pushes
-                }
-                _ => continue,
-            };
-            let field_name = ident(&field.ident);
-            let wire = &field.wire;
-            if let Some(styled) = self.styled(field, module, op) {
-                let explode = styled.explode;
-                let write = if field.source == FieldSource::Query {
-                    let style = &styled.style;
-                    styled_pushes.push(if field.optional {
-                        quote! { if let Some(value) = &self.#field_name { #rt::wire::push_query_styled(&mut request, #wire, value, #style, #explode)?; } }
-                    } else {
-                        quote! { #rt::wire::push_query_styled(&mut request, #wire, &self.#field_name, #style, #explode)?; }
-                    });
-                    continue;
-                } else {
-                    quote! { headers.push((#wire, #rt::wire::header_text(value, #explode)?)); }
-                };
-                target.push(if field.optional {
-                    quote! { if let Some(value) = &self.#field_name { #write } }
-                } else {
-                    quote! { { let value = &self.#field_name; #write } }
-                });
-                continue;
-            }
-            let shape = self.shape(field, module, op);
-            let format = self.format_value(shape.scalar);
-            let list_name = match field.source {
-                FieldSource::Query => quote! { query },
-                _ => quote! { headers },
-            };
-            target.push(match (shape.list, field.optional) {
-                (false, false) => quote! { { let value = &self.#field_name; #list_name.push((#wire, #format)); } },
-                (false, true) => quote! { if let Some(value) = &self.#field_name { #list_name.push((#wire, #format)); } },
-                (true, false) => quote! { for value in &self.#field_name { #list_name.push((#wire, #format)); } },
-                (true, true) => quote! { for value in self.#field_name.iter().flatten() { #list_name.push((#wire, #format)); } },
-            });
-        }
-
-        let (body, content_type) = match &op.request_body {
+        let values = params.iter().map(|f| {
+            let name = ident(&f.ident);
+            quote! { &self.#name }
+        });
+        let has_content_type_header = params.iter().any(|f| {
+            f.source == FieldSource::Header && f.wire.eq_ignore_ascii_case("content-type")
+        });
+        let (bytes, content_type) = match &op.request_body {
             RequestBody::None => (quote! { Vec::new() }, quote! { None }),
             RequestBody::Fields => (
                 quote! { ::serde_json::to_vec(self)? },
@@ -371,51 +262,14 @@ impl Emitter {
                 (quote! { self.#field_name.clone() }, content_type)
             }
         };
-        let query_decl = if query_pushes.is_empty() {
-            quote! { let query: Vec<(&str, String)> = Vec::new(); }
-        } else {
-            quote! { let mut query: Vec<(&str, String)> = Vec::new(); }
-        };
-        let headers_decl = if header_pushes.is_empty() {
-            quote! { let headers: Vec<(&str, String)> = Vec::new(); }
-        } else {
-            quote! { let mut headers: Vec<(&str, String)> = Vec::new(); }
-        };
-        let fill = if path_styled {
-            quote! { fill_path_encoded }
-        } else {
-            quote! { fill_path }
-        };
         let extras_name = ident(EXTRA_PARAMS);
-        let uses_variables = !op.base_variables.is_empty();
-        let variables_param = if uses_variables {
-            quote! { path_variables }
-        } else {
-            quote! { _path_variables }
-        };
 
         // Server side.
         let mut field_inits = Vec::new();
-        let query_names: Vec<&str> = op
-            .request_fields
-            .iter()
-            .filter(|f| f.source == FieldSource::Query)
-            .map(|f| f.wire.as_str())
-            .collect();
-        let header_names: Vec<&str> = op
-            .request_fields
-            .iter()
-            .filter(|f| f.source == FieldSource::Header)
-            .map(|f| f.wire.as_str())
-            .collect();
-        let mut query_object = false;
-        // The query and headers are always read: what no declared parameter claims is
-        // `extra_params`.
-        let mut uses_path_args = false;
         let mut uses_body = false;
+        let mut index = 0usize;
         for field in &op.request_fields {
             let field_name = ident(&field.ident);
-            let wire = field.wire.as_str();
             let value = match field.source {
                 FieldSource::Body => {
                     uses_body = true;
@@ -425,102 +279,35 @@ impl Emitter {
                         _ => quote! { #rt::wire::request_json(body)? },
                     }
                 }
-                FieldSource::Path => {
-                    uses_path_args = true;
-                    let index = template
-                        .iter()
-                        .position(|t| t == wire)
-                        .unwrap_or(usize::MAX);
-                    let index = Literal::usize_unsuffixed(index);
-                    if let Some(styled) = self.styled(field, module, op) {
-                        let ty = self.rust_type(&field.ty, Scope::Operation);
-                        let (style, explode) = (&styled.style, styled.explode);
-                        let shape = styled.shape.tokens(rt);
-                        field_inits.push(quote! {
-                            #field_name: #rt::wire::path_styled::<#ty>(#rt::wire::path_arg(path_args, #index, #wire)?, #wire, #style, #explode, #shape)?,
-                        });
-                        continue;
-                    }
-                    let element = self.rust_type(&field.ty, Scope::Operation);
-                    let converter =
-                        self.converter(self.scalar_of(&field.ty, module, op), wire, &element);
-                    converter.call(quote! { #rt::wire::path_arg(path_args, #index, #wire)? })
-                }
-                FieldSource::Query | FieldSource::Header => {
-                    let is_query = field.source == FieldSource::Query;
-                    if let Some(styled) = self.styled(field, module, op) {
-                        let ty = self.rust_type(&field.ty, Scope::Operation);
-                        let explode = styled.explode;
-                        let shape = styled.shape.tokens(rt);
-                        let read = if is_query {
-                            let style = &styled.style;
-                            query_object |= styled.shape == Shape::Object
-                                && explode
-                                && field.style.is_some_and(|s| s.style == ParamStyle::Form);
-                            let others = query_names.iter().filter(|n| **n != wire);
-                            quote! { #rt::wire::query_styled::<#ty>(&query, #wire, #style, #explode, #shape, &[#(#others),*])? }
-                        } else {
-                            quote! { #rt::wire::header_styled::<#ty>(&parts.headers, #wire, #explode, #shape)? }
-                        };
-                        let value = if field.optional {
-                            read
-                        } else {
-                            quote! { #rt::wire::required(#read, #wire)? }
-                        };
-                        field_inits.push(quote! { #field_name: #value, });
-                        continue;
-                    }
-                    let shape = self.shape(field, module, op);
-                    let element_ty = match &field.ty {
-                        RustType::Vec(inner) => self.rust_type(inner, Scope::Operation),
-                        ty => self.rust_type(ty, Scope::Operation),
-                    };
-                    let converter = self.converter(shape.scalar, wire, &element_ty);
-                    let single = |required: bool| match (is_query, required) {
-                        (true, true) => quote! { #rt::wire::query_req(&query, #wire)? },
-                        (true, false) => quote! { #rt::wire::query_opt(&query, #wire) },
-                        (false, true) => quote! { #rt::wire::header_req(&parts.headers, #wire)? },
-                        (false, false) => quote! { #rt::wire::header_opt(&parts.headers, #wire)? },
-                    };
-                    match (is_query && shape.list, field.optional) {
-                        (false, false) => converter.call(single(true)),
-                        (false, true) => converter.map_option(single(false)),
-                        (true, optional) => {
-                            let collect =
-                                converter.collect(quote! { #rt::wire::query_all(&query, #wire) });
-                            if optional {
-                                quote! { { let values = #collect; if values.is_empty() { None } else { Some(values) } } }
-                            } else {
-                                collect
-                            }
-                        }
-                    }
+                _ => {
+                    let at = Literal::usize_unsuffixed(index);
+                    index += 1;
+                    quote! { params.take(#at)? }
                 }
             };
             field_inits.push(quote! { #field_name: #value, });
         }
-        let has_params = op
-            .request_fields
-            .iter()
-            .any(|f| f.source != FieldSource::Body);
-        let query_parse = quote! { let query = #rt::wire::parse_query(&parts.uri); };
+        let uses_path_args = !params.is_empty();
         let body_parse = match &op.request_body {
-            RequestBody::Fields if has_params => {
+            RequestBody::Fields if !params.is_empty() => {
                 uses_body = true;
                 quote! { let body: RequestBody = #rt::wire::request_json(body)?; }
             }
             _ => TokenStream::new(),
         };
-        let extras_read = quote! {
-            let #extras_name = #rt::wire::request_extras(&query, &parts.headers, &[#(#query_names),*], &[#(#header_names),*], #query_object);
-        };
-        let construct = if op.request_body == RequestBody::Fields && !has_params {
-            uses_body = true;
-            quote! { #extras_read Ok(Self { #extras_name, ..#rt::wire::request_json(body)? }) }
+        let construct = if params.is_empty() {
+            if op.request_body == RequestBody::Fields {
+                uses_body = true;
+                quote! { Ok(Self { #extras_name: #rt::request_extras(parts), ..#rt::wire::request_json(body)? }) }
+            } else {
+                quote! { Ok(Self { #(#field_inits)* #extras_name: #rt::request_extras(parts) }) }
+            }
         } else {
-            quote! { #extras_read Ok(Self { #(#field_inits)* #extras_name }) }
+            quote! {
+                let mut params = #rt::Params::read(parts, path_args, &METADATA, PARAMS);
+                Ok(Self { #(#field_inits)* #extras_name: params.extras() })
+            }
         };
-        let parts_name = quote! { parts };
         let body_name = if uses_body {
             quote! { body }
         } else {
@@ -533,56 +320,29 @@ impl Emitter {
         };
 
         quote! {
-            impl Request {
-                /// Builds the HTTP request, with the base path's variables at their defaults.
-                /// An `access_token` given is always sent (`Authorization: Bearer`), also where
-                /// the spec lists no `security`; `None` is refused where the spec requires one.
-                pub fn try_into_http_request(
+            #table
+
+            impl #rt::OutgoingRequest for Request {
+                type Response = Response;
+                const METADATA: &'static #rt::Metadata = &METADATA;
+
+                fn try_into_http_request_with(
                     &self,
                     base_url: &str,
                     access_token: Option<&str>,
+                    path_variables: &[(&str, &str)],
                 ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
-                    self.try_into_http_request_with(base_url, access_token, &[])
+                    let body = #rt::Body { bytes: #bytes, content_type: #content_type };
+                    #rt::write_request(&METADATA, PARAMS, &[#(#values),*], body, base_url, access_token, path_variables, &self.#extras_name)
                 }
+            }
 
-                /// Builds the HTTP request, choosing values for the base path's variables
-                /// (e.g. `("client_major_version", "r0")`); the others keep their defaults.
-                pub fn try_into_http_request_with(
-                    &self,
-                    base_url: &str,
-                    access_token: Option<&str>,
-                    #variables_param: &[(&str, &str)],
-                ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
-                    #(#bindings)*
-                    let path = #rt::wire::#fill(METADATA.path, &[#(#path_values),*])?;
-                    #query_decl
-                    #(#query_pushes)*
-                    #headers_decl
-                    #(#header_pushes)*
-                    let body = #body;
-                    let mut request = #rt::wire::build_request(&METADATA, base_url, &path, &query, &headers, access_token, #content_type, body)?;
-                    #(#styled_pushes)*
-                    #rt::wire::push_extras(&mut request, &self.#extras_name)?;
-                    Ok(request)
-                }
-
-                /// Reads the request as a server receives it. `path_args` are the values of
-                /// the path template's variables, in order, percent-decoded.
-                pub fn try_from_http_request<B: AsRef<[u8]>>(
-                    request: ::http::Request<B>,
-                    path_args: &[String],
-                ) -> Result<Self, #rt::MatrixError> {
-                    let (parts, body) = request.into_parts();
-                    Self::from_http_parts(&parts, body.as_ref(), path_args)
-                }
-
-                /// The non-generic part of [`Request::try_from_http_request`].
-                pub fn from_http_parts(
-                    #parts_name: &::http::request::Parts,
+            impl #rt::IncomingRequest for Request {
+                fn from_http_parts(
+                    parts: &::http::request::Parts,
                     #body_name: &[u8],
                     #args_name: &[String],
                 ) -> Result<Self, #rt::MatrixError> {
-                    #query_parse
                     #body_parse
                     #construct
                 }
@@ -590,7 +350,7 @@ impl Emitter {
         }
     }
 
-    /// `impl Response`: from an `http::Response` (client) and to one (server).
+    /// `Response`'s impls of `IncomingResponse` (client) and `OutgoingResponse` (server).
     pub(super) fn response_conversions(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let status = Literal::u16_unsuffixed(op.success_status);
@@ -612,74 +372,33 @@ impl Emitter {
             #(#header_reads)*
             #extra_name: #rt::wire::unclaimed_headers(&parts.headers, &[#(#header_names),*], #rt::wire::OWN_RESPONSE_HEADERS),
         };
-        let (read, write) = match &op.response {
+        let (read, content_type, bytes) = match &op.response {
             ResponseIr::Binary { content_type, .. } => (
                 quote! {
                     Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec(), #own_reads })
                 },
-                quote! {
-                    #rt::wire::response(#status, Some(self.content_type.as_deref().unwrap_or(#content_type)), self.body.clone())?
-                },
+                quote! { self.content_type.as_deref().unwrap_or(#content_type) },
+                quote! { self.body.clone() },
             ),
             _ => (
                 quote! { Ok(Self { #own_reads ..#rt::wire::response_json(body)? }) },
-                quote! { #rt::wire::response(#status, Some("application/json"), ::serde_json::to_vec(self)?)? },
+                quote! { "application/json" },
+                quote! { ::serde_json::to_vec(self)? },
             ),
         };
-        let write = quote! {
-            let mut response = #write;
-            #rt::wire::set_response_headers(&mut response, &[#(#header_writes),*], &self.#extra_name)?;
-            Ok(response)
-        };
         quote! {
-            impl Response {
-                /// Reads the server's answer: this response on success, the server's Matrix
-                /// error otherwise.
-                pub fn try_from_http_response<B: AsRef<[u8]>>(
-                    response: ::http::Response<B>,
+            impl #rt::IncomingResponse for Response {
+                fn from_success_parts(
+                    parts: &::http::response::Parts,
+                    body: &[u8],
                 ) -> Result<Self, #rt::FromHttpResponseError> {
-                    let (parts, body) = response.into_parts();
-                    let body = #rt::wire::success_body(parts.status, body.as_ref())?;
                     #read
                 }
-
-                /// Writes the response as a server sends it.
-                pub fn try_into_http_response(&self) -> Result<::http::Response<Vec<u8>>, #rt::IntoHttpError> {
-                    #write
-                }
-            }
-        }
-    }
-
-    /// The client traits' impls, so `Client::send` takes this operation's `Request`.
-    pub(super) fn client_impls(&self) -> TokenStream {
-        let rt = &self.runtime;
-        let gate = gate_attr(&self.client);
-        if matches!(self.client, Gate::Off) {
-            return TokenStream::new();
-        }
-        quote! {
-            #gate
-            impl #rt::client::OutgoingRequest for Request {
-                type Response = Response;
-                const METADATA: &'static #rt::Metadata = &METADATA;
-
-                fn to_http_request(
-                    &self,
-                    base_url: &str,
-                    access_token: Option<&str>,
-                    path_variables: &[(&str, &str)],
-                ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
-                    self.try_into_http_request_with(base_url, access_token, path_variables)
-                }
             }
 
-            #gate
-            impl #rt::client::IncomingResponse for Response {
-                fn from_http_response(
-                    response: ::http::Response<Vec<u8>>,
-                ) -> Result<Self, #rt::FromHttpResponseError> {
-                    Self::try_from_http_response(response)
+            impl #rt::OutgoingResponse for Response {
+                fn try_into_http_response(&self) -> Result<::http::Response<Vec<u8>>, #rt::IntoHttpError> {
+                    #rt::wire::write_response(#status, #content_type, #bytes, &[#(#header_writes),*], &self.#extra_name)
                 }
             }
         }
@@ -877,9 +596,7 @@ impl Emitter {
                             request,
                             &super::#op_module::METADATA,
                             options,
-                            super::#op_module::Request::from_http_parts,
-                            super::#op_module::Response::try_into_http_response,
-                            |request, #incoming_name| async move {
+                            |request: super::#op_module::Request, #incoming_name| async move {
                                 service.#method_name(#credential_arg request).await
                             },
                         )
@@ -923,9 +640,9 @@ impl Emitter {
                 },
             };
             quote! {
-                if let Some(request) = shared.parse(super::#op_module::Request::from_http_parts, &incoming) {
+                if let Some(request) = shared.parse::<super::#op_module::Request>(&incoming) {
                     let result = #call;
-                    if let Some(response) = shared.answer(result, super::#op_module::Response::try_into_http_response) {
+                    if let Some(response) = shared.answer(result) {
                         return response;
                     }
                 }

@@ -23,7 +23,8 @@ pub struct EmitOptions {
     pub runtime_path: String,
     /// The server trait and axum router of each API.
     pub server: Gate,
-    /// The impls that let the runtime's reqwest client send each request.
+    /// Kept for compatibility: every `Request` implements the runtime's `OutgoingRequest`,
+    /// which the reqwest client sends, whatever this says.
     pub client: Gate,
     /// Defaults of base-path variables the spec leaves open (`client_major_version`).
     pub path_defaults: Vec<(String, String)>,
@@ -90,7 +91,6 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     let emitter = Emitter {
         runtime,
         server: options.server.clone(),
-        client: options.client.clone(),
         path_defaults: options.path_defaults.clone(),
         links: Links::default(),
         format_types,
@@ -261,7 +261,6 @@ struct Emitter {
     /// The runtime's path, e.g. `::matrix_api::runtime`.
     runtime: TokenStream,
     server: Gate,
-    client: Gate,
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
     links: Links,
@@ -387,7 +386,6 @@ impl Emitter {
         let response = self.response(op);
         let request_conversions = self.request_conversions(module, op);
         let response_conversions = self.response_conversions(op);
-        let client_impls = self.client_impls();
         let types = op.types.iter().map(|t| self.type_def(t, Scope::Operation));
         quote! {
             #doc
@@ -407,7 +405,6 @@ impl Emitter {
                 #request_conversions
                 #response
                 #response_conversions
-                #client_impls
                 #(#types)*
             }
         }
