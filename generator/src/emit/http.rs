@@ -404,6 +404,41 @@ impl Emitter {
         }
     }
 
+    /// Operations whose success response has the shape of an earlier one's (same fields and
+    /// types, headers, status, content type; docs aside), by operationId → the module of the
+    /// first operation with that shape, which defines the one `Response` type the others
+    /// re-export. A response naming a type of its own operation's module is never shared:
+    /// two such types may have one name and different shapes.
+    pub(super) fn shared_responses(&self, module: &ApiModule) -> BTreeMap<String, String> {
+        let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
+        let mut shared = BTreeMap::new();
+        for op in &module.operations {
+            let own_types = match &op.response {
+                ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),
+                ResponseIr::Whole { ty, .. } => names_operation_type(ty),
+                ResponseIr::Binary { .. } => false,
+            } || op
+                .response_headers
+                .iter()
+                .any(|f| names_operation_type(&f.ty));
+            if own_types {
+                continue;
+            }
+            let mut shape = String::new();
+            without_docs(self.response(op), &mut shape);
+            without_docs(self.response_conversions(op), &mut shape);
+            match first_by_shape.get(&shape) {
+                Some(owner) => {
+                    shared.insert(op.operation_id.clone(), owner.clone());
+                }
+                None => {
+                    first_by_shape.insert(shape, op.ident.clone());
+                }
+            }
+        }
+        shared
+    }
+
     /// The API's server trait (one method per operation, each answering 404 `M_UNRECOGNIZED`
     /// until implemented) and its axum router.
     pub(super) fn server_module(&self, module: &ApiModule) -> TokenStream {
@@ -688,6 +723,55 @@ fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream,
             quote! { incoming.authorization.clone(), },
             quote! { authorization, },
         ),
+    }
+}
+
+/// Whether `ty` names a type of the operation's own module.
+fn names_operation_type(ty: &RustType) -> bool {
+    match ty {
+        RustType::Named { scope, .. } => *scope == Scope::Operation,
+        RustType::Vec(inner) | RustType::Option(inner) | RustType::Boxed(inner) => {
+            names_operation_type(inner)
+        }
+        RustType::Map { key, value } => names_operation_type(key) || names_operation_type(value),
+        RustType::Tuple(items) => items.iter().any(names_operation_type),
+        _ => false,
+    }
+}
+
+/// The tokens as text without their `#[doc = ...]` attributes: what two emitted items are
+/// compared by when their docs do not matter.
+fn without_docs(tokens: TokenStream, out: &mut String) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                let is_doc = matches!(tokens.peek(), Some(TokenTree::Group(g))
+                    if g.delimiter() == Delimiter::Bracket
+                        && g.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc"));
+                if is_doc {
+                    tokens.next();
+                } else {
+                    out.push('#');
+                }
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                without_docs(group.stream(), out);
+                out.push_str(close);
+            }
+            other => {
+                out.push_str(&other.to_string());
+                out.push(' ');
+            }
+        }
     }
 }
 

@@ -300,10 +300,11 @@ impl Emitter {
         );
         let types = module.types.iter().map(|t| self.type_def(t, Scope::Api));
         let reexports = local_reexports(module);
+        let shared_responses = self.shared_responses(module);
         let operations = module
             .operations
             .iter()
-            .map(|op| self.operation(module, op));
+            .map(|op| self.operation(module, op, shared_responses.get(&op.operation_id)));
         let server = self.server_module(module);
         // Fields the spec deprecates are `#[deprecated]` for users; the generated code itself
         // (derives, conversions, the router) reads and writes them all.
@@ -324,7 +325,14 @@ impl Emitter {
         }
     }
 
-    fn operation(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
+    /// An operation's module. `shared_response` names the operation whose module defines
+    /// this one's `Response` (one of the same shape), which is then re-exported, not emitted.
+    fn operation(
+        &self,
+        module: &ApiModule,
+        op: &OperationIr,
+        shared_response: Option<&String>,
+    ) -> TokenStream {
         let name = ident(&op.ident);
         let runtime = &self.runtime;
         let mut doc = String::new();
@@ -383,9 +391,20 @@ impl Emitter {
             quote! { (#name, #value) }
         });
         let request = self.request(op);
-        let response = self.response(op);
         let request_conversions = self.request_conversions(module, op);
-        let response_conversions = self.response_conversions(op);
+        let (response, response_conversions) = match shared_response {
+            Some(owner) => {
+                let owner = ident(owner);
+                let doc = format!(
+                    " The response of `super::{owner}`: this operation's has the same shape."
+                );
+                (
+                    quote! { #[doc = #doc] pub use super::#owner::Response; },
+                    TokenStream::new(),
+                )
+            }
+            None => (self.response(op), self.response_conversions(op)),
+        };
         let types = op.types.iter().map(|t| self.type_def(t, Scope::Operation));
         quote! {
             #doc
