@@ -188,7 +188,8 @@ pub fn take_examples(sources: &mut SourceSet) -> Vec<FileId> {
     }
 }
 
-/// Takes the event schema sets out of the resolved APIs.
+/// Takes the event schema sets out of the resolved APIs; `None` without event schemas or
+/// core schemas.
 pub fn take_sets(apis: &mut Vec<ResolvedApi>, examples: Vec<FileId>) -> Option<EventSources> {
     let mut take = |name: &str| {
         apis.iter()
@@ -196,7 +197,9 @@ pub fn take_sets(apis: &mut Vec<ResolvedApi>, examples: Vec<FileId>) -> Option<E
             .map(|i| apis.remove(i).documents)
     };
     let schemas = take(SCHEMA_SET)?;
-    let core = take(CORE_SET).unwrap_or_default();
+    // Without core schemas there are no kinds to type events by: a folder that only holds
+    // schemas the API refers to.
+    let core = take(CORE_SET).filter(|core| !core.is_empty())?;
     Some(EventSources {
         schemas,
         core,
@@ -493,6 +496,9 @@ pub fn build(
     }
     let mut pending = Vec::new();
     let mut diagnostics = Vec::new();
+    // (event type, discriminator value) → the variant's schema; event type → discriminator.
+    let mut variant_schemas_by_value: HashMap<(String, String), usize> = HashMap::new();
+    let mut discriminators: HashMap<String, String> = HashMap::new();
     for (event_type, group) in &plan.groups {
         let name = take(&content_name(event_type), None, &mut taken);
         let head = group.base.or(group.variants.first().map(|(_, i)| *i));
@@ -528,6 +534,8 @@ pub fn build(
         let mut variant_idents = BTreeSet::new();
         let mut variants = Vec::new();
         for ((_, i), value) in group.variants.iter().zip(&values) {
+            variant_schemas_by_value.insert((event_type.clone(), value.clone()), *i);
+            discriminators.insert(event_type.clone(), key.clone());
             let found = &plan.found[*i];
             let struct_base = match own_text(&resolved.sources, found.file, "title") {
                 Some(title) => format!("{}EventContent", upper_camel(&title)),
@@ -651,7 +659,12 @@ pub fn build(
         });
     }
 
-    let examples = examples(resolved, plan);
+    let examples = examples(resolved, plan, &|event_type, content| {
+        let key = discriminators.get(event_type)?;
+        let value = content.get(key)?.as_str()?;
+        let found = variant_schemas_by_value.get(&(event_type.to_owned(), value.to_owned()))?;
+        Some(resolved.schema_json(plan.found[*found].node))
+    });
     Ok(EventsIr {
         kinds,
         contents,
@@ -676,22 +689,38 @@ fn own_text(sources: &SourceSet, file: FileId, key: &str) -> Option<String> {
 }
 
 /// Every example, its `$ref`s merged (the example's own keys over those of what it refers
-/// to), with the schema it belongs to.
-fn examples(resolved: &ResolvedSpec, plan: &Plan<'_>) -> Vec<EventExample> {
+/// to), with the schema it belongs to; for an event type with variants, that schema and the
+/// one of the variant its content's discriminator names (`variant_schema`), both.
+fn examples(
+    resolved: &ResolvedSpec,
+    plan: &Plan<'_>,
+    variant_schema: &dyn Fn(&str, &Json) -> Option<Json>,
+) -> Vec<EventExample> {
     let sources = &resolved.sources;
     let by_stem: HashMap<&str, &Found> = plan.found.iter().map(|f| (f.stem.as_str(), f)).collect();
     let mut out = Vec::new();
     for &file in &plan.examples {
         let name = sources.files[file].name.to_string();
         let stem = stem_of(&name);
+        let root = &sources.files[file].root;
+        let value = merged_json(sources, file, root, 0);
         let schema = by_stem
             .get(stem.as_str())
             .or_else(|| stem.split_once('$').and_then(|(base, _)| by_stem.get(base)))
-            .map(|f| (f.kind, resolved.schema_json(f.node)));
-        let root = &sources.files[file].root;
+            .map(|f| {
+                let own = resolved.schema_json(f.node);
+                let content = value.get("content").cloned().unwrap_or_default();
+                let schema = match variant_schema(&f.event_type, &content) {
+                    Some(variant) if variant != own => {
+                        serde_json::json!({ "allOf": [own, variant] })
+                    }
+                    _ => own,
+                };
+                (f.kind, schema)
+            });
         out.push(EventExample {
             name: name.rsplit('/').next().unwrap_or(&name).to_owned(),
-            value: merged_json(sources, file, root, 0),
+            value,
             place: place(&sources.files[file].name, root.loc, ""),
             schema,
         });

@@ -1064,9 +1064,14 @@ pub fn build_structs(
             parent: String::new(),
             context: Rc::from(vec![name.clone()]),
         };
-        let request_fields = match builder.object_of(schema, false) {
-            Some(object) => builder.fields(&object, &hint),
-            None => Vec::new(),
+        // Every object has fields: its properties, and a map of the keys it leaves open
+        // (an object that is only a map, `m.direct`, is that map).
+        let request_fields = match &builder.follow(schema).kind {
+            SchemaKind::Object(object) => {
+                let object = object.clone();
+                builder.fields(&object, &hint)
+            }
+            _ => Vec::new(),
         };
         operations.push(RawOperation {
             ir: bare_operation(name),
