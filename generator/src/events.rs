@@ -297,8 +297,8 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
     }
     let kind_of_file: HashMap<FileId, usize> =
         kinds.iter().enumerate().map(|(i, k)| (k.file, i)).collect();
-    for i in 0..kinds.len() {
-        let mut stack = all_of_refs(sources, kinds[i].file);
+    for (i, kind) in kinds.iter_mut().enumerate() {
+        let mut stack = all_of_refs(sources, kind.file);
         let mut seen = BTreeSet::new();
         while let Some(f) = stack.pop() {
             if let Some(&k) = kind_of_file.get(&f)
@@ -308,7 +308,7 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
                 stack.extend(all_of_refs(sources, f));
             }
         }
-        kinds[i].ancestors = seen;
+        kind.ancestors = seen;
     }
 
     let mut found: Vec<Found> = Vec::new();
