@@ -212,7 +212,9 @@ fn write_event_examples_table(events: Option<&matrix_codegen::events::EventsIr>)
                     schemas.push(text);
                     schemas.len() - 1
                 });
-                let kind = events.map(|e| e.kinds[*kind].enum_name.as_str()).unwrap_or_default();
+                let kind = events
+                    .map(|e| e.kinds[*kind].enum_name.as_str())
+                    .unwrap_or_default();
                 (
                     format!("Some(({kind:?}, round_trip::<matrix_api::events::{kind}>))"),
                     Some(index),
@@ -228,7 +230,10 @@ fn write_event_examples_table(events: Option<&matrix_codegen::events::EventsIr>)
             example.value.to_string(),
         );
     }
-    let _ = write!(table, "pub const EVENT_EXAMPLES: &[EventExample] = &[\n{rows}];\n\npub const EVENT_SCHEMAS: &[&str] = &[\n");
+    let _ = write!(
+        table,
+        "pub const EVENT_EXAMPLES: &[EventExample] = &[\n{rows}];\n\npub const EVENT_SCHEMAS: &[&str] = &[\n"
+    );
     for schema in &schemas {
         let _ = writeln!(table, "    {schema:?},");
     }

@@ -36,7 +36,9 @@ pub const EXAMPLE_SET: &str = "event-schemas/examples";
 /// layout of both Matrix spec repositories) or `<api root>/event-schemas/schema` (a spec
 /// folder that holds everything), whichever exists first.
 pub fn discover(api_root: &Path) -> Option<PathBuf> {
-    let beside = api_root.parent().map(|p| p.join("event-schemas").join("schema"));
+    let beside = api_root
+        .parent()
+        .map(|p| p.join("event-schemas").join("schema"));
     let inside = api_root.join("event-schemas").join("schema");
     beside.into_iter().chain([inside]).find(|dir| dir.is_dir())
 }
@@ -233,8 +235,13 @@ fn stem_of(name: &str) -> String {
     file.to_owned()
 }
 
-fn properties<'a>(resolved: &'a ResolvedSpec, node: &'a RNode) -> Option<&'a indexmap::IndexMap<String, RNode>> {
-    node.get("properties").map(|p| resolved.deref(p)).and_then(RNode::as_map)
+fn properties<'a>(
+    resolved: &'a ResolvedSpec,
+    node: &'a RNode,
+) -> Option<&'a indexmap::IndexMap<String, RNode>> {
+    node.get("properties")
+        .map(|p| resolved.deref(p))
+        .and_then(RNode::as_map)
 }
 
 fn strings(resolved: &ResolvedSpec, node: Option<&RNode>) -> Vec<String> {
@@ -276,13 +283,15 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
         if !(props.contains_key("type") && props.contains_key("content")) {
             continue;
         }
-        let title = own_text(sources, *file, "title")
-            .unwrap_or_else(|| stem_of(resolved.file_name(*file)));
+        let title =
+            own_text(sources, *file, "title").unwrap_or_else(|| stem_of(resolved.file_name(*file)));
         kinds.push(Kind {
             file: *file,
             node,
             name: upper_camel(&title),
-            required: strings(resolved, node.get("required")).into_iter().collect(),
+            required: strings(resolved, node.get("required"))
+                .into_iter()
+                .collect(),
             properties: props.keys().cloned().collect(),
             ancestors: BTreeSet::new(),
         });
@@ -408,7 +417,11 @@ fn variant_name(value: &str) -> String {
 
 /// The discriminator of a base content and its variants: a property that is a plain string in
 /// the base and a single-valued `enum` in every variant, with each variant's value.
-fn discriminator(base: Option<&Schema>, variants: &[&Schema], follow: &dyn Fn(&Schema) -> Schema) -> Option<(String, Vec<String>)> {
+fn discriminator(
+    base: Option<&Schema>,
+    variants: &[&Schema],
+    follow: &dyn Fn(&Schema) -> Schema,
+) -> Option<(String, Vec<String>)> {
     let object = |s: &Schema| match follow(s).kind {
         SchemaKind::Object(o) => Some(o),
         _ => None,
@@ -492,7 +505,11 @@ pub fn build(
         roots: Vec<usize>,
         /// Discriminator, fallback variant, and per variant (value, variant, struct, doc).
         #[allow(clippy::type_complexity)]
-        variants: Option<(String, String, Vec<(String, String, String, Option<String>)>)>,
+        variants: Option<(
+            String,
+            String,
+            Vec<(String, String, String, Option<String>)>,
+        )>,
     }
     let mut pending = Vec::new();
     let mut diagnostics = Vec::new();
@@ -516,8 +533,11 @@ pub fn build(
             });
             continue;
         }
-        let variant_schemas: Vec<&Schema> =
-            group.variants.iter().map(|(_, i)| content_schema(*i)).collect();
+        let variant_schemas: Vec<&Schema> = group
+            .variants
+            .iter()
+            .map(|(_, i)| content_schema(*i))
+            .collect();
         let base = group.base.map(content_schema);
         let Some((key, values)) = discriminator(base, &variant_schemas, &follow) else {
             let (_, first) = &group.variants[0];
@@ -545,7 +565,11 @@ pub fn build(
                     variant_name(value)
                 ),
             };
-            let struct_name = take(&struct_base, Some(name.trim_end_matches("EventContent")), &mut taken);
+            let struct_name = take(
+                &struct_base,
+                Some(name.trim_end_matches("EventContent")),
+                &mut taken,
+            );
             let variant = unique(&variant_name(value), None, &|n| variant_idents.contains(n));
             variant_idents.insert(variant.clone());
             let doc = own_text(&resolved.sources, found.file, "description");
@@ -597,22 +621,20 @@ pub fn build(
     for p in pending {
         let body = match p.variants {
             None => ContentBody::Struct(fields.next().unwrap_or_default()),
-            Some((discriminator, fallback, variants)) => {
-                ContentBody::Variants {
-                    discriminator,
-                    fallback,
-                    variants: variants
-                        .into_iter()
-                        .map(|(value, variant, name, doc)| VariantIr {
-                            value,
-                            variant,
-                            name,
-                            doc,
-                            fields: fields.next().unwrap_or_default(),
-                        })
-                        .collect(),
-                }
-            }
+            Some((discriminator, fallback, variants)) => ContentBody::Variants {
+                discriminator,
+                fallback,
+                variants: variants
+                    .into_iter()
+                    .map(|(value, variant, name, doc)| VariantIr {
+                        value,
+                        variant,
+                        name,
+                        doc,
+                        fields: fields.next().unwrap_or_default(),
+                    })
+                    .collect(),
+            },
         };
         contents.push(ContentIr {
             event_type: p.event_type,
@@ -639,8 +661,9 @@ pub fn build(
             let d = content.kind;
             let holds = d == k
                 || (fits(k, d)
-                    && !(0..plan.kinds.len())
-                        .any(|other| other != k && fits(other, d) && plan.kinds[other].ancestors.contains(&k)));
+                    && !(0..plan.kinds.len()).any(|other| {
+                        other != k && fits(other, d) && plan.kinds[other].ancestors.contains(&k)
+                    }));
             if holds {
                 let base = content.name.trim_end_matches("EventContent");
                 let variant = unique(base, None, &|n| used.contains(n));

@@ -404,7 +404,10 @@ impl Config {
             Some(sets) => Some(events::plan(&resolved, sets)?),
             None => None,
         };
-        let roots = event_plan.as_ref().map(events::Plan::roots).unwrap_or_default();
+        let roots = event_plan
+            .as_ref()
+            .map(events::Plan::roots)
+            .unwrap_or_default();
         let (mut spec, root_schemas) = model::build_with_schemas(&resolved, &roots)?;
         self.selection.apply(&mut spec);
         let format_types = self.format_table();
@@ -413,7 +416,13 @@ impl Config {
         };
         let ir = ir::build_with(&spec, &ir_options).map_err(|e| e.with_sources(&texts))?;
         let events = match &event_plan {
-            Some(plan) => Some(events::build(&resolved, plan, &spec, &root_schemas, &ir_options)?),
+            Some(plan) => Some(events::build(
+                &resolved,
+                plan,
+                &spec,
+                &root_schemas,
+                &ir_options,
+            )?),
             None => None,
         };
         if self.deny_warnings && !ir.warnings.is_empty() {

@@ -74,7 +74,8 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, a)| y.get(k).is_some_and(|b| same_json(a, b)))
+                && x.iter()
+                    .all(|(k, a)| y.get(k).is_some_and(|b| same_json(a, b)))
         }
         _ => a == b,
     }
@@ -215,9 +216,18 @@ impl KnownEvent for serde_json::Value {
 
 #[test]
 fn numbers_compare_by_value() {
-    assert!(same_json(&serde_json::json!({"a": [0]}), &serde_json::json!({"a": [0.0]})));
-    assert!(!same_json(&serde_json::json!({"a": 1}), &serde_json::json!({"a": 1.5})));
-    assert!(!same_json(&serde_json::json!({"a": 1}), &serde_json::json!({"a": 1, "b": 2})));
+    assert!(same_json(
+        &serde_json::json!({"a": [0]}),
+        &serde_json::json!({"a": [0.0]})
+    ));
+    assert!(!same_json(
+        &serde_json::json!({"a": 1}),
+        &serde_json::json!({"a": 1.5})
+    ));
+    assert!(!same_json(
+        &serde_json::json!({"a": 1}),
+        &serde_json::json!({"a": 1, "b": 2})
+    ));
 }
 
 #[test]

@@ -58,7 +58,9 @@ impl<T> Raw<T> {
     /// parsing the rest; `Ok(None)` when absent.
     pub fn get_field<'a, U: Deserialize<'a>>(&'a self, key: &str) -> serde_json::Result<Option<U>> {
         #[derive(Deserialize)]
-        struct Any<'b>(#[serde(borrow)] std::collections::HashMap<std::borrow::Cow<'b, str>, &'b RawValue>);
+        struct Any<'b>(
+            #[serde(borrow)] std::collections::HashMap<std::borrow::Cow<'b, str>, &'b RawValue>,
+        );
         let Any(map) = serde_json::from_str(self.json.get())?;
         map.get(key)
             .map(|value| serde_json::from_str(value.get()))

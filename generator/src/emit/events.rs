@@ -18,7 +18,10 @@ impl Emitter {
             Gate::Feature(feature) => quote! { #[cfg(feature = #feature)] },
         };
         let types = events.types.iter().map(|t| self.type_def(t, Scope::Api));
-        let contents = events.contents.iter().map(|c| self.event_content(c, events));
+        let contents = events
+            .contents
+            .iter()
+            .map(|c| self.event_content(c, events));
         let kinds = events.kinds.iter().map(|k| self.event_kind(k, events));
         let doc = format!(
             " Typed events, from the spec's event schemas: {} event types, {} kinds.",

@@ -341,7 +341,14 @@ pub(super) fn finish(
     operations: Vec<RawOperation>,
     examples: &mut Vec<ExampleIr>,
 ) -> ApiModule {
-    finish_with(api_ident, api_name, entries, operations, examples, &Placement::ByUse)
+    finish_with(
+        api_ident,
+        api_name,
+        entries,
+        operations,
+        examples,
+        &Placement::ByUse,
+    )
 }
 
 /// Where the space puts the types it names.
