@@ -84,6 +84,7 @@ fn main() {
         "federation",
         "evolve_v1",
         "evolve_v2",
+        "events_beside_api",
     ] {
         let generated =
             match matrix_codegen::Config::new(fixtures.join(name).join("api")).generate() {

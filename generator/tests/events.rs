@@ -40,7 +40,7 @@ fn kind_members(events: &EventsIr, enum_name: &str) -> Vec<String> {
 
 #[test]
 fn content_types_are_named_from_the_event_type() {
-    let generated = generate("events");
+    let generated = generate("events_beside_api");
     let names: Vec<(&str, &str)> = events(&generated)
         .contents
         .iter()
@@ -70,7 +70,7 @@ fn content_types_are_named_from_the_event_type() {
 
 #[test]
 fn variants_are_keyed_by_the_discriminator() {
-    let generated = generate("events");
+    let generated = generate("events_beside_api");
     let message = events(&generated)
         .contents
         .iter()
@@ -110,7 +110,7 @@ fn variants_are_keyed_by_the_discriminator() {
 
 #[test]
 fn kinds_come_from_the_core_schemas_and_hold_the_types_that_fit() {
-    let generated = generate("events");
+    let generated = generate("events_beside_api");
     let events = events(&generated);
     let mut kinds: Vec<&str> = events.kinds.iter().map(|k| k.name.as_str()).collect();
     kinds.sort();
@@ -158,7 +158,7 @@ fn kinds_come_from_the_core_schemas_and_hold_the_types_that_fit() {
 
 #[test]
 fn a_map_content_keeps_its_keys() {
-    let generated = generate("events");
+    let generated = generate("events_beside_api");
     let direct = events(&generated)
         .contents
         .iter()
@@ -173,7 +173,7 @@ fn a_map_content_keeps_its_keys() {
 
 #[test]
 fn examples_merge_their_references_under_their_own_keys() {
-    let generated = generate("events");
+    let generated = generate("events_beside_api");
     let examples = &events(&generated).examples;
     assert_eq!(examples.len(), 1);
     let example = &examples[0];
@@ -187,16 +187,16 @@ fn examples_merge_their_references_under_their_own_keys() {
 
 #[test]
 fn the_module_is_deterministic_and_can_be_turned_off() {
-    let first = generate("events");
-    let second = generate("events");
+    let first = generate("events_beside_api");
+    let second = generate("events_beside_api");
     assert_eq!(first.code, second.code);
-    let off = Config::new(fixture("events").join("api"))
+    let off = Config::new(fixture("events_beside_api").join("api"))
         .events(Gate::Off)
         .generate()
         .expect("generates");
     assert!(off.events.is_none());
     assert!(!off.code.contains("pub mod events"));
-    let gated = Config::new(fixture("events").join("api"))
+    let gated = Config::new(fixture("events_beside_api").join("api"))
         .events(Gate::Feature("events".into()))
         .generate()
         .expect("generates");
@@ -213,7 +213,7 @@ fn the_module_is_deterministic_and_can_be_turned_off() {
     // Pointed at explicitly, from another API root.
     let elsewhere = Config::new(fixture("styles").join("api"))
         .boundary(fixture(""))
-        .event_schemas(fixture("events/event-schemas/schema"))
+        .event_schemas(fixture("events_beside_api/event-schemas/schema"))
         .generate()
         .expect("generates");
     assert!(elsewhere.code.contains("pub enum AnyStateEvent"));
@@ -259,4 +259,25 @@ fn an_event_type_without_a_kind_is_an_error() {
         report.contains("event-schemas/schema/m.orphan.yaml:1:1"),
         "{report}"
     );
+}
+
+#[test]
+fn an_operation_naming_the_event_type_takes_any_content() {
+    let generated = generate("events_beside_api");
+    let send = generated.ir.modules[0]
+        .operations
+        .iter()
+        .find(|op| op.operation_id == "sendMessage")
+        .expect("sendMessage");
+    assert!(send.request_fields.iter().any(|f| f.wire == "eventType"));
+    let code = &generated.code;
+    let at = code.find("pub fn with_content").expect("the constructor");
+    let signature = &code[at..at + code[at..].find('{').unwrap_or(0)];
+    // Every required field but the event type and the body, then the content.
+    assert!(signature.contains("room_id: String"), "{signature}");
+    assert!(signature.contains("txn_id: String"), "{signature}");
+    assert!(signature.contains("content: &C"), "{signature}");
+    assert!(!signature.contains("event_type"), "{signature}");
+    // Only there: `getVersions` has no event type.
+    assert_eq!(code.matches("pub fn with_content").count(), 1);
 }

@@ -237,3 +237,85 @@ fn a_fallback_is_not_a_pass() {
     let typed = serde_json::json!({"type": "m.x", "content": {}});
     assert_eq!(round_trip::<serde_json::Value>(&typed), Ok(()));
 }
+
+/// `Raw` and the fallbacks, on the event types of `api-specs/` (the default spec).
+#[cfg(default_specs)]
+mod api_specs {
+    use matrix_api::events::{
+        AnyRoomEvent, AnyStateEvent, RoomMessageEventContent, RoomNameEventContent,
+    };
+    use matrix_api::runtime::events::{EventContent, Raw};
+
+    const MESSAGE: &str = r#"{"type":"m.room.message","event_id":"$e:example.org","sender":"@a:example.org","room_id":"!r:example.org","origin_server_ts":1,"content":{"msgtype":"m.text","body":"hi",  "format":"org.matrix.custom.html","formatted_body":"<b>hi</b>"}}"#;
+
+    #[test]
+    fn raw_keeps_the_bytes_and_parses_on_demand() {
+        let list = format!("[{MESSAGE}]");
+        let raw: Vec<Raw<AnyRoomEvent>> = serde_json::from_str(&list).expect("a list of events");
+        // The exact text, odd spacing included, both kept and written back.
+        assert_eq!(raw[0].json().get(), MESSAGE);
+        assert_eq!(serde_json::to_string(&raw).expect("serializes"), list);
+        assert_eq!(
+            raw[0].get_field::<String>("type").expect("a string"),
+            Some("m.room.message".to_owned())
+        );
+        let AnyRoomEvent::RoomMessage(event) = raw[0].deserialize().expect("parses") else {
+            panic!("an m.room.message");
+        };
+        let RoomMessageEventContent::Text(text) = &event.content else {
+            panic!("an m.text message: {:?}", event.content);
+        };
+        assert_eq!(text.body, "hi");
+        assert_eq!(text.format.as_deref(), Some("org.matrix.custom.html"));
+        assert_eq!(RoomMessageEventContent::EVENT_TYPE, "m.room.message");
+        assert_eq!(RoomNameEventContent::KIND, "StateEvent");
+    }
+
+    #[test]
+    fn unknown_types_and_variants_keep_their_json() {
+        let custom = serde_json::json!({
+            "type": "org.example.custom", "state_key": "", "event_id": "$e:example.org",
+            "sender": "@a:example.org", "room_id": "!r:example.org", "origin_server_ts": 1,
+            "content": {"anything": [1, 2]}
+        });
+        let event: AnyStateEvent = serde_json::from_value(custom.clone()).expect("parses");
+        assert!(matches!(event, AnyStateEvent::Unknown(_)));
+        assert!(event.is_unknown());
+        assert_eq!(event.event_type(), "org.example.custom");
+        assert_eq!(serde_json::to_value(&event).expect("serializes"), custom);
+
+        let mut message: serde_json::Value =
+            serde_json::from_str(super::MESSAGE_FOR_FALLBACK).expect("JSON");
+        message["content"]["msgtype"] = "org.example.poll".into();
+        let event: AnyRoomEvent = serde_json::from_value(message.clone()).expect("parses");
+        let AnyRoomEvent::RoomMessage(inner) = &event else {
+            panic!("a message of an unknown msgtype is still a message");
+        };
+        assert!(matches!(inner.content, RoomMessageEventContent::Unknown(_)));
+        assert_eq!(inner.content.msgtype(), Some("org.example.poll"));
+        assert!(event.is_unknown());
+        assert_eq!(serde_json::to_value(&event).expect("serializes"), message);
+
+        // A known variant that breaks its schema is an error, not a fallback.
+        message["content"] = serde_json::json!({"msgtype": "m.text"});
+        assert!(serde_json::from_value::<AnyRoomEvent>(message).is_err());
+    }
+}
+
+#[cfg(default_specs)]
+const MESSAGE_FOR_FALLBACK: &str = r#"{"type":"m.room.message","event_id":"$e:example.org","sender":"@a:example.org","room_id":"!r:example.org","origin_server_ts":1,"content":{"msgtype":"m.text","body":"hi"}}"#;
+
+#[test]
+fn a_send_request_takes_any_event_content() {
+    use matrix_api_tests::fixtures::events_beside_api::client_server::send_message::Request;
+    use matrix_api_tests::fixtures::events_beside_api::events::RoomTopicEventContent;
+    let content = RoomTopicEventContent::new("Cheese".to_owned());
+    let request = Request::with_content("!r:example.org".to_owned(), "t1".to_owned(), &content)
+        .expect("a content is a JSON object");
+    assert_eq!(request.event_type, "m.room.topic");
+    assert_eq!(request.room_id, "!r:example.org");
+    assert_eq!(
+        request.body.get("topic"),
+        Some(&serde_json::json!("Cheese"))
+    );
+}

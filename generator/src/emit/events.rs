@@ -6,11 +6,75 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, Gate, doc_attr, ident};
+use super::{Emitter, Gate, doc_attr, ident, is_required};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
-use crate::ir::{Scope, StructDef};
+use crate::ir::{FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef};
+
+/// The path parameter that names an event type (`/send/{eventType}/{txnId}`).
+const EVENT_TYPE_PARAMETER: &str = "eventType";
 
 impl Emitter {
+    /// For an operation whose path names the event type and whose body is an open object
+    /// (sending a message, setting state): `Request::with_content`, which takes any event
+    /// content and fills in the event type from it and the body from its JSON.
+    pub(super) fn event_constructor(&self, op: &OperationIr) -> TokenStream {
+        let runtime = &self.runtime;
+        let RequestBody::Whole(body) = &op.request_body else {
+            return TokenStream::new();
+        };
+        let fields = &op.request_fields;
+        let is_event_type = |f: &&crate::ir::FieldDef| {
+            f.source == FieldSource::Path && f.wire == EVENT_TYPE_PARAMETER
+        };
+        let open_body = fields
+            .iter()
+            .any(|f| f.ident == *body && f.ty == RustType::JsonObject && is_required(f));
+        let Some(event_type) = fields.iter().find(is_event_type) else {
+            return TokenStream::new();
+        };
+        if !open_body || event_type.ty != RustType::String || !is_required(event_type) {
+            return TokenStream::new();
+        }
+        let required: Vec<_> = fields.iter().filter(|f| is_required(f)).collect();
+        let params = required
+            .iter()
+            .filter(|f| f.ident != event_type.ident && f.ident != *body)
+            .map(|f| {
+                let name = ident(&f.ident);
+                let ty = self.rust_type(&f.ty, Scope::Operation);
+                quote! { #name: #ty }
+            });
+        let args = required.iter().map(|f| {
+            if f.ident == event_type.ident {
+                quote! { <C as #runtime::events::EventContent>::EVENT_TYPE.to_owned() }
+            } else if f.ident == *body {
+                quote! { body }
+            } else {
+                let name = ident(&f.ident);
+                quote! { #name }
+            }
+        });
+        quote! {
+            impl Request {
+                /// A `Request` that sends `content`: the event type is the content's
+                /// (`EventContent::EVENT_TYPE`), the body its JSON. Fails when the content
+                /// does not serialize to a JSON object.
+                pub fn with_content<C: #runtime::events::EventContent + ::serde::Serialize>(
+                    #(#params,)*
+                    content: &C,
+                ) -> Result<Self, ::serde_json::Error> {
+                    let body = match ::serde_json::to_value(content)? {
+                        ::serde_json::Value::Object(body) => body,
+                        _ => return Err(<::serde_json::Error as ::serde::ser::Error>::custom(
+                            "an event's content must be a JSON object",
+                        )),
+                    };
+                    Ok(Self::new(#(#args),*))
+                }
+            }
+        }
+    }
+
     pub(super) fn events_module(&self, events: &EventsIr, gate: &Gate) -> TokenStream {
         let cfg = match gate {
             Gate::Off => return TokenStream::new(),

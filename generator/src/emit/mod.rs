@@ -320,6 +320,7 @@ impl Emitter {
             quote! { (#name, #value) }
         });
         let request = self.request(op);
+        let event_constructor = self.event_constructor(op);
         let response = self.response(op);
         let request_conversions = self.request_conversions(module, op);
         let response_conversions = self.response_conversions(op);
@@ -340,6 +341,7 @@ impl Emitter {
                     path_defaults: &[#(#path_defaults),*],
                 };
                 #request
+                #event_constructor
                 #request_conversions
                 #response
                 #response_conversions
