@@ -11,6 +11,7 @@
 #![deny(unsafe_code)]
 
 mod error;
+pub mod events;
 pub mod identifiers;
 mod operation;
 #[doc(hidden)]
