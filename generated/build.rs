@@ -5,6 +5,10 @@
 //!   those of the enabled API features (`client-server`, `server-server`,
 //!   `application-service`, `identity`, `push-gateway`) that the spec has, none if none is on
 //!   (an empty crate besides the runtime). `MATRIX_API_SPECS_APIS=a,b` narrows that further.
+//! - the `events` module (behind the `events` feature, a default one), from the event schemas
+//!   beside the API root (`../event-schemas/schema`) or inside it (`event-schemas/schema`, as
+//!   `api-specs/` has them); a folder of event schemas holds no API documents at its top, so
+//!   it is never taken for an API.
 //! - the operations: all of them, unless `MATRIX_API_OPERATIONS` (operationIds),
 //!   `MATRIX_API_TAGS` (spec tags) or `MATRIX_API_PATH_PREFIXES` (path templates as
 //!   `matrix-codegen list` prints them) name some: comma-separated, adding up, each operation
@@ -54,6 +58,7 @@ fn main() {
         .runtime_path("crate::runtime")
         .server(matrix_codegen::Gate::Feature("server".into()))
         .client(matrix_codegen::Gate::Feature("client".into()))
+        .events(matrix_codegen::Gate::Feature("events".into()))
         .operations(list_var("MATRIX_API_OPERATIONS"))
         .tags(list_var("MATRIX_API_TAGS"))
         .path_prefixes(list_var("MATRIX_API_PATH_PREFIXES"));

@@ -65,6 +65,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     write_examples_table(&generated.ir);
+    write_event_examples_table(generated.events.as_ref());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir.join("routes.rs"), &route_table(&generated.ir));
 
@@ -124,6 +125,8 @@ fn main() {
         }
         let generated = match matrix_codegen::Config::new(&root)
             .apis(["client-server"])
+            // The operations are what these modules pin; the events have their own test.
+            .events(matrix_codegen::Gate::Off)
             .operations(operations.iter().cloned())
             .generate()
         {
@@ -185,6 +188,53 @@ fn write_examples_table(ir: &matrix_codegen::ir::Ir) {
     table.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir.join("examples.rs"), &table);
+}
+
+/// `event_examples.rs`: `EVENT_EXAMPLES`, every example of the event schemas with the kind
+/// enum it must parse into (its schema's kind) and the index of its schema in
+/// `EVENT_SCHEMAS`; and `impl KnownEvent` for every kind enum.
+fn write_event_examples_table(events: Option<&matrix_codegen::events::EventsIr>) {
+    let mut table = String::new();
+    let mut schemas: Vec<String> = Vec::new();
+    let mut rows = String::new();
+    for kind in events.iter().flat_map(|e| &e.kinds) {
+        let _ = writeln!(
+            table,
+            "impl KnownEvent for matrix_api::events::{0} {{ fn is_unknown(&self) -> bool {{ matrix_api::events::{0}::is_unknown(self) }} }}",
+            kind.enum_name
+        );
+    }
+    for example in events.iter().flat_map(|e| &e.examples) {
+        let (kind, schema) = match &example.schema {
+            Some((kind, schema)) => {
+                let text = schema.to_string();
+                let index = schemas.iter().position(|s| *s == text).unwrap_or_else(|| {
+                    schemas.push(text);
+                    schemas.len() - 1
+                });
+                let kind = events.map(|e| e.kinds[*kind].enum_name.as_str()).unwrap_or_default();
+                (
+                    format!("Some(({kind:?}, round_trip::<matrix_api::events::{kind}>))"),
+                    Some(index),
+                )
+            }
+            None => ("None".to_owned(), None),
+        };
+        let _ = writeln!(
+            rows,
+            "    EventExample {{ place: {:?}, schema: {:?}, json: {:?}, kind: {kind} }},",
+            example.place.to_string(),
+            schema,
+            example.value.to_string(),
+        );
+    }
+    let _ = write!(table, "pub const EVENT_EXAMPLES: &[EventExample] = &[\n{rows}];\n\npub const EVENT_SCHEMAS: &[&str] = &[\n");
+    for schema in &schemas {
+        let _ = writeln!(table, "    {schema:?},");
+    }
+    table.push_str("];\n");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    write(&out_dir.join("event_examples.rs"), &table);
 }
 
 /// Every operation's method and path template, with a router per API serving the trait's

@@ -28,6 +28,8 @@ pub mod doc;
 #[doc(hidden)]
 pub mod emit;
 #[doc(hidden)]
+pub mod events;
+#[doc(hidden)]
 pub mod ir;
 #[doc(hidden)]
 pub mod load;
@@ -60,6 +62,10 @@ pub struct Config {
     format_types: Vec<(String, String)>,
     /// [`Config::formatted`]; `None`: formatted by `generate` and `write_to`, not by `compile`.
     formatted: Option<bool>,
+    /// [`Config::events`]
+    events: Gate,
+    /// [`Config::event_schemas`]; `None`: found beside the API root.
+    event_schemas: Option<PathBuf>,
 }
 
 /// The string formats of the spec that get a type of their own by default, and the name of
@@ -165,6 +171,9 @@ pub struct Generated {
     /// own tests, not part of the API.
     #[doc(hidden)]
     pub ir: ir::Ir,
+    /// The events module's IR (with the event examples), when one was generated.
+    #[doc(hidden)]
+    pub events: Option<events::EventsIr>,
 }
 
 impl Config {
@@ -184,7 +193,26 @@ impl Config {
             selection: Selection::default(),
             format_types: Vec::new(),
             formatted: None,
+            events: Gate::Always,
+            event_schemas: None,
         }
+    }
+
+    /// Emit the `events` module (typed event contents, kinds and per kind an enum) from the
+    /// event schemas (see [`Config::event_schemas`]); on by default, when the spec has them.
+    /// `Gate::Feature("events")` puts it behind that feature of the including crate.
+    pub fn events(&mut self, gate: Gate) -> &mut Self {
+        self.events = gate;
+        self
+    }
+
+    /// The folder of event schemas (`event-schemas/schema` of the spec, with
+    /// `core-event-schema/` inside and `../examples/` beside it). By default
+    /// `<api root>/../event-schemas/schema`, else `<api root>/event-schemas/schema`, where one
+    /// exists; it must lie inside the boundary.
+    pub fn event_schemas(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.event_schemas = Some(dir.into());
+        self
     }
 
     /// The Rust type of strings of a spec format, like prost's `extern_path`:
@@ -348,22 +376,46 @@ impl Config {
     }
 
     fn run_pipeline(&self, formatted: bool) -> Result<Generated, Error> {
-        let sources = load::load(&load::LoadOptions {
-            api_root: self.api_root.clone(),
-            boundary: self.boundary.clone(),
-            apis: self.apis.clone(),
-        })?;
+        let event_dir = match (&self.events, &self.event_schemas) {
+            (Gate::Off, _) => None,
+            (_, Some(dir)) => Some(dir.clone()),
+            (_, None) => events::discover(&self.api_root),
+        };
+        let event_sets = event_dir
+            .as_deref()
+            .map(events::document_sets)
+            .unwrap_or_default();
+        let mut sources = load::load_with_documents(
+            &load::LoadOptions {
+                api_root: self.api_root.clone(),
+                boundary: self.boundary.clone(),
+                apis: self.apis.clone(),
+            },
+            &event_sets,
+        )?;
         let files_read = sources.files_read.clone();
-        let api_dirs = sources.api_dirs.clone();
+        let mut api_dirs = sources.api_dirs.clone();
+        api_dirs.extend(event_dir.iter().cloned());
         let texts = sources.texts();
-        let resolved = resolve::resolve(sources)?;
-        let mut spec = model::build(&resolved)?;
+        let event_examples = events::take_examples(&mut sources);
+        let mut resolved = resolve::resolve(sources)?;
+        let event_sources = events::take_sets(&mut resolved.apis, event_examples);
+        let event_plan = match &event_sources {
+            Some(sets) => Some(events::plan(&resolved, sets)?),
+            None => None,
+        };
+        let roots = event_plan.as_ref().map(events::Plan::roots).unwrap_or_default();
+        let (mut spec, root_schemas) = model::build_with_schemas(&resolved, &roots)?;
         self.selection.apply(&mut spec);
         let format_types = self.format_table();
         let ir_options = ir::IrOptions {
             typed_formats: format_types.iter().map(|(f, _)| f.clone()).collect(),
         };
         let ir = ir::build_with(&spec, &ir_options).map_err(|e| e.with_sources(&texts))?;
+        let events = match &event_plan {
+            Some(plan) => Some(events::build(&resolved, plan, &spec, &root_schemas, &ir_options)?),
+            None => None,
+        };
         if self.deny_warnings && !ir.warnings.is_empty() {
             let diagnostics = ir
                 .warnings
@@ -376,8 +428,9 @@ impl Config {
                 .collect();
             return Err(Error::new(diagnostics).with_sources(&texts));
         }
-        let code = emit::emit(
+        let code = emit::emit_with_events(
             &ir,
+            events.as_ref().map(|e| (e, &self.events)),
             &emit::EmitOptions {
                 runtime_path: self.runtime_path.clone(),
                 server: self.server.clone(),
@@ -394,6 +447,7 @@ impl Config {
             api_dirs,
             warnings: ir.warnings.clone(),
             ir,
+            events,
         })
     }
 

@@ -400,6 +400,16 @@ pub struct LoadOptions {
 
 /// Loads the API documents under `api_root` and every file they reference, transitively.
 pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
+    load_with_documents(options, &[])
+}
+
+/// [`load`], plus named sets of documents listed by path (any file name: the event schemas
+/// of the older spec have no extension), loaded like API documents and appended to
+/// [`SourceSet::apis`] after the API folders, in the order given.
+pub fn load_with_documents(
+    options: &LoadOptions,
+    document_sets: &[(String, Vec<PathBuf>)],
+) -> Result<SourceSet, Error> {
     let api_root = std::fs::canonicalize(&options.api_root).map_err(|e| {
         Error::single(Diagnostic::error(
             format!(
@@ -470,6 +480,16 @@ pub fn load(options: &LoadOptions) -> Result<SourceSet, Error> {
             ),
             None,
         )));
+    }
+    for (name, documents) in document_sets {
+        let ids = documents
+            .iter()
+            .filter_map(|path| loader.load_file(path, None))
+            .collect();
+        loader.set.apis.push(ApiSource {
+            name: name.clone(),
+            documents: ids,
+        });
     }
     loader.follow_references();
 

@@ -7,6 +7,7 @@
 //! from `matrix-api`.
 
 mod error;
+pub mod events;
 pub mod identifiers;
 #[doc(hidden)]
 pub mod wire;

@@ -2,6 +2,7 @@
 //! parsing into a `syn::File` and printed by `prettyplease`; unformatted output (what build
 //! scripts write by default) is the token stream's own printing, with neither step.
 
+mod events;
 mod http;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -68,6 +69,15 @@ pub const HEADER: &str =
 
 /// Renders the whole IR as one Rust file, formatted when `options.formatted`.
 pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
+    emit_with_events(ir, None, options)
+}
+
+/// [`emit`], plus the `events` module under its gate.
+pub fn emit_with_events(
+    ir: &Ir,
+    events: Option<(&crate::events::EventsIr, &Gate)>,
+    options: &EmitOptions,
+) -> Result<String, Error> {
     let runtime: syn::Path = syn::parse_str(&options.runtime_path).map_err(|e| {
         Error::single(Diagnostic::error(
             format!(
@@ -107,7 +117,8 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
         }
         .api_module(m)
     });
-    let tokens = quote! { #(#modules)* };
+    let events = events.map(|(events, gate)| emitter.events_module(events, gate));
+    let tokens = quote! { #(#modules)* #events };
     if !options.formatted {
         return Ok(unformatted(tokens));
     }

@@ -1030,3 +1030,100 @@ fn status_code(status: Status) -> Option<u16> {
         _ => None,
     }
 }
+
+/// Field lists built outside any operation (the event schemas' contents and kinds), with
+/// every type they reach, each named once in one module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructSet {
+    /// The named types the fields use, by name.
+    pub types: Vec<super::TypeDef>,
+    /// Per root, in order: the fields of the object its schema describes (none when it is
+    /// not an object).
+    pub fields: Vec<Vec<FieldDef>>,
+}
+
+/// The fields of each root schema (`(name, schema)`: the name the caller gives the struct,
+/// which qualifies the names of the types inside it), typed in one type space as the API's
+/// are, every type in one module where `reserved` names are taken.
+pub fn build_structs(
+    spec: &Spec,
+    roots: &[(String, &Schema)],
+    reserved: &[String],
+    options: &IrOptions,
+) -> StructSet {
+    let api = Api {
+        name: String::new(),
+        operations: Vec::new(),
+        spec_version: None,
+    };
+    let mut builder = ApiBuilder::new(spec, &api, options);
+    let mut operations = Vec::new();
+    for (name, schema) in roots {
+        let hint = Hint {
+            name: name.clone(),
+            parent: String::new(),
+            context: Rc::from(vec![name.clone()]),
+        };
+        // Every object has fields: its properties, and a map of the keys it leaves open
+        // (an object that is only a map, `m.direct`, is that map).
+        let request_fields = match &builder.follow(schema).kind {
+            SchemaKind::Object(object) => {
+                let object = object.clone();
+                builder.fields(&object, &hint)
+            }
+            _ => Vec::new(),
+        };
+        operations.push(RawOperation {
+            ir: bare_operation(name),
+            request_fields,
+            response: RawResponse::Fields {
+                doc: None,
+                fields: Vec::new(),
+            },
+        });
+    }
+    let module = space::finish_with(
+        String::new(),
+        String::new(),
+        builder.entries,
+        operations,
+        &mut Vec::new(),
+        &space::Placement::Shared { reserved },
+    );
+    StructSet {
+        types: module.types,
+        fields: module
+            .operations
+            .into_iter()
+            .map(|op| op.request_fields)
+            .collect(),
+    }
+}
+
+/// An operation that only carries fields to the type space.
+fn bare_operation(name: &str) -> OperationIr {
+    OperationIr {
+        ident: name.to_owned(),
+        operation_id: name.to_owned(),
+        method: crate::model::Method::Get,
+        path: String::new(),
+        base_variables: Vec::new(),
+        summary: None,
+        description: None,
+        auth: crate::model::Auth::None,
+        rate_limited: false,
+        success_status: 200,
+        deprecated: false,
+        added_in: None,
+        changed_in: Vec::new(),
+        request_fields: Vec::new(),
+        request_body: RequestBody::Fields,
+        response: ResponseIr::Fields(StructDef {
+            name: String::new(),
+            doc: None,
+            fields: Vec::new(),
+        }),
+        response_headers: Vec::new(),
+        types: Vec::new(),
+    }
+}

@@ -8,6 +8,8 @@
 //! several: the API module), names it from the spec and breaks recursion with `Box`.
 
 mod convert;
+
+pub use convert::{StructSet, build_structs};
 mod space;
 
 use serde_json::Value as Json;

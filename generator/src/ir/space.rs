@@ -337,9 +337,29 @@ enum Home {
 pub(super) fn finish(
     api_ident: String,
     api_name: String,
+    entries: Vec<Entry>,
+    operations: Vec<RawOperation>,
+    examples: &mut Vec<ExampleIr>,
+) -> ApiModule {
+    finish_with(api_ident, api_name, entries, operations, examples, &Placement::ByUse)
+}
+
+/// Where the space puts the types it names.
+pub(super) enum Placement<'a> {
+    /// A type only one operation uses lives in that operation's module.
+    ByUse,
+    /// Every type lives in the API module (which has no operation modules), where these names
+    /// are taken already.
+    Shared { reserved: &'a [String] },
+}
+
+pub(super) fn finish_with(
+    api_ident: String,
+    api_name: String,
     mut entries: Vec<Entry>,
     operations: Vec<RawOperation>,
     examples: &mut Vec<ExampleIr>,
+    placement: &Placement<'_>,
 ) -> ApiModule {
     resolve_aliases(&mut entries);
     // Request and response fields may name aliases too.
@@ -420,9 +440,10 @@ pub(super) fn finish(
     }
     let home: Vec<Option<Home>> = used_by
         .iter()
-        .map(|ops| match ops.len() {
-            0 => None,
-            1 => ops.first().map(|op| Home::Operation(*op)),
+        .map(|ops| match (ops.len(), placement) {
+            (0, _) => None,
+            (_, Placement::Shared { .. }) => Some(Home::Api),
+            (1, Placement::ByUse) => ops.first().map(|op| Home::Operation(*op)),
             _ => Some(Home::Api),
         })
         .collect();
@@ -439,6 +460,9 @@ pub(super) fn finish(
         let mut reserved: BTreeSet<&str> = RESERVED_NAMES.iter().copied().collect();
         if matches!(h, Home::Operation(_)) {
             reserved.extend(OPERATION_NAMES);
+        }
+        if let Placement::Shared { reserved: taken } = placement {
+            reserved.extend(taken.iter().map(String::as_str));
         }
         let hints: Vec<NameHint> = groups
             .iter()

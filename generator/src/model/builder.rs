@@ -1262,7 +1262,12 @@ impl<'a> Builder<'a> {
                     schema,
                     &format!("{pointer}/patternProperties/{}", escape_pointer(pattern)),
                 );
-                if matches!(object.additional, Additional::Unspecified | Additional::Any) {
+                // `additionalProperties: false` beside patterns forbids only the keys no
+                // pattern matches (JSON Schema): still a map of the pattern's schema.
+                if matches!(
+                    object.additional,
+                    Additional::Unspecified | Additional::Any | Additional::Forbidden
+                ) {
                     object.additional = Additional::Schema(Box::new(s));
                     // matrix-spec names the keys' format inside the pattern's schema.
                     object.key_format = self

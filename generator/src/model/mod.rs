@@ -328,6 +328,15 @@ impl Schema {
 
 /// Builds the model from the resolved spec.
 pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
+    build_with_schemas(resolved, &[]).map(|(spec, _)| spec)
+}
+
+/// [`build`], plus the schemas at `roots` (a resolved node and its JSON pointer, e.g. the
+/// event schemas): converted like the API's, their `$ref` targets in [`Spec::schemas`].
+pub fn build_with_schemas(
+    resolved: &ResolvedSpec,
+    roots: &[(&crate::resolve::RNode, &str)],
+) -> Result<(Spec, Vec<Schema>), Error> {
     let mut builder = Builder::new(resolved);
     let mut apis = Vec::new();
     for api in &resolved.apis {
@@ -359,6 +368,13 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
             spec_version,
         });
     }
+    let root_schemas: Vec<Schema> = roots
+        .iter()
+        .map(|(node, pointer)| {
+            builder.chain.clear();
+            builder.schema(node, pointer)
+        })
+        .collect();
     // Schemas behind `$ref`s found above; converting one may find more.
     while let Some(t) = builder.queue.pop() {
         builder.chain = resolved.ref_chain(t);
@@ -400,10 +416,13 @@ pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
         .map_err(|e| e.with_sources(&texts))?;
     let mut all = resolved.warnings.clone();
     all.extend(warnings);
-    Ok(Spec {
-        warnings: all,
-        ..spec
-    })
+    Ok((
+        Spec {
+            warnings: all,
+            ..spec
+        },
+        root_schemas,
+    ))
 }
 
 /// `info.version` of a document when it names a Matrix version (`v1.11`); the released

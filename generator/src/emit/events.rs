@@ -1,0 +1,226 @@
+//! The `events` module: event contents (structs, or enums over a discriminator's variants),
+//! the kinds of the core schemas as structs generic over the content, and per kind an enum
+//! keyed by `type`. Structs go through the emitter's own struct and field printing; the enums'
+//! serde impls, keyed by a JSON value, are written here.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Emitter, Gate, doc_attr, ident};
+use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
+use crate::ir::{Scope, StructDef};
+
+impl Emitter {
+    pub(super) fn events_module(&self, events: &EventsIr, gate: &Gate) -> TokenStream {
+        let cfg = match gate {
+            Gate::Off => return TokenStream::new(),
+            Gate::Always => TokenStream::new(),
+            Gate::Feature(feature) => quote! { #[cfg(feature = #feature)] },
+        };
+        let types = events.types.iter().map(|t| self.type_def(t, Scope::Api));
+        let contents = events.contents.iter().map(|c| self.event_content(c, events));
+        let kinds = events.kinds.iter().map(|k| self.event_kind(k, events));
+        let doc = format!(
+            " Typed events, from the spec's event schemas: {} event types, {} kinds.",
+            events.contents.len(),
+            events.kinds.len()
+        );
+        quote! {
+            #cfg
+            #[doc = #doc]
+            #[allow(deprecated)]
+            pub mod events {
+                #(#types)*
+                #(#contents)*
+                #(#kinds)*
+            }
+        }
+    }
+
+    fn event_content(&self, content: &ContentIr, events: &EventsIr) -> TokenStream {
+        let runtime = &self.runtime;
+        let name = ident(&content.name);
+        let event_type = &content.event_type;
+        let kind = &events.kinds[content.kind].name;
+        let (definition, is_unknown) = match &content.body {
+            ContentBody::Struct(fields) => (
+                self.struct_def(
+                    &StructDef {
+                        name: content.name.clone(),
+                        doc: content.doc.clone(),
+                        fields: fields.clone(),
+                    },
+                    Scope::Api,
+                ),
+                quote! { false },
+            ),
+            ContentBody::Variants {
+                discriminator,
+                variants,
+                fallback,
+            } => {
+                let structs = variants.iter().map(|v| {
+                    self.struct_def(
+                        &StructDef {
+                            name: v.name.clone(),
+                            doc: v.doc.clone(),
+                            fields: v.fields.clone(),
+                        },
+                        Scope::Api,
+                    )
+                });
+                let doc = doc_attr(content.doc.as_deref(), &self.links);
+                let fallback = ident(fallback);
+                let discriminator_fn = ident(&crate::naming::field_ident(discriminator));
+                let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.variant)).collect();
+                let struct_idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+                let values: Vec<&String> = variants.iter().map(|v| &v.value).collect();
+                let variant_docs = variants
+                    .iter()
+                    .map(|v| format!(" `{discriminator}: {}`", v.value));
+                let fallback_doc = format!(
+                    " A `{discriminator}` the spec does not describe: the content's whole JSON."
+                );
+                (
+                    quote! {
+                        #(#structs)*
+                        #doc
+                        #[derive(Clone, Debug, PartialEq)]
+                        #[non_exhaustive]
+                        pub enum #name {
+                            #(#[doc = #variant_docs] #variant_idents(#struct_idents),)*
+                            #[doc = #fallback_doc]
+                            #fallback(::serde_json::Map<String, ::serde_json::Value>),
+                        }
+                        impl #name {
+                            /// The discriminator's value.
+                            pub fn #discriminator_fn(&self) -> Option<&str> {
+                                match self {
+                                    #(Self::#variant_idents(_) => Some(#values),)*
+                                    Self::#fallback(json) => json.get(#discriminator).and_then(|v| v.as_str()),
+                                }
+                            }
+                        }
+                        impl ::serde::Serialize for #name {
+                            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                                match self {
+                                    #(Self::#variant_idents(content) => content.serialize(serializer),)*
+                                    Self::#fallback(json) => json.serialize(serializer),
+                                }
+                            }
+                        }
+                        impl<'de> ::serde::Deserialize<'de> for #name {
+                            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                                use ::serde::de::Error as _;
+                                let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                                let value = json.get(#discriminator).and_then(|v| v.as_str()).map(str::to_owned);
+                                match value.as_deref() {
+                                    #(Some(#values) => ::serde_json::from_value(::serde_json::Value::Object(json))
+                                        .map(Self::#variant_idents)
+                                        .map_err(D::Error::custom),)*
+                                    _ => Ok(Self::#fallback(json)),
+                                }
+                            }
+                        }
+                    },
+                    quote! { matches!(self, Self::#fallback(_)) },
+                )
+            }
+        };
+        quote! {
+            #definition
+            impl #runtime::events::EventContent for #name {
+                const EVENT_TYPE: &'static str = #event_type;
+                const KIND: &'static str = #kind;
+                fn is_unknown(&self) -> bool {
+                    #is_unknown
+                }
+            }
+        }
+    }
+
+    fn event_kind(&self, kind: &KindIr, events: &EventsIr) -> TokenStream {
+        let runtime = &self.runtime;
+        let name = ident(&kind.name);
+        let enum_name = ident(&kind.enum_name);
+        let fallback = ident(&kind.fallback);
+        let doc = doc_attr(kind.doc.as_deref(), &self.links);
+        let fields = kind.fields.iter().map(|f| self.field(f, Scope::Api, true));
+        let variants: Vec<_> = kind.members.iter().map(|(v, _)| ident(v)).collect();
+        let contents: Vec<_> = kind
+            .members
+            .iter()
+            .map(|(_, c)| ident(&events.contents[*c].name))
+            .collect();
+        let type_docs = kind
+            .members
+            .iter()
+            .map(|(_, c)| format!(" `{}`", events.contents[*c].event_type));
+        let types: Vec<&String> = kind
+            .members
+            .iter()
+            .map(|(_, c)| &events.contents[*c].event_type)
+            .collect();
+        let enum_doc = format!(
+            " Any event of kind `{}`, by its `type`; a type the spec does not describe keeps its \
+             whole JSON in `{}`.",
+            kind.name, kind.fallback
+        );
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name<C> {
+                /// The event's content, typed by its `type`.
+                pub content: C,
+                #(#fields)*
+            }
+            #[doc = #enum_doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum #enum_name {
+                #(#[doc = #type_docs] #variants(#name<#contents>),)*
+                /// An event type the spec does not describe: the event's whole JSON.
+                #fallback(::serde_json::Map<String, ::serde_json::Value>),
+            }
+            impl #enum_name {
+                /// The event's `type`.
+                pub fn event_type(&self) -> &str {
+                    match self {
+                        #(Self::#variants(_) => #types,)*
+                        Self::#fallback(json) => json.get("type").and_then(|v| v.as_str()).unwrap_or_default(),
+                    }
+                }
+                /// Whether the event's type, or its content's variant, is one the spec does
+                /// not describe (kept as JSON).
+                pub fn is_unknown(&self) -> bool {
+                    match self {
+                        #(Self::#variants(event) => #runtime::events::EventContent::is_unknown(&event.content),)*
+                        Self::#fallback(_) => true,
+                    }
+                }
+            }
+            impl ::serde::Serialize for #enum_name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(Self::#variants(event) => event.serialize(serializer),)*
+                        Self::#fallback(json) => json.serialize(serializer),
+                    }
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #enum_name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use ::serde::de::Error as _;
+                    let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                    let event_type = json.get("type").and_then(|v| v.as_str()).map(str::to_owned);
+                    match event_type.as_deref() {
+                        #(Some(#types) => ::serde_json::from_value(::serde_json::Value::Object(json))
+                            .map(Self::#variants)
+                            .map_err(D::Error::custom),)*
+                        _ => Ok(Self::#fallback(json)),
+                    }
+                }
+            }
+        }
+    }
+}
