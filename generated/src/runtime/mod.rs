@@ -6,6 +6,8 @@
 //! `matrix_codegen::Config::runtime_path`, so crates that generate their own code can use it
 //! from `matrix-api`.
 
+#[doc(hidden)]
+pub mod de;
 mod error;
 pub mod identifiers;
 #[doc(hidden)]
