@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 /// A struct read from a JSON object by its generated `from_map`.
 pub trait FromMap<'de>: Sized {
@@ -171,3 +171,112 @@ pub fn union_value<'de, D: Deserializer<'de>>(
 pub fn member<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
+
+/// How a declared field is written and what its absence means, by the name generated code
+/// gives its kind in [`crate::runtime::de::struct_serialize`] and
+/// [`crate::runtime::de::struct_deserialize`].
+pub mod required {
+    use serde::ser::SerializeMap;
+
+    pub fn write<M: SerializeMap, T: serde::Serialize + ?Sized>(
+        map: &mut M,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+
+    /// The value, or the error of a missing field.
+    pub fn finish<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(name))
+    }
+}
+
+/// A field that may be absent: written only when `Some`; absent (or `null`) reads as `None`.
+pub mod optional {
+    use serde::ser::SerializeMap;
+
+    pub fn write<M: SerializeMap, T: serde::Serialize>(
+        map: &mut M,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => map.serialize_entry(name, value),
+            None => Ok(()),
+        }
+    }
+
+    pub fn finish<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+}
+
+/// A field that must be present but may be `null`: always written (`None` as `null`); absent
+/// reads as `None`, as serde's `default` did.
+pub mod nullable {
+    pub use super::required::write;
+
+    pub fn finish<T: Default, E>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
+        Ok(slot.unwrap_or_default())
+    }
+}
+
+/// `Serialize` of a generated struct: `name` `{ field "wire" index kind, ... }`, then
+/// `extra` and the map of unknown keys, written after the declared ones.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __struct_serialize {
+    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* } $(extra $extra:ident $keep:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                $($crate::runtime::de::$kind::write(&mut map, $wire, &self.$field)?;)*
+                $(for (key, value) in &self.$extra {
+                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                })?
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+    };
+}
+pub use crate::__struct_serialize as struct_serialize;
+
+/// `Deserialize` of a generated struct: the fields as for [`struct_serialize`], `extra` with the
+/// function that keeps an unknown key ([`keep_json`], [`keep`]), then the fields outside the
+/// object (`Default` when read).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __struct_deserialize {
+    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* } $(extra $extra:ident $keep:ident)? ; $($other:ident)*) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::de::deserialize_struct(deserializer)
+            }
+        }
+        impl<'de> $crate::runtime::de::FromMap<'de> for $name {
+            const EXPECTING: &'static str = concat!("struct ", stringify!($name));
+            fn from_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                use $crate::runtime::de as de;
+                $(let mut $field = None;)*
+                $(let mut $extra = ::std::default::Default::default();)?
+                let fields = de::Fields::new(&[$($wire),*], false $(|| { let _ = stringify!($extra); true })?);
+                while let Some(key) = ::serde::de::MapAccess::next_key_seed(&mut map, fields)? {
+                    #[allow(unreachable_patterns)]
+                    match key {
+                        $(de::Key::Field($index) => de::value(&mut map, &mut $field, $wire)?,)*
+                        $(de::Key::Unknown(key) => de::$keep(&mut map, &mut $extra, key)?,)?
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    $($field: de::$kind::finish::<_, A::Error>($field, $wire)?,)*
+                    $($extra,)?
+                    $($other: ::std::default::Default::default(),)*
+                })
+            }
+        }
+    };
+}
+pub use crate::__struct_deserialize as struct_deserialize;

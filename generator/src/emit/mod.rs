@@ -396,14 +396,12 @@ impl Emitter {
         let extras = quote! { #extras_doc pub #extras_name: #rt::Extras, };
         let request_name = ident("Request");
         if !has_params && body_is_json_fields {
-            let serde = self.struct_serde(
-                &SerdeStruct {
-                    name: &request_name,
-                    fields: &op.request_fields,
-                    extras: &[EXTRA_PARAMS],
-                    deserialize: true,
-                },
-            );
+            let serde = self.struct_serde(&SerdeStruct {
+                name: &request_name,
+                fields: &op.request_fields,
+                extras: &[EXTRA_PARAMS],
+                deserialize: true,
+            });
             return quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq)]
@@ -430,22 +428,18 @@ impl Emitter {
             let body_name = ident("RequestBody");
             let body_methods = self.struct_methods(&body_name, &body_only, Scope::Operation);
             // The request writes its body's fields only; a server reads `RequestBody`.
-            let serde = self.struct_serde(
-                &SerdeStruct {
-                    name: &request_name,
-                    fields: &op.request_fields,
-                    extras: &[EXTRA_PARAMS],
-                    deserialize: false,
-                },
-            );
-            let body_serde = self.struct_serde(
-                &SerdeStruct {
-                    name: &body_name,
-                    fields: &body_only,
-                    extras: &[],
-                    deserialize: true,
-                },
-            );
+            let serde = self.struct_serde(&SerdeStruct {
+                name: &request_name,
+                fields: &op.request_fields,
+                extras: &[EXTRA_PARAMS],
+                deserialize: false,
+            });
+            let body_serde = self.struct_serde(&SerdeStruct {
+                name: &body_name,
+                fields: &body_only,
+                extras: &[],
+                deserialize: true,
+            });
             return quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq)]
@@ -537,14 +531,12 @@ impl Emitter {
                     Scope::Operation,
                     &[EXTRA_HEADERS],
                 );
-                let serde = self.struct_serde(
-                    &SerdeStruct {
-                        name: &response_name,
-                        fields: &all,
-                        extras: &[EXTRA_HEADERS],
-                        deserialize: true,
-                    },
-                );
+                let serde = self.struct_serde(&SerdeStruct {
+                    name: &response_name,
+                    fields: &all,
+                    extras: &[EXTRA_HEADERS],
+                    deserialize: true,
+                });
                 quote! {
                     #doc
                     #[derive(Clone, Debug, #default PartialEq)]
@@ -670,14 +662,12 @@ impl Emitter {
         let fields = def.fields.iter().map(|f| self.field(f, scope));
         let default = default_derive(&def.fields);
         let methods = self.struct_methods(&name, &def.fields, scope);
-        let serde = self.struct_serde(
-            &SerdeStruct {
-                name: &name,
-                fields: &def.fields,
-                extras: &[],
-                deserialize: true,
-            },
-        );
+        let serde = self.struct_serde(&SerdeStruct {
+            name: &name,
+            fields: &def.fields,
+            extras: &[],
+            deserialize: true,
+        });
         quote! {
             #doc
             #[derive(Clone, Debug, #default PartialEq)]

@@ -34,133 +34,64 @@ impl Emitter {
         quote! { #serialize #deserialize }
     }
 
-    fn struct_serialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
-        let name = def.name;
-        let entries = def
+    /// The struct's body fields as the runtime's macros take them: `ident "wire" index kind,`
+    /// for each declared key, and `extra ident keep_fn` for the map of unknown keys.
+    fn macro_fields(&self, def: &SerdeStruct<'_>) -> (TokenStream, TokenStream) {
+        let declared = def
             .fields
             .iter()
-            .filter(|f| f.source == FieldSource::Body)
-            .map(|f| {
+            .filter(|f| f.source == FieldSource::Body && !f.flatten)
+            .enumerate()
+            .map(|(index, f)| {
                 let field = ident(&f.ident);
                 let wire = &f.wire;
-                if f.flatten {
-                    quote! { for (key, value) in &self.#field { map.serialize_entry(key, value)?; } }
-                } else if f.optional {
-                    quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, value)?; } }
+                let index = proc_macro2::Literal::usize_unsuffixed(index);
+                let kind = if f.optional {
+                    quote! { optional }
+                } else if absent_is_error(f) {
+                    quote! { required }
                 } else {
-                    quote! { map.serialize_entry(#wire, &self.#field)?; }
-                }
-            })
-            .collect::<Vec<_>>();
-        let map = if entries.is_empty() {
-            quote! { let map = serializer.serialize_map(Some(0))?; }
-        } else {
-            quote! { let mut map = serializer.serialize_map(None)?; }
-        };
-        quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use ::serde::ser::SerializeMap as _;
-                    #map
-                    #(#entries)*
-                    map.end()
-                }
+                    quote! { nullable }
+                };
+                quote! { #field #wire #index #kind, }
+            });
+        let extra = match def
+            .fields
+            .iter()
+            .find(|f| f.source == FieldSource::Body && f.flatten)
+        {
+            Some(f) => {
+                let field = ident(&f.ident);
+                let keep = if f.ty == RustType::JsonObject {
+                    quote! { keep_json }
+                } else {
+                    quote! { keep }
+                };
+                quote! { extra #field #keep }
             }
-        }
+            None => TokenStream::new(),
+        };
+        (quote! { { #(#declared)* } }, extra)
+    }
+
+    fn struct_serialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
+        let rt = &self.runtime;
+        let name = def.name;
+        let (fields, extra) = self.macro_fields(def);
+        quote! { #rt::de::struct_serialize! { #name #fields #extra } }
     }
 
     fn struct_deserialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
         let rt = &self.runtime;
         let name = def.name;
-        let expecting = format!("struct {name}");
-        let declared: Vec<&FieldDef> = def
+        let (fields, extra) = self.macro_fields(def);
+        let others = def
             .fields
             .iter()
-            .filter(|f| f.source == FieldSource::Body && !f.flatten)
-            .collect();
-        let extra = def
-            .fields
-            .iter()
-            .find(|f| f.source == FieldSource::Body && f.flatten);
-        let wires = declared.iter().map(|f| f.wire.as_str());
-        let slots = declared.iter().map(|f| {
-            let slot = ident(&f.ident);
-            quote! { let mut #slot = None; }
-        });
-        let mut arms: Vec<TokenStream> = declared
-            .iter()
-            .enumerate()
-            .map(|(index, f)| {
-                let slot = ident(&f.ident);
-                let wire = &f.wire;
-                quote! { #rt::de::Key::Field(#index) => #rt::de::value(&mut __map, &mut #slot, #wire)?, }
-            })
-            .collect();
-        let extra_slot = extra.map(|f| {
-            let slot = ident(&f.ident);
-            let keep = if f.ty == RustType::JsonObject {
-                quote! { keep_json }
-            } else {
-                quote! { keep }
-            };
-            arms.push(quote! {
-                #rt::de::Key::Unknown(key) => #rt::de::#keep(&mut __map, &mut #slot, key)?,
-            });
-            quote! { let mut #slot = Default::default(); }
-        });
-        let keep_unknown = extra.is_some();
-        let read = if arms.is_empty() {
-            quote! { #rt::de::skip(&mut __map)?; }
-        } else {
-            quote! {
-                match __key {
-                    #(#arms)*
-                    _ => #rt::de::skip(&mut __map)?,
-                }
-            }
-        };
-        let checks = declared.iter().filter(|f| absent_is_error(f)).map(|f| {
-            let slot = ident(&f.ident);
-            let wire = &f.wire;
-            quote! {
-                let Some(#slot) = #slot else {
-                    return Err(::serde::de::Error::missing_field(#wire));
-                };
-            }
-        });
-        let inits = def.fields.iter().map(|f| {
-            let field = ident(&f.ident);
-            if f.source != FieldSource::Body {
-                quote! { #field: Default::default(), }
-            } else if f.flatten || absent_is_error(f) {
-                quote! { #field, }
-            } else {
-                quote! { #field: #field.unwrap_or_default(), }
-            }
-        });
-        let extras = def.extras.iter().map(|e| {
-            let field = ident(e);
-            quote! { #field: Default::default(), }
-        });
-        quote! {
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    #rt::de::deserialize_struct(deserializer)
-                }
-            }
-            impl<'de> #rt::de::FromMap<'de> for #name {
-                const EXPECTING: &'static str = #expecting;
-                fn from_map<A: ::serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-                    #(#slots)*
-                    #extra_slot
-                    while let Some(__key) = __map.next_key_seed(#rt::de::Fields::new(&[#(#wires),*], #keep_unknown))? {
-                        #read
-                    }
-                    #(#checks)*
-                    Ok(Self { #(#inits)* #(#extras)* })
-                }
-            }
-        }
+            .filter(|f| f.source != FieldSource::Body)
+            .map(|f| ident(&f.ident))
+            .chain(def.extras.iter().map(|e| ident(e)));
+        quote! { #rt::de::struct_deserialize! { #name #fields #extra ; #(#others)* } }
     }
 
     /// A response that is its whole body (`body`), with headers beside it that the body does
