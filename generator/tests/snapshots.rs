@@ -532,14 +532,26 @@ fn naming_hazards_become_valid_distinct_identifiers() {
 
     let body = item(code, "send_thing", "RequestBody");
     for expected in [
-        // The body's `type` meets the query parameter `type`: renamed, wire name kept.
-        "#[serde(rename = \"type\")]\n            pub type_body: Type,",
+        "pub type_body: Type,",
         "pub r#override: Option<bool>,",
-        "#[serde(rename = \"m.relates_to\", skip_serializing_if = \"Option::is_none\")]\n            pub m_relates_to: Option<RelatesTo>,",
-        "#[serde(rename = \"og:image\", skip_serializing_if = \"Option::is_none\")]\n            pub og_image: Option<String>,",
-        "#[serde(rename = \"sdpMid\", skip_serializing_if = \"Option::is_none\")]\n            pub sdp_mid: Option<String>,",
+        "pub m_relates_to: Option<RelatesTo>,",
+        "pub og_image: Option<String>,",
+        "pub sdp_mid: Option<String>,",
     ] {
         assert!(body.contains(expected), "missing `{expected}` in:\n{body}");
+    }
+    // Each field is read and written under its wire name (the runtime's serde macros take
+    // `field "wire" index kind`); the body's `type` meets the query parameter `type`: renamed,
+    // wire name kept.
+    let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "type_body \"type\" 0 required,",
+        "r#override \"override\" 1 optional,",
+        "m_relates_to \"m.relates_to\" 2 optional,",
+        "og_image \"og:image\" 3 optional,",
+        "sdp_mid \"sdpMid\" 4 optional,",
+    ] {
+        assert!(flat.contains(expected), "missing `{expected}`");
     }
     let request = item(code, "send_thing", "Request");
     assert!(request.contains("pub r#type: Option<String>,"), "{request}");

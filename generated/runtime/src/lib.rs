@@ -10,6 +10,8 @@
 // unsized identifier type) is allowed where it is written.
 #![deny(unsafe_code)]
 
+#[doc(hidden)]
+pub mod de;
 mod error;
 pub mod events;
 pub mod identifiers;

@@ -7,8 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, Gate, doc_attr, ident, is_required};
+use crate::naming::unraw;
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
-use crate::ir::{FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef};
+use crate::ir::{FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef};
 
 /// The path parameter that names an event type (`/send/{eventType}/{txnId}`).
 const EVENT_TYPE_PARAMETER: &str = "eventType";
@@ -206,13 +207,38 @@ impl Emitter {
         }
     }
 
+    /// A field of a generic kind struct (`RoomEvent<C>`): these few structs keep serde's
+    /// derive (the written-out impls of `serde.rs` take no generics), so the field carries
+    /// its serde attributes.
+    fn kind_field(&self, field: &FieldDef) -> TokenStream {
+        let tokens = self.field(field, Scope::Api);
+        let attr = if field.flatten {
+            quote! { #[serde(flatten)] }
+        } else {
+            let rename = (unraw(&field.ident) != field.wire).then(|| {
+                let wire = &field.wire;
+                quote! { rename = #wire, }
+            });
+            if field.optional {
+                quote! { #[serde(#rename skip_serializing_if = "Option::is_none")] }
+            } else if field.nullable {
+                quote! { #[serde(#rename default)] }
+            } else if rename.is_some() {
+                quote! { #[serde(#rename)] }
+            } else {
+                TokenStream::new()
+            }
+        };
+        quote! { #attr #tokens }
+    }
+
     fn event_kind(&self, kind: &KindIr, events: &EventsIr) -> TokenStream {
         let runtime = &self.runtime;
         let name = ident(&kind.name);
         let enum_name = ident(&kind.enum_name);
         let fallback = ident(&kind.fallback);
         let doc = doc_attr(kind.doc.as_deref(), &self.links);
-        let fields = kind.fields.iter().map(|f| self.field(f, Scope::Api, true));
+        let fields = kind.fields.iter().map(|f| self.kind_field(f));
         let variants: Vec<_> = kind.members.iter().map(|(v, _)| ident(v)).collect();
         let contents: Vec<_> = kind
             .members

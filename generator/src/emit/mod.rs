@@ -4,6 +4,7 @@
 
 mod events;
 mod http;
+mod serde;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -16,6 +17,7 @@ use crate::ir::{
 };
 use crate::model::{Auth, BaseVariable};
 use crate::naming::unraw;
+use serde::SerdeStruct;
 
 /// Settings of the emitted code.
 #[derive(Clone, Debug)]
@@ -478,7 +480,7 @@ impl Emitter {
         let fields: Vec<TokenStream> = op
             .request_fields
             .iter()
-            .map(|f| self.field(f, Scope::Operation, body_is_json_fields))
+            .map(|f| self.field(f, Scope::Operation))
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
         let default = default_derive(&op.request_fields);
@@ -495,20 +497,24 @@ impl Emitter {
             /// header no declared parameter claims.
         };
         let extras_name = ident(EXTRA_PARAMS);
-        let extras = if body_is_json_fields {
-            quote! { #extras_doc #[serde(skip)] pub #extras_name: #rt::Extras, }
-        } else {
-            quote! { #extras_doc pub #extras_name: #rt::Extras, }
-        };
+        let extras = quote! { #extras_doc pub #extras_name: #rt::Extras, };
+        let request_name = ident("Request");
         if !has_params && body_is_json_fields {
+            let serde = self.struct_serde(&SerdeStruct {
+                name: &request_name,
+                fields: &op.request_fields,
+                extras: &[EXTRA_PARAMS],
+                deserialize: true,
+            });
             return quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Clone, Debug, #default PartialEq)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
                     #extras
                 }
+                #serde
                 #methods
                 /// The JSON body of the request (the request has no parameters).
                 pub type RequestBody = Request;
@@ -522,27 +528,40 @@ impl Emitter {
                 .cloned()
                 .collect();
             let body_default = default_derive(&body_only);
-            let body_fields = body_only
-                .iter()
-                .map(|f| self.field(f, Scope::Operation, true));
-            let body_methods =
-                self.struct_methods(&ident("RequestBody"), &body_only, Scope::Operation);
+            let body_fields = body_only.iter().map(|f| self.field(f, Scope::Operation));
+            let body_name = ident("RequestBody");
+            let body_methods = self.struct_methods(&body_name, &body_only, Scope::Operation);
+            // The request writes its body's fields only; a server reads `RequestBody`.
+            let serde = self.struct_serde(&SerdeStruct {
+                name: &request_name,
+                fields: &op.request_fields,
+                extras: &[EXTRA_PARAMS],
+                deserialize: false,
+            });
+            let body_serde = self.struct_serde(&SerdeStruct {
+                name: &body_name,
+                fields: &body_only,
+                extras: &[],
+                deserialize: true,
+            });
             return quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+                #[derive(Clone, Debug, #default PartialEq)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
                     #extras
                 }
+                #serde
                 #methods
                 /// The JSON body of the request, as a server reads it: the body fields of
                 /// [`Request`].
-                #[derive(Clone, Debug, #body_default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Clone, Debug, #body_default PartialEq)]
                 #[non_exhaustive]
                 pub struct RequestBody {
                     #(#body_fields)*
                 }
+                #body_serde
                 #body_methods
             };
         }
@@ -579,11 +598,10 @@ impl Emitter {
     }
 
     fn response(&self, op: &OperationIr) -> TokenStream {
-        let serde_headers = !matches!(op.response, ResponseIr::Binary { .. });
         let headers: Vec<TokenStream> = op
             .response_headers
             .iter()
-            .map(|f| self.field(f, Scope::Operation, serde_headers))
+            .map(|f| self.field(f, Scope::Operation))
             .collect();
         let extra_name = ident(EXTRA_HEADERS);
         let extra_doc = quote! {
@@ -591,11 +609,8 @@ impl Emitter {
             /// ones; read with every header no declared one claims (not the body's framing:
             /// `Content-Type`, `Content-Length`, `Transfer-Encoding`, `Connection`).
         };
-        let extra = if serde_headers {
-            quote! { #extra_doc #[serde(skip)] pub #extra_name: ::http::HeaderMap, }
-        } else {
-            quote! { #extra_doc pub #extra_name: ::http::HeaderMap, }
-        };
+        let extra = quote! { #extra_doc pub #extra_name: ::http::HeaderMap, };
+        let response_name = ident("Response");
         let header_inits = op.response_headers.iter().map(|f| {
             let name = ident(&f.ident);
             quote! { #name: None, }
@@ -606,10 +621,7 @@ impl Emitter {
                     def.doc.as_deref().or(Some("The response body.")),
                     &self.links,
                 );
-                let fields = def
-                    .fields
-                    .iter()
-                    .map(|f| self.field(f, Scope::Operation, true));
+                let fields = def.fields.iter().map(|f| self.field(f, Scope::Operation));
                 let default = default_derive(&def.fields);
                 let all: Vec<FieldDef> = def
                     .fields
@@ -618,30 +630,43 @@ impl Emitter {
                     .cloned()
                     .collect();
                 let methods = self.struct_methods_with(
-                    &ident("Response"),
+                    &response_name,
                     &all,
                     Scope::Operation,
                     &[EXTRA_HEADERS],
                 );
+                let serde = self.struct_serde(&SerdeStruct {
+                    name: &response_name,
+                    fields: &all,
+                    extras: &[EXTRA_HEADERS],
+                    deserialize: true,
+                });
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Clone, Debug, #default PartialEq)]
                     #[non_exhaustive]
                     pub struct Response {
                         #(#fields)*
                         #(#headers)*
                         #extra
                     }
+                    #serde
                     #methods
                 }
             }
             ResponseIr::Whole { ty, doc } => {
                 let doc = doc_attr(doc.as_deref().or(Some("The response body.")), &self.links);
                 let ty = self.rust_type(ty, Scope::Operation);
+                let others: Vec<&str> = op
+                    .response_headers
+                    .iter()
+                    .map(|f| f.ident.as_str())
+                    .chain([EXTRA_HEADERS])
+                    .collect();
+                let serde = self.transparent_serde(&response_name, &others);
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                    #[serde(transparent)]
+                    #[derive(Clone, Debug, PartialEq)]
                     #[non_exhaustive]
                     pub struct Response {
                         /// The whole JSON body.
@@ -649,6 +674,7 @@ impl Emitter {
                         #(#headers)*
                         #extra
                     }
+                    #serde
                     impl Response {
                         /// A response holding `body`.
                         pub fn new(body: #ty) -> Self {
@@ -678,8 +704,8 @@ impl Emitter {
         }
     }
 
-    /// One struct field. `serde_attrs` is false where the struct has no serde derive.
-    fn field(&self, field: &FieldDef, scope: Scope, serde_attrs: bool) -> TokenStream {
+    /// One struct field (how it is read and written: `serde.rs`).
+    fn field(&self, field: &FieldDef, scope: Scope) -> TokenStream {
         let name = ident(&field.ident);
         let mut doc_text = field.doc.clone().unwrap_or_default();
         if field.deprecated {
@@ -718,34 +744,10 @@ impl Emitter {
         } else {
             TokenStream::new()
         };
-        let mut attrs = Vec::new();
-        if serde_attrs || field.source == FieldSource::Body {
-            if field.source != FieldSource::Body {
-                attrs.push(quote! { skip });
-            } else if field.flatten {
-                attrs.push(quote! { flatten });
-            } else {
-                if unraw(&field.ident) != field.wire {
-                    let wire = &field.wire;
-                    attrs.push(quote! { rename = #wire });
-                }
-                if field.optional {
-                    attrs.push(quote! { skip_serializing_if = "Option::is_none" });
-                } else if field.nullable {
-                    attrs.push(quote! { default });
-                }
-            }
-        }
-        let serde = if attrs.is_empty() || !serde_attrs {
-            TokenStream::new()
-        } else {
-            quote! { #[serde(#(#attrs),*)] }
-        };
         quote! {
             #doc
             #deprecated
             #complexity
-            #serde
             pub #name: #ty,
         }
     }
@@ -761,16 +763,23 @@ impl Emitter {
     fn struct_def(&self, def: &StructDef, scope: Scope) -> TokenStream {
         let name = ident(&def.name);
         let doc = doc_attr(def.doc.as_deref(), &self.links);
-        let fields = def.fields.iter().map(|f| self.field(f, scope, true));
+        let fields = def.fields.iter().map(|f| self.field(f, scope));
         let default = default_derive(&def.fields);
         let methods = self.struct_methods(&name, &def.fields, scope);
+        let serde = self.struct_serde(&SerdeStruct {
+            name: &name,
+            fields: &def.fields,
+            extras: &[],
+            deserialize: true,
+        });
         quote! {
             #doc
-            #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, #default PartialEq)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
+            #serde
             #methods
         }
     }
@@ -966,14 +975,15 @@ impl Emitter {
             quote! { #v(#ty), }
         });
         let text = self.text_union_impls(def, scope);
+        let serde = self.union_serde(def);
         quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(untagged)]
+            #[derive(Clone, Debug, PartialEq)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
+            #serde
             #text
         }
     }
