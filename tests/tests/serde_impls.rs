@@ -88,7 +88,10 @@ fn the_request_body_leaves_out_parameters_and_local_fields() {
         "alice@example.org".into(),
         1,
     );
-    request.extra_params.query.push(("org.example".into(), "1".into()));
+    request
+        .extra_params
+        .query
+        .push(("org.example".into(), "1".into()));
     let written = serde_json::to_value(&request).expect("writes");
     assert_eq!(
         written,
