@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use matrix_api::client_server as cs;
+use matrix_api::events;
 use matrix_api::runtime::client::{Client, ClientError};
 use matrix_api::runtime::{ErrorCode, MatrixError};
 
@@ -567,6 +568,12 @@ async fn synapse_end_to_end() {
         (400, &ErrorCode::MissingParam)
     );
 
+    // (8) Typed events: a room, an `m.text` message with `formatted_body`, a state event, a
+    // reaction and a redaction, sent with typed content and read back typed from `/messages`
+    // and `/sync`.
+    client.set_access_token(Some(login_token.clone()));
+    events_round_trip(&client).await;
+
     // (7) Logging out the login token: it stops working, the registration token does not.
     client.set_access_token(Some(login_token.clone()));
     let logout = client
@@ -591,4 +598,178 @@ async fn synapse_end_to_end() {
         "Synapse end-to-end: every step passed in {} ms",
         started.elapsed().as_millis()
     );
+}
+
+/// Step 8: what a bot does — sends typed event content, reads typed events back.
+async fn events_round_trip(client: &Client) {
+    let created = client
+        .send(&{
+            let mut built = cs::create_room::Request::default();
+            built.name = Some("matrix-api e2e".into());
+            built
+        })
+        .await
+        .expect("POST /createRoom");
+    let room_id = created.room_id;
+    step("8", &format!("POST /createRoom: {room_id}"));
+
+    let text = {
+        let mut built = events::TextMessageEventContent::new(
+            "hello *world*".into(),
+            events::TextMessageEventContentMsgtype::MText,
+        );
+        built.format = Some("org.matrix.custom.html".into());
+        built.formatted_body = Some("hello <em>world</em>".into());
+        events::RoomMessageEventContent::Text(built)
+    };
+    let sent = client
+        .send(
+            &cs::send_message::Request::with_content(room_id.clone(), "m1".into(), &text)
+                .expect("content"),
+        )
+        .await
+        .expect("PUT /send/m.room.message");
+    let message_id = sent.event_id;
+    step("8", &format!("sent m.room.message (m.text): {message_id}"));
+
+    let topic = events::RoomTopicEventContent::new("typed topic".into());
+    let topic_sent = client
+        .send(
+            &cs::set_room_state_with_key::Request::with_content(
+                room_id.clone(),
+                String::new(),
+                &topic,
+            )
+            .expect("content"),
+        )
+        .await
+        .expect("PUT /state/m.room.topic/");
+    step("8", &format!("set m.room.topic: {}", topic_sent.event_id));
+
+    let reaction = {
+        let mut relates_to = events::ReactionRelatesTo::default();
+        relates_to.rel_type = Some(events::RelType::MAnnotation);
+        relates_to.event_id = Some(message_id.to_string());
+        relates_to.key = Some("👍".into());
+        let mut built = events::ReactionEventContent::default();
+        built.m_relates_to = Some(relates_to);
+        built
+    };
+    let reaction_sent = client
+        .send(
+            &cs::send_message::Request::with_content(room_id.clone(), "r1".into(), &reaction)
+                .expect("content"),
+        )
+        .await
+        .expect("PUT /send/m.reaction");
+    step("8", &format!("sent m.reaction: {}", reaction_sent.event_id));
+
+    // Read back before the redaction: the message, the topic and the reaction, typed.
+    let synced = client
+        .send(&cs::sync::Request::default())
+        .await
+        .expect("GET /sync");
+    let timeline = synced
+        .rooms
+        .and_then(|rooms| rooms.join)
+        .and_then(|mut join| join.remove(&room_id))
+        .and_then(|room| room.timeline)
+        .expect("the new room's timeline in /sync");
+    let mut seen_text = false;
+    let mut seen_topic = false;
+    let mut seen_reaction = false;
+    for event in json_events(&timeline.events) {
+        if event.get("state_key").is_some() {
+            if let events::AnySyncStateEvent::RoomTopic(topic) =
+                serde_json::from_value(event).expect("a sync state event")
+            {
+                assert_eq!(topic.content.topic, "typed topic");
+                seen_topic = true;
+            }
+            continue;
+        }
+        match serde_json::from_value(event).expect("a sync room event") {
+            events::AnySyncRoomEvent::RoomMessage(message) => {
+                let events::RoomMessageEventContent::Text(text) = message.content else {
+                    panic!("not m.text: {:?}", message.content);
+                };
+                assert_eq!(text.formatted_body.as_deref(), Some("hello <em>world</em>"));
+                assert_eq!(message.event_id, message_id);
+                seen_text = true;
+            }
+            events::AnySyncRoomEvent::Reaction(reacted) => {
+                let relation = reacted.content.m_relates_to.expect("m.relates_to");
+                assert_eq!(relation.key.as_deref(), Some("👍"));
+                assert_eq!(relation.event_id.as_deref(), Some(message_id.as_str()));
+                seen_reaction = true;
+            }
+            _ => {}
+        }
+    }
+    step(
+        "8",
+        &format!(
+            "GET /sync: m.text {seen_text}, m.room.topic {seen_topic}, m.reaction {seen_reaction}"
+        ),
+    );
+    assert!(seen_text && seen_topic && seen_reaction);
+
+    let redacted = client
+        .send(&{
+            let mut built =
+                cs::redact_event::Request::new(room_id.clone(), message_id.clone(), "x1".into());
+            built.reason = Some("e2e".into());
+            built
+        })
+        .await
+        .expect("PUT /redact");
+    let redaction_id = redacted.event_id.expect("the redaction's event ID");
+    step("8", &format!("redacted the message: {redaction_id}"));
+
+    let page = client
+        .send(&{
+            let mut built =
+                cs::get_room_events::Request::new(room_id.clone(), cs::get_room_events::Dir::B);
+            built.limit = Some(20);
+            built
+        })
+        .await
+        .expect("GET /messages");
+    let mut redaction_seen = false;
+    let mut original_redacted = false;
+    for event in json_events(&page.chunk) {
+        if event.get("state_key").is_some() {
+            let _: events::AnyStateEvent = serde_json::from_value(event).expect("a state event");
+            continue;
+        }
+        match serde_json::from_value(event).expect("a room event") {
+            events::AnyRoomEvent::RoomRedaction(redaction) => {
+                assert_eq!(redaction.event_id, redaction_id);
+                assert_eq!(redaction.content.reason.as_deref(), Some("e2e"));
+                redaction_seen = true;
+            }
+            // Redacted, the message keeps no `msgtype`: its content is an unknown variant.
+            events::AnyRoomEvent::RoomMessage(message) if message.event_id == message_id => {
+                assert!(matches!(
+                    message.content,
+                    events::RoomMessageEventContent::Unknown(_)
+                ));
+                original_redacted = true;
+            }
+            _ => {}
+        }
+    }
+    step(
+        "8",
+        &format!("GET /messages: redaction {redaction_seen}, message redacted {original_redacted}"),
+    );
+    assert!(redaction_seen && original_redacted);
+}
+
+/// The events of a list as JSON values, whatever form the list holds them in.
+fn json_events<T: serde::Serialize>(events: &[T]) -> Vec<serde_json::Value> {
+    events
+        .iter()
+        .map(|event| serde_json::to_value(event).expect("an event serializes"))
+        .collect()
 }
