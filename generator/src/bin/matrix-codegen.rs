@@ -131,16 +131,22 @@ fn print_error(error: &Error, color: bool) {
     );
 }
 
+/// Prints one line per operation. A reader that stops early (`| head`) ends the listing
+/// quietly: a closed pipe is not an error of ours.
 fn list(generated: &Generated, format: ListFormat) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
     for module in &generated.ir.modules {
         for op in &module.operations {
             let module_path = format!("{}::{}", module.ident, op.ident.trim_start_matches("r#"));
-            match format {
-                ListFormat::Text => println!(
+            let written = match format {
+                ListFormat::Text => writeln!(
+                    out,
                     "{}\t{}\t{}\t{}\t{}",
                     module.api_name, op.operation_id, op.method, op.path, module_path
                 ),
-                ListFormat::Json => println!(
+                ListFormat::Json => writeln!(
+                    out,
                     "{}",
                     serde_json::json!({
                         "api": module.api_name,
@@ -150,6 +156,9 @@ fn list(generated: &Generated, format: ListFormat) {
                         "module": module_path,
                     })
                 ),
+            };
+            if written.is_err() {
+                return;
             }
         }
     }
