@@ -614,10 +614,7 @@ async fn events_round_trip(client: &Client) {
     step("8", &format!("POST /createRoom: {room_id}"));
 
     let text = {
-        let mut built = events::TextMessageEventContent::new(
-            "hello *world*".into(),
-            events::TextMessageEventContentMsgtype::MText,
-        );
+        let mut built = events::TextMessageEventContent::new("hello *world*".into());
         built.format = Some("org.matrix.custom.html".into());
         built.formatted_body = Some("hello <em>world</em>".into());
         events::RoomMessageEventContent::Text(built)

@@ -106,6 +106,7 @@ pub fn emit_with_events(
         path_defaults: options.path_defaults.clone(),
         links: Links::default(),
         format_types,
+        constants: constant_enums(ir, events.map(|(events, _)| events)),
     };
     let modules = ir.modules.iter().map(|m| {
         let version = options
@@ -273,6 +274,9 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
 struct Emitter {
     /// The runtime's path, e.g. `::matrix_api::runtime`.
     runtime: TokenStream,
+    /// String enums with one value (a discriminator such as `msgtype: m.text`), by name: their
+    /// only variant. A required field of one is a constant, which `new` fills in itself.
+    constants: std::collections::HashMap<String, String>,
     server: Gate,
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
@@ -793,6 +797,19 @@ impl Emitter {
     /// [`Emitter::struct_methods`] for a struct that also has `extras`: fields outside the
     /// spec's (`extra_params`, `extra_headers`), never constructor arguments, always
     /// `Default::default()`.
+    /// The value of a required field whose type has one value only (see `constants`).
+    fn constant(&self, field: &FieldDef, scope: Scope) -> Option<TokenStream> {
+        let RustType::Named { name, .. } = &field.ty else {
+            return None;
+        };
+        if !is_required(field) {
+            return None;
+        }
+        let variant = ident(self.constants.get(name)?);
+        let ty = self.rust_type(&field.ty, scope);
+        Some(quote! { #ty::#variant })
+    }
+
     fn struct_methods_with(
         &self,
         name: &Ident,
@@ -800,7 +817,10 @@ impl Emitter {
         scope: Scope,
         extras: &[&str],
     ) -> TokenStream {
-        let required: Vec<&FieldDef> = fields.iter().filter(|f| is_required(f)).collect();
+        let required: Vec<&FieldDef> = fields
+            .iter()
+            .filter(|f| is_required(f) && self.constant(f, scope).is_none())
+            .collect();
         let constructor = if required.is_empty() {
             TokenStream::new()
         } else {
@@ -811,7 +831,9 @@ impl Emitter {
             });
             let inits = fields.iter().map(|f| {
                 let name = ident(&f.ident);
-                if is_required(f) {
+                if let Some(constant) = self.constant(f, scope) {
+                    quote! { #name: #constant }
+                } else if is_required(f) {
                     quote! { #name }
                 } else if f.flatten {
                     quote! { #name: Default::default() }
@@ -1181,4 +1203,44 @@ fn default_derive(fields: &[FieldDef]) -> TokenStream {
     } else {
         quote! { Default, }
     }
+}
+
+/// The string enums with a single value, by name, over every module (see
+/// `Emitter::constants`). A name that some module gives to another type is left out: a field
+/// names its type by name only.
+fn constant_enums(
+    ir: &Ir,
+    events: Option<&crate::events::EventsIr>,
+) -> std::collections::HashMap<String, String> {
+    let mut defs: Vec<&TypeDef> = Vec::new();
+    for module in &ir.modules {
+        defs.extend(&module.types);
+        for op in &module.operations {
+            defs.extend(&op.types);
+        }
+    }
+    if let Some(events) = events {
+        defs.extend(&events.types);
+    }
+    let mut constants = std::collections::HashMap::new();
+    let mut ambiguous = std::collections::HashSet::new();
+    for def in defs {
+        let (name, single) = match def {
+            TypeDef::StringEnum(e) if e.variants.len() == 1 => (&e.name, Some(&e.variants[0].0)),
+            TypeDef::StringEnum(e) => (&e.name, None),
+            TypeDef::Struct(s) => (&s.name, None),
+            TypeDef::Union(u) => (&u.name, None),
+        };
+        match (single, constants.get(name)) {
+            (Some(variant), None) if !ambiguous.contains(name) => {
+                constants.insert(name.clone(), variant.clone());
+            }
+            (Some(variant), Some(known)) if known == variant => {}
+            _ => {
+                constants.remove(name);
+                ambiguous.insert(name.clone());
+            }
+        }
+    }
+    constants
 }
