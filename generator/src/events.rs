@@ -411,9 +411,8 @@ impl<'a> Plan<'a> {
             .iter()
             .zip(names)
             .map(|(kind, (name, enum_name))| {
-                let lineage = || {
-                    std::iter::once(kind).chain(kind.ancestors.iter().map(|&a| &self.kinds[a]))
-                };
+                let lineage =
+                    || std::iter::once(kind).chain(kind.ancestors.iter().map(|&a| &self.kinds[a]));
                 crate::ir::EventKindShape {
                     enum_name,
                     name,

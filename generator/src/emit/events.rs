@@ -7,11 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Emitter, Gate, doc_attr, ident, is_required};
-use crate::naming::unraw;
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
 use crate::ir::{
     FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
 };
+use crate::naming::unraw;
 
 /// The path parameter that names an event type (`/send/{eventType}/{txnId}`).
 const EVENT_TYPE_PARAMETER: &str = "eventType";

@@ -930,20 +930,21 @@ fn event_enum_for(
         .iter()
         .filter(|(_, p)| p.required)
         .map(|(k, _)| k.as_str())
+        // What makes it an event, even where the schema leaves them optional.
+        .chain(["type", "content"])
         .collect();
     let fits = |kind: &super::EventKindShape| {
         kind.required.iter().all(|k| required.contains(k.as_str()))
             && required.iter().all(|k| kind.properties.contains(*k))
     };
-    let kind = kinds
-        .iter()
-        .filter(|k| fits(k))
-        .fold(None::<&super::EventKindShape>, |best, k| match best {
+    let kind = kinds.iter().filter(|k| fits(k)).fold(
+        None::<&super::EventKindShape>,
+        |best, k| match best {
             Some(b) if b.required.len() >= k.required.len() => Some(b),
             _ => Some(k),
-        })?;
-    let undecided =
-        !kind.required.contains(STATE_KEY) && object.properties.contains_key(STATE_KEY);
+        },
+    )?;
+    let undecided = !kind.required.contains(STATE_KEY) && object.properties.contains_key(STATE_KEY);
     let state = kinds.iter().find(|s| {
         s.required.contains(STATE_KEY)
             && s.required.len() == kind.required.len() + 1

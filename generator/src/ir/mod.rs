@@ -234,7 +234,10 @@ pub enum RustType {
     /// An event: the `events` module's enum for its kind (`events::AnyRoomEvent`), or a
     /// timeline union of [`Ir::timeline_unions`]; `raw`: kept as its JSON bytes
     /// (`Raw<events::AnyRoomEvent>`), as the items of an event list are.
-    Event { enum_name: String, raw: bool },
+    Event {
+        enum_name: String,
+        raw: bool,
+    },
 }
 
 /// Where a named type lives: the API module or the operation's module.
