@@ -402,6 +402,45 @@ impl<'a> Plan<'a> {
         }
         roots
     }
+
+    /// The kinds as the API's IR matches schemas against them: each kind's enum name (as
+    /// [`build`] names it) and its keys, its ancestors' included.
+    pub fn kind_shapes(&self) -> Vec<crate::ir::EventKindShape> {
+        let names = kind_names(&self.kinds, &mut BTreeSet::new());
+        self.kinds
+            .iter()
+            .zip(names)
+            .map(|(kind, (name, enum_name))| {
+                let lineage =
+                    || std::iter::once(kind).chain(kind.ancestors.iter().map(|&a| &self.kinds[a]));
+                crate::ir::EventKindShape {
+                    enum_name,
+                    name,
+                    required: lineage().flat_map(|k| k.required.iter().cloned()).collect(),
+                    properties: lineage()
+                        .flat_map(|k| k.properties.iter().cloned())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Each kind's struct and enum names, unique among `taken` (which they join).
+fn kind_names(kinds: &[Kind], taken: &mut BTreeSet<String>) -> Vec<(String, String)> {
+    let mut take = |base: &str| {
+        let name = unique(base, None, &|n| taken.contains(n));
+        taken.insert(name.clone());
+        name
+    };
+    kinds
+        .iter()
+        .map(|k| {
+            let name = take(&k.name);
+            let enum_name = take(&format!("Any{name}"));
+            (name, enum_name)
+        })
+        .collect()
 }
 
 /// Content type name of an event type: `m.room.message` → `RoomMessageEventContent`.
@@ -485,15 +524,7 @@ pub fn build(
         taken.insert(name.clone());
         name
     };
-    let kind_names: Vec<(String, String)> = plan
-        .kinds
-        .iter()
-        .map(|k| {
-            let name = take(&k.name, None, &mut taken);
-            let enum_name = take(&format!("Any{name}"), None, &mut taken);
-            (name, enum_name)
-        })
-        .collect();
+    let kind_names = kind_names(&plan.kinds, &mut taken);
 
     // Contents: a struct each, or an enum over the variants.
     struct Pending {

@@ -423,8 +423,17 @@ impl Config {
         let format_types = self.format_table();
         let ir_options = ir::IrOptions {
             typed_formats: format_types.iter().map(|(f, _)| f.clone()).collect(),
+            event_kinds: Vec::new(),
         };
-        let ir = ir::build_with(&spec, &ir_options).map_err(|e| e.with_sources(&texts))?;
+        // The API's event fields are typed by the event kinds; the events' own contents are not.
+        let api_ir_options = ir::IrOptions {
+            event_kinds: event_plan
+                .as_ref()
+                .map(events::Plan::kind_shapes)
+                .unwrap_or_default(),
+            ..ir_options.clone()
+        };
+        let ir = ir::build_with(&spec, &api_ir_options).map_err(|e| e.with_sources(&texts))?;
         let events = match &event_plan {
             Some(plan) => Some(events::build(
                 &resolved,

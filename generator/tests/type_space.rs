@@ -216,9 +216,13 @@ fn type_at(module: &ApiModule, op: &OperationIr, fields: &[&str]) -> String {
     path_of(&unwrap(&ty), Some(&op.ident))
 }
 
-/// The named type inside lists, maps, options and boxes.
+/// The named type inside lists, maps, options and boxes (an event kept as bytes: its enum).
 fn unwrap(ty: &RustType) -> RustType {
     match ty {
+        RustType::Event { enum_name, .. } => RustType::Event {
+            enum_name: enum_name.clone(),
+            raw: false,
+        },
         RustType::Map { value: inner, .. }
         | RustType::Vec(inner)
         | RustType::Option(inner)

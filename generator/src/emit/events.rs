@@ -8,7 +8,9 @@ use quote::quote;
 
 use super::{Emitter, Gate, doc_attr, ident, is_required};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
-use crate::ir::{FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef};
+use crate::ir::{
+    FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
+};
 use crate::naming::unraw;
 
 /// The path parameter that names an event type (`/send/{eventType}/{txnId}`).
@@ -76,12 +78,44 @@ impl Emitter {
         }
     }
 
-    pub(super) fn events_module(&self, events: &EventsIr, gate: &Gate) -> TokenStream {
-        let cfg = match gate {
+    /// The `events` module; behind a feature, also its stand-in for when the feature is off,
+    /// where every enum an API field names is a JSON object (so the API compiles either way).
+    pub(super) fn events_module(
+        &self,
+        events: &EventsIr,
+        unions: &[TimelineUnion],
+        gate: &Gate,
+    ) -> TokenStream {
+        let (cfg, stand_in) = match gate {
             Gate::Off => return TokenStream::new(),
-            Gate::Always => TokenStream::new(),
-            Gate::Feature(feature) => quote! { #[cfg(feature = #feature)] },
+            Gate::Always => (TokenStream::new(), TokenStream::new()),
+            Gate::Feature(feature) => {
+                let names = events
+                    .kinds
+                    .iter()
+                    .map(|k| &k.enum_name)
+                    .chain(unions.iter().map(|u| &u.name))
+                    .map(|n| ident(n));
+                let doc = format!(
+                    " The events the API's fields hold, as JSON objects (the `{feature}` \
+                     feature, which types them, is off)."
+                );
+                (
+                    quote! { #[cfg(feature = #feature)] },
+                    quote! {
+                        #[cfg(not(feature = #feature))]
+                        #[doc = #doc]
+                        pub mod events {
+                            #(
+                                /// An event's JSON.
+                                pub type #names = ::serde_json::Map<String, ::serde_json::Value>;
+                            )*
+                        }
+                    },
+                )
+            }
         };
+        let unions = unions.iter().map(|u| self.timeline_union(u));
         let types = events.types.iter().map(|t| self.type_def(t, Scope::Api));
         let contents = events
             .contents
@@ -101,6 +135,70 @@ impl Emitter {
                 #(#types)*
                 #(#contents)*
                 #(#kinds)*
+                #(#unions)*
+            }
+            #stand_in
+        }
+    }
+
+    /// An enum over a state kind's and a message-like kind's enums, told apart by whether
+    /// the event has a `state_key`.
+    fn timeline_union(&self, union: &TimelineUnion) -> TokenStream {
+        let name = ident(&union.name);
+        let state = ident(&union.state);
+        let message_like = ident(&union.message_like);
+        let doc = format!(
+            " An event of a room's timeline: a state event (`{}`) when it has a `state_key`, a \
+             message-like one (`{}`) otherwise.",
+            union.state, union.message_like
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                /// An event with a `state_key`.
+                State(#state),
+                /// An event without a `state_key`.
+                MessageLike(#message_like),
+            }
+            impl #name {
+                /// The event's `type`.
+                pub fn event_type(&self) -> &str {
+                    match self {
+                        Self::State(event) => event.event_type(),
+                        Self::MessageLike(event) => event.event_type(),
+                    }
+                }
+                /// Whether the event's type, or its content's variant, is one the spec does
+                /// not describe (kept as JSON).
+                pub fn is_unknown(&self) -> bool {
+                    match self {
+                        Self::State(event) => event.is_unknown(),
+                        Self::MessageLike(event) => event.is_unknown(),
+                    }
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        Self::State(event) => event.serialize(serializer),
+                        Self::MessageLike(event) => event.serialize(serializer),
+                    }
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use ::serde::de::Error as _;
+                    let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                    let is_state = json.contains_key("state_key");
+                    let json = ::serde_json::Value::Object(json);
+                    if is_state {
+                        ::serde_json::from_value(json).map(Self::State).map_err(D::Error::custom)
+                    } else {
+                        ::serde_json::from_value(json).map(Self::MessageLike).map_err(D::Error::custom)
+                    }
+                }
             }
         }
     }

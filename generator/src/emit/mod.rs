@@ -120,7 +120,8 @@ pub fn emit_with_events(
         }
         .api_module(m)
     });
-    let events = events.map(|(events, gate)| emitter.events_module(events, gate));
+    let events =
+        events.map(|(events, gate)| emitter.events_module(events, &ir.timeline_unions, gate));
     let tokens = quote! { #(#modules)* #events };
     if !options.formatted {
         return Ok(unformatted(tokens));
@@ -1127,6 +1128,20 @@ impl Emitter {
                 match (scope, from) {
                     (Scope::Api, Scope::Operation) => quote! { super::#name },
                     _ => quote! { #name },
+                }
+            }
+            RustType::Event { enum_name, raw } => {
+                // The `events` module sits beside the API modules.
+                let name = ident(enum_name);
+                let path = match from {
+                    Scope::Api => quote! { super::events::#name },
+                    Scope::Operation => quote! { super::super::events::#name },
+                };
+                if *raw {
+                    let runtime = &self.runtime;
+                    quote! { #runtime::events::Raw<#path> }
+                } else {
+                    path
                 }
             }
         }

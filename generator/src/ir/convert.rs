@@ -27,6 +27,7 @@ pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
     let mut modules = Vec::new();
     let mut examples = Vec::new();
     let mut module_names: HashMap<String, String> = HashMap::new();
+    let mut timeline_unions = std::collections::BTreeSet::new();
     let acronyms = Acronyms::from_identifiers(
         spec.apis
             .iter()
@@ -43,7 +44,12 @@ pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
                 None,
             )));
         }
-        let mut module = ApiBuilder::new(spec, api, options).build(ident, &acronyms, &mut examples);
+        let mut module = ApiBuilder::new(spec, api, options).build(
+            ident,
+            &acronyms,
+            &mut examples,
+            &mut timeline_unions,
+        );
         module.spec_version = api.spec_version.clone();
         modules.push(module);
     }
@@ -51,6 +57,7 @@ pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
         modules,
         examples,
         warnings: spec.warnings.clone(),
+        timeline_unions: timeline_unions.into_iter().collect(),
     })
 }
 
@@ -138,6 +145,8 @@ struct ApiBuilder<'a> {
     in_progress: Vec<(TargetId, Option<EntryId>)>,
     /// Shared object schemas by title, for schemas that name one only by its title.
     titled: HashMap<String, Vec<TargetId>>,
+    /// The timeline unions event fields became.
+    timeline_unions: std::collections::BTreeSet<super::TimelineUnion>,
 }
 
 /// What a type is being built for: a name to derive from, the enclosing type's name, and
@@ -169,6 +178,7 @@ impl<'a> ApiBuilder<'a> {
             converted: HashMap::new(),
             in_progress: Vec::new(),
             titled: titled_objects(spec),
+            timeline_unions: std::collections::BTreeSet::new(),
         }
     }
 
@@ -177,12 +187,14 @@ impl<'a> ApiBuilder<'a> {
         api_ident: String,
         acronyms: &Acronyms,
         examples: &mut Vec<ExampleIr>,
+        timeline_unions: &mut std::collections::BTreeSet<super::TimelineUnion>,
     ) -> super::ApiModule {
         let idents = operation_idents(self.api, acronyms);
         let mut operations = Vec::new();
         for (op, ident) in self.api.operations.iter().zip(idents) {
             operations.push(self.operation(op, ident, &api_ident, examples));
         }
+        timeline_unions.append(&mut self.timeline_unions);
         space::finish(
             api_ident,
             self.api.name.clone(),
@@ -639,6 +651,9 @@ impl<'a> ApiBuilder<'a> {
 
     /// The type for a schema. Named types become entries.
     fn rust_type(&mut self, schema: &Schema, hint: &Hint) -> Ty {
+        if let Some(enum_name) = self.event_enum(schema) {
+            return Ty::Event(enum_name);
+        }
         match &schema.kind {
             SchemaKind::Ref(t) => self.shared_type(*t),
             SchemaKind::Any | SchemaKind::Null | SchemaKind::Enum(_) => Ty::Json,
@@ -666,8 +681,12 @@ impl<'a> ApiBuilder<'a> {
                         .map_or_else(|| singular(&hint.name), upper_camel),
                     hint.parent.clone(),
                 );
-                let item = nullable(self.rust_type(items, &item_hint), items);
-                Ty::Vec(Box::new(item))
+                let item = match self.rust_type(items, &item_hint) {
+                    // A list of events keeps each as its bytes, parsed when asked.
+                    Ty::Event(enum_name) => Ty::RawEvent(enum_name),
+                    item => item,
+                };
+                Ty::Vec(Box::new(nullable(item, items)))
             }
             SchemaKind::Tuple(items) => {
                 let tys = items
@@ -737,6 +756,33 @@ impl<'a> ApiBuilder<'a> {
         }
     }
 
+    /// The `events` enum for a schema that is an event, by its shape (see
+    /// [`event_enum_for`]).
+    fn event_enum(&mut self, schema: &Schema) -> Option<String> {
+        if self.options.event_kinds.is_empty() {
+            return None;
+        }
+        let SchemaKind::Object(object) = &self.follow(schema).kind else {
+            return None;
+        };
+        let is_kind = |key: &str, want: fn(&SchemaKind) -> bool| {
+            object
+                .properties
+                .get(key)
+                .is_some_and(|p| want(&self.follow(&p.schema).kind))
+        };
+        if !is_kind("type", |k| matches!(k, SchemaKind::String { .. }))
+            || !is_kind("content", |k| matches!(k, SchemaKind::Object(_)))
+        {
+            return None;
+        }
+        let (enum_name, union) = event_enum_for(object, &self.options.event_kinds)?;
+        if let Some(union) = union {
+            self.timeline_unions.insert(union);
+        }
+        Some(enum_name)
+    }
+
     /// A `oneOf`'s definition; one whose members are all one type is that type.
     fn union(&mut self, members: &[Schema], hint: &Hint) -> Def {
         let mut variants: Vec<(Option<String>, Ty)> = Vec::new();
@@ -748,7 +794,11 @@ impl<'a> ApiBuilder<'a> {
                     .map_or_else(|| format!("{}Variant{}", hint.name, i + 1), upper_camel),
                 hint.name.clone(),
             );
-            let ty = self.rust_type(member, &member_hint);
+            let ty = match self.rust_type(member, &member_hint) {
+                // An event beside other shapes is kept as its bytes: the enum stays small.
+                Ty::Event(enum_name) => Ty::RawEvent(enum_name),
+                ty => ty,
+            };
             if !variants.iter().any(|(_, t)| *t == ty) {
                 variants.push((member.title.clone(), ty));
             }
@@ -865,6 +915,60 @@ impl<'a> ApiBuilder<'a> {
 }
 
 /// A request field holding the whole body.
+/// The kind of an object with `type` and `content` properties: of the kinds whose required
+/// keys it requires and which describe every key it requires, the one requiring most (the
+/// most specific: state before room before basic). A room-event shape that describes
+/// `state_key` without requiring it holds state and message-like events alike: a timeline
+/// union of its kind and the state kind that requires `state_key` besides.
+fn event_enum_for(
+    object: &ObjectSchema,
+    kinds: &[super::EventKindShape],
+) -> Option<(String, Option<super::TimelineUnion>)> {
+    const STATE_KEY: &str = "state_key";
+    let required: std::collections::BTreeSet<&str> = object
+        .properties
+        .iter()
+        .filter(|(_, p)| p.required)
+        .map(|(k, _)| k.as_str())
+        // What makes it an event, even where the schema leaves them optional.
+        .chain(["type", "content"])
+        .collect();
+    let fits = |kind: &super::EventKindShape| {
+        kind.required.iter().all(|k| required.contains(k.as_str()))
+            && required.iter().all(|k| kind.properties.contains(*k))
+    };
+    let kind = kinds.iter().filter(|k| fits(k)).fold(
+        None::<&super::EventKindShape>,
+        |best, k| match best {
+            Some(b) if b.required.len() >= k.required.len() => Some(b),
+            _ => Some(k),
+        },
+    )?;
+    let undecided = !kind.required.contains(STATE_KEY) && object.properties.contains_key(STATE_KEY);
+    let state = kinds.iter().find(|s| {
+        s.required.contains(STATE_KEY)
+            && s.required.len() == kind.required.len() + 1
+            && kind.required.is_subset(&s.required)
+    });
+    match state {
+        Some(state) if undecided => {
+            // `RoomEvent` → `AnyTimelineEvent`, `SyncRoomEvent` → `AnySyncTimelineEvent`.
+            let base = if kind.name.contains("Room") {
+                kind.name.replacen("Room", "Timeline", 1)
+            } else {
+                format!("{}OrState", kind.name)
+            };
+            let union = super::TimelineUnion {
+                name: format!("Any{base}"),
+                state: state.enum_name.clone(),
+                message_like: kind.enum_name.clone(),
+            };
+            Some((union.name.clone(), Some(union)))
+        }
+        _ => Some((kind.enum_name.clone(), None)),
+    }
+}
+
 fn whole_field(ident: &str, ty: Ty, nullable: bool, doc: Option<String>) -> RawField {
     RawField {
         field: FieldDef {

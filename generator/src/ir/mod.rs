@@ -23,6 +23,32 @@ pub struct Ir {
     /// Every example, with the generated type it must round-trip through.
     pub examples: Vec<ExampleIr>,
     pub warnings: Vec<Diagnostic>,
+    /// The timeline unions the API's event fields use, by name.
+    pub timeline_unions: Vec<TimelineUnion>,
+}
+
+/// An event that is a state event when it has a `state_key` and a message-like one
+/// otherwise (a room's timeline): an enum over the two kinds' enums.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimelineUnion {
+    /// `AnyTimelineEvent`
+    pub name: String,
+    /// `AnyStateEvent`
+    pub state: String,
+    /// `AnyRoomEvent`
+    pub message_like: String,
+}
+
+/// An event kind (a core event schema) as the IR matches API schemas against it: its enum,
+/// and its required and described keys (its ancestors' included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventKindShape {
+    /// `AnyStateEvent`
+    pub enum_name: String,
+    /// `StateEvent`
+    pub name: String,
+    pub required: std::collections::BTreeSet<String>,
+    pub properties: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -205,6 +231,13 @@ pub enum RustType {
         scope: Scope,
         name: String,
     },
+    /// An event: the `events` module's enum for its kind (`events::AnyRoomEvent`), or a
+    /// timeline union of [`Ir::timeline_unions`]; `raw`: kept as its JSON bytes
+    /// (`Raw<events::AnyRoomEvent>`), as the items of an event list are.
+    Event {
+        enum_name: String,
+        raw: bool,
+    },
 }
 
 /// Where a named type lives: the API module or the operation's module.
@@ -244,6 +277,9 @@ pub struct IrOptions {
     /// The string formats that have a type of their own (`RustType::Formatted`); strings of
     /// other formats are `String`.
     pub typed_formats: std::collections::BTreeSet<String>,
+    /// The event kinds of the spec's core event schemas: an API schema of one of their
+    /// shapes is an event (`RustType::Event`). Empty: events are plain structs.
+    pub event_kinds: Vec<EventKindShape>,
 }
 
 impl Default for IrOptions {
@@ -254,6 +290,7 @@ impl Default for IrOptions {
                 .iter()
                 .map(|(format, _)| (*format).to_owned())
                 .collect(),
+            event_kinds: Vec::new(),
         }
     }
 }

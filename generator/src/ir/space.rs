@@ -42,6 +42,10 @@ pub(super) enum Ty {
     Tuple(Vec<Ty>),
     Option(Box<Ty>),
     Entry(EntryId),
+    /// An event, as its kind's (or timeline union's) enum.
+    Event(String),
+    /// An event kept as its JSON bytes (an item of an event list).
+    RawEvent(String),
 }
 
 impl Ty {
@@ -815,6 +819,14 @@ impl Writer<'_> {
             Ty::JsonObject => RustType::JsonObject,
             Ty::Bytes => RustType::Bytes,
             Ty::Formatted(format) => RustType::Formatted(format.clone()),
+            Ty::Event(enum_name) => RustType::Event {
+                enum_name: enum_name.clone(),
+                raw: false,
+            },
+            Ty::RawEvent(enum_name) => RustType::Event {
+                enum_name: enum_name.clone(),
+                raw: true,
+            },
             Ty::Vec(inner) => RustType::Vec(Box::new(self.rust(inner, from, false))),
             Ty::Map { key, value } => RustType::Map {
                 key: Box::new(self.rust(key, from, false)),
@@ -929,6 +941,7 @@ fn variant_name(ty: &RustType) -> String {
         RustType::Boxed(inner) | RustType::Option(inner) => variant_name(inner),
         RustType::Json => "Value".into(),
         RustType::Bytes => "Bytes".into(),
+        RustType::Event { .. } => "Event".into(),
     }
 }
 
@@ -937,7 +950,7 @@ fn variant_name(ty: &RustType) -> String {
 fn order_union_variants(variants: &mut [(String, RustType)]) {
     fn rank(ty: &RustType) -> u8 {
         match ty {
-            RustType::Named { .. } | RustType::Boxed(_) => 0,
+            RustType::Named { .. } | RustType::Boxed(_) | RustType::Event { .. } => 0,
             RustType::Tuple(_) => 1,
             RustType::Vec(_) => 2,
             RustType::Bool => 3,
