@@ -675,17 +675,18 @@ async fn events_round_trip(client: &Client) {
     let mut seen_text = false;
     let mut seen_topic = false;
     let mut seen_reaction = false;
-    for event in json_events(&timeline.events) {
-        if event.get("state_key").is_some() {
-            if let events::AnySyncStateEvent::RoomTopic(topic) =
-                serde_json::from_value(event).expect("a sync state event")
-            {
+    // The timeline arrives as `Raw` events (bytes kept); each is parsed when read.
+    for raw in &timeline.events {
+        let event = match raw.deserialize().expect("a sync timeline event") {
+            events::AnySyncTimelineEvent::State(events::AnySyncStateEvent::RoomTopic(topic)) => {
                 assert_eq!(topic.content.topic, "typed topic");
                 seen_topic = true;
+                continue;
             }
-            continue;
-        }
-        match serde_json::from_value(event).expect("a sync room event") {
+            events::AnySyncTimelineEvent::MessageLike(event) => event,
+            _ => continue,
+        };
+        match event {
             events::AnySyncRoomEvent::RoomMessage(message) => {
                 let events::RoomMessageEventContent::Text(text) = message.content else {
                     panic!("not m.text: {:?}", message.content);
@@ -734,12 +735,12 @@ async fn events_round_trip(client: &Client) {
         .expect("GET /messages");
     let mut redaction_seen = false;
     let mut original_redacted = false;
-    for event in json_events(&page.chunk) {
-        if event.get("state_key").is_some() {
-            let _: events::AnyStateEvent = serde_json::from_value(event).expect("a state event");
+    for raw in &page.chunk {
+        let events::AnyTimelineEvent::MessageLike(event) = raw.deserialize().expect("an event")
+        else {
             continue;
-        }
-        match serde_json::from_value(event).expect("a room event") {
+        };
+        match event {
             events::AnyRoomEvent::RoomRedaction(redaction) => {
                 assert_eq!(redaction.event_id, redaction_id);
                 assert_eq!(redaction.content.reason.as_deref(), Some("e2e"));
@@ -761,12 +762,4 @@ async fn events_round_trip(client: &Client) {
         &format!("GET /messages: redaction {redaction_seen}, message redacted {original_redacted}"),
     );
     assert!(redaction_seen && original_redacted);
-}
-
-/// The events of a list as JSON values, whatever form the list holds them in.
-fn json_events<T: serde::Serialize>(events: &[T]) -> Vec<serde_json::Value> {
-    events
-        .iter()
-        .map(|event| serde_json::to_value(event).expect("an event serializes"))
-        .collect()
 }
