@@ -239,6 +239,15 @@ fn write_event_examples_table(events: Option<&matrix_codegen::events::EventsIr>)
         let _ = writeln!(table, "    {schema:?},");
     }
     table.push_str("];\n");
+    table.push_str("\n/// Every kind enum, for examples that are lists of events named for no schema.\npub const KINDS: &[(&str, Check)] = &[\n");
+    for kind in events.iter().flat_map(|e| &e.kinds) {
+        let _ = writeln!(
+            table,
+            "    ({0:?}, round_trip::<matrix_api::events::{0}>),",
+            kind.enum_name
+        );
+    }
+    table.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir.join("event_examples.rs"), &table);
 }
