@@ -12,9 +12,8 @@
 //! `MATRIX_API_SPECS=../shared/corpus/<corpus>/... cargo test -p matrix-api-tests --test
 //! event_examples -- --nocapture`.
 
-use matrix_api::runtime::identifiers::{
-    Base64, Email, EventId, MxcUri, RoomAliasId, RoomId, ServerName, Uri, UrlSafeBase64, UserId,
-};
+mod conformance;
+use conformance::violation;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -80,44 +79,6 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         _ => a == b,
     }
-}
-
-/// A string format's name and its check.
-type FormatCheck = (&'static str, fn(&str) -> bool);
-
-fn format_checks() -> [FormatCheck; 10] {
-    [
-        ("mx-user-id", |s| UserId::parse(s).is_ok()),
-        ("mx-room-id", |s| RoomId::parse(s).is_ok()),
-        ("mx-event-id", |s| EventId::parse(s).is_ok()),
-        ("mx-room-alias", |s| RoomAliasId::parse(s).is_ok()),
-        ("mx-server-name", |s| ServerName::parse(s).is_ok()),
-        ("mx-mxc-uri", |s| MxcUri::parse(s).is_ok()),
-        ("mx-unpadded-base64", |s| Base64::parse(s).is_ok()),
-        ("mx-urlsafe-unpadded-base64", |s| {
-            UrlSafeBase64::parse(s).is_ok()
-        }),
-        ("uri", |s| Uri::parse(s).is_ok()),
-        ("email", |s| Email::parse(s).is_ok()),
-    ]
-}
-
-/// Why `value` breaks `schema`, if it does; `Err` when the schema does not compile.
-fn violation(schema: &str, value: &serde_json::Value) -> Result<Option<String>, String> {
-    let schema: serde_json::Value =
-        serde_json::from_str(schema).map_err(|e| format!("schema is not JSON: {e}"))?;
-    let mut options = jsonschema::options().should_validate_formats(true);
-    for (format, check) in format_checks() {
-        options = options.with_format(format, check);
-    }
-    let validator = options
-        .build(&schema)
-        .map_err(|e| format!("schema does not compile: {e}"))?;
-    Ok(validator.iter_errors(value).next().map(|error| {
-        let at = error.instance_path().to_string();
-        let at = if at.is_empty() { "/".to_owned() } else { at };
-        format!("{error} (at {at})")
-    }))
 }
 
 enum Verdict {
