@@ -57,7 +57,6 @@ fn main() {
     config
         .runtime_path("crate::runtime")
         .server(matrix_codegen::Gate::Feature("server".into()))
-        .client(matrix_codegen::Gate::Feature("client".into()))
         .events(matrix_codegen::Gate::Feature("events".into()))
         .operations(list_var("MATRIX_API_OPERATIONS"))
         .tags(list_var("MATRIX_API_TAGS"))

@@ -64,7 +64,6 @@ fn emit_options() -> emit::EmitOptions {
     emit::EmitOptions {
         runtime_path: "crate::runtime".into(),
         server: Gate::Feature("server".into()),
-        client: Gate::Feature("client".into()),
         ..emit::EmitOptions::default()
     }
 }
@@ -73,8 +72,7 @@ fn config(name: &str) -> Config {
     let mut config = Config::new(api_root(name));
     config
         .runtime_path("crate::runtime")
-        .server(Gate::Feature("server".into()))
-        .client(Gate::Feature("client".into()));
+        .server(Gate::Feature("server".into()));
     config
 }
 

@@ -54,7 +54,6 @@ pub struct Config {
     runtime_path: String,
     deny_warnings: bool,
     server: Gate,
-    client: Gate,
     path_defaults: Vec<(String, String)>,
     spec_version: Option<String>,
     selection: Selection,
@@ -192,7 +191,6 @@ impl Config {
             runtime_path: emit::EmitOptions::default().runtime_path,
             deny_warnings: false,
             server: Gate::Off,
-            client: Gate::Off,
             path_defaults: emit::EmitOptions::default().path_defaults,
             spec_version: None,
             selection: Selection::default(),
@@ -322,11 +320,11 @@ impl Config {
         self
     }
 
-    /// No longer changes the output: every `Request` implements the runtime's
-    /// `OutgoingRequest`, which `runtime::client::Client` (the runtime's `client` feature)
-    /// sends. Kept so that existing build scripts compile.
-    pub fn client(&mut self, gate: Gate) -> &mut Self {
-        self.client = gate;
+    /// Does nothing: every `Request` implements the runtime's `OutgoingRequest`, which
+    /// `runtime::client::Client` (the runtime's `client` feature) sends. Kept so that
+    /// existing build scripts compile.
+    #[deprecated(note = "client code is always generated; remove the call")]
+    pub fn client(&mut self, _gate: Gate) -> &mut Self {
         self
     }
 
@@ -462,7 +460,6 @@ impl Config {
             &emit::EmitOptions {
                 runtime_path: self.runtime_path.clone(),
                 server: self.server.clone(),
-                client: self.client.clone(),
                 path_defaults: self.path_defaults.clone(),
                 spec_version: self.spec_version.clone(),
                 format_types,

@@ -15,8 +15,7 @@ fn config(api_root: &Path) -> Config {
     let mut config = Config::new(api_root);
     config
         .runtime_path("crate::runtime")
-        .server(Gate::Feature("server".into()))
-        .client(Gate::Feature("client".into()));
+        .server(Gate::Feature("server".into()));
     config
 }
 

@@ -757,12 +757,7 @@ fn without_docs(tokens: TokenStream, out: &mut String) {
                 }
             }
             TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => ("", ""),
-                };
+                let (open, close) = super::delimiters(group.delimiter());
                 out.push_str(open);
                 without_docs(group.stream(), out);
                 out.push_str(close);

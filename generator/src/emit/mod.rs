@@ -26,9 +26,6 @@ pub struct EmitOptions {
     pub runtime_path: String,
     /// The server trait and axum router of each API.
     pub server: Gate,
-    /// Kept for compatibility: every `Request` implements the runtime's `OutgoingRequest`,
-    /// which the reqwest client sends, whatever this says.
-    pub client: Gate,
     /// Defaults of base-path variables the spec leaves open (`client_major_version`).
     pub path_defaults: Vec<(String, String)>,
     /// The version of the spec's site that docs link to (`v1.11`); when `None`, the version
@@ -58,7 +55,6 @@ impl Default for EmitOptions {
         EmitOptions {
             runtime_path: "::matrix_api::runtime".into(),
             server: Gate::Off,
-            client: Gate::Off,
             path_defaults: vec![("client_major_version".into(), "v3".into())],
             spec_version: None,
             format_types: crate::default_format_types("::matrix_api::runtime"),
@@ -224,6 +220,17 @@ fn unformatted(tokens: TokenStream) -> String {
     out
 }
 
+/// The text that opens and closes a group of `delimiter`.
+fn delimiters(delimiter: proc_macro2::Delimiter) -> (&'static str, &'static str) {
+    use proc_macro2::Delimiter;
+    match delimiter {
+        Delimiter::Parenthesis => ("(", ")"),
+        Delimiter::Brace => ("{", "}"),
+        Delimiter::Bracket => ("[", "]"),
+        Delimiter::None => ("", ""),
+    }
+}
+
 fn print_tokens(out: &mut String, tokens: TokenStream) {
     use proc_macro2::{Delimiter, Spacing, TokenTree};
     use std::fmt::Write as _;
@@ -235,12 +242,7 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
         separator = " ";
         match token {
             TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => ("", ""),
-                };
+                let (open, close) = delimiters(group.delimiter());
                 let brace = group.delimiter() == Delimiter::Brace;
                 let stream = group.stream();
                 out.push_str(open);
