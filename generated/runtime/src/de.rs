@@ -11,6 +11,7 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeMap;
 
 /// A struct read from a JSON object by its generated `from_map`.
 pub trait FromMap<'de>: Sized {
@@ -172,53 +173,86 @@ pub fn member<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
-/// How a declared field is written and what its absence means, by the name generated code
-/// gives its kind in [`crate::runtime::de::struct_serialize`] and
-/// [`crate::runtime::de::struct_deserialize`].
+/// What a declared field's absence means when read, by the name generated code gives its kind
+/// in [`struct_deserialize`] (its writing: the [`MapWriter`] method of that name). A required
+/// field's absence is an error.
 pub mod required {
-    use serde::ser::SerializeMap;
-
-    pub fn write<M: SerializeMap, T: serde::Serialize + ?Sized>(
-        map: &mut M,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), M::Error> {
-        map.serialize_entry(name, value)
-    }
-
-    /// The value, or the error of a missing field.
-    pub fn finish<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
+    /// The value of a required field, already taken out of its slot (see
+    /// [`struct_deserialize`](crate::de::struct_deserialize)).
+    pub fn take<T>(value: T) -> T {
+        value
     }
 }
 
 /// A field that may be absent: written only when `Some`; absent (or `null`) reads as `None`.
 pub mod optional {
-    use serde::ser::SerializeMap;
-
-    pub fn write<M: SerializeMap, T: serde::Serialize>(
-        map: &mut M,
-        name: &'static str,
-        value: &Option<T>,
-    ) -> Result<(), M::Error> {
-        match value {
-            Some(value) => map.serialize_entry(name, value),
-            None => Ok(()),
-        }
-    }
-
-    pub fn finish<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
+    pub fn take<T>(slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
     }
 }
 
 /// A field that must be present but may be `null`: always written (`None` as `null`); absent
 /// reads as `None`, as serde's `default` did.
 pub mod nullable {
-    pub use super::required::write;
+    pub fn take<T: Default>(slot: Option<T>) -> T {
+        slot.unwrap_or_default()
+    }
+}
 
-    pub fn finish<T: Default, E>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
-        Ok(slot.unwrap_or_default())
+/// Writes a generated struct's entries as a map, keeping the first error: the generated
+/// `serialize` then has no early return per field (see [`struct_deserialize`] for why that
+/// matters to compile time). After an error the remaining entries are not written.
+pub struct MapWriter<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> MapWriter<M> {
+    pub fn new<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, M::Error> {
+        Ok(MapWriter {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
+    }
+
+    /// One entry (a declared key, or a kept unknown one).
+    pub fn entry<K: serde::Serialize + ?Sized, V: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &K,
+        value: &V,
+    ) {
+        if self.error.is_none()
+            && let Err(error) = self.map.serialize_entry(key, value)
+        {
+            self.error = Some(error);
+        }
+    }
+
+    /// A required field: always written.
+    pub fn required<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.entry(name, value);
+    }
+
+    /// A field that must be present but may be `null`: always written (`None` as `null`).
+    pub fn nullable<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.entry(name, value);
+    }
+
+    /// A field that may be absent: written only when `Some`.
+    pub fn optional<T: serde::Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(name, value);
+        }
+    }
+
+    /// The map, or the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
     }
 }
 
@@ -231,25 +265,43 @@ macro_rules! __struct_serialize {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
-                $($crate::de::$kind::write(&mut map, $wire, &self.$field)?;)*
+                let mut map = $crate::de::MapWriter::new(serializer)?;
+                $(map.$kind($wire, &self.$field);)*
                 $(for (key, value) in &self.$extra {
-                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                    map.entry(key, value);
                 })?
-                ::serde::ser::SerializeMap::end(map)
+                map.end()
             }
         }
     };
 }
 pub use crate::__struct_serialize as struct_serialize;
 
-/// `Deserialize` of a generated struct: the fields as for [`struct_serialize`], `extra` with the
-/// function that keeps an unknown key ([`keep_json`], [`keep`]), then the fields outside the
-/// object (`Default` when read).
+/// The error for the first of a struct's required keys that was absent (`present[i]` false for
+/// `names[i]`).
+pub fn missing<E: de::Error>(present: &[bool], names: &[&'static str]) -> E {
+    let name = present
+        .iter()
+        .zip(names)
+        .find(|(present, _)| !**present)
+        .map_or("?", |(_, name)| *name);
+    E::missing_field(name)
+}
+
+/// `Deserialize` of a generated struct: the fields as for [`struct_serialize`], then those of
+/// them whose absence is an error (`required { field "wire", ... }`), `extra` with the function
+/// that keeps an unknown key ([`keep_json`], [`keep`]), then the fields outside the object
+/// (`Default` when read).
+///
+/// The generated function has a constant number of early returns (a failed key, a failed value,
+/// a missing required key), not one per field: each early return drops every slot, so one per
+/// field would make the function's MIR, and the compiler's work on it, quadratic in the fields.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_deserialize {
-    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* } $(extra $extra:ident $keep:ident)? ; $($other:ident)*) => {
+    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* }
+     $(required { $($req:ident $req_wire:literal,)+ })?
+     $(extra $extra:ident $keep:ident)? ; $($other:ident)*) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 $crate::de::deserialize_struct(deserializer)
@@ -262,16 +314,30 @@ macro_rules! __struct_deserialize {
                 $(let mut $field = None;)*
                 $(let mut $extra = ::std::default::Default::default();)?
                 let fields = de::Fields::new(&[$($wire),*], false $(|| { let _ = stringify!($extra); true })?);
-                while let Some(key) = ::serde::de::MapAccess::next_key_seed(&mut map, fields)? {
+                loop {
+                    let key = match ::serde::de::MapAccess::next_key_seed(&mut map, fields) {
+                        ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                        ::std::result::Result::Ok(::std::option::Option::None) => break,
+                        ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                    };
                     #[allow(unreachable_patterns)]
-                    match key {
-                        $(de::Key::Field($index) => de::value(&mut map, &mut $field, $wire)?,)*
-                        $(de::Key::Unknown(key) => de::$keep(&mut map, &mut $extra, key)?,)?
-                        _ => de::skip(&mut map)?,
+                    let read = match key {
+                        $(de::Key::Field($index) => de::value(&mut map, &mut $field, $wire),)*
+                        $(de::Key::Unknown(key) => de::$keep(&mut map, &mut $extra, key),)?
+                        _ => de::skip(&mut map),
+                    };
+                    if let ::std::result::Result::Err(error) = read {
+                        return ::std::result::Result::Err(error);
                     }
                 }
+                $(
+                    let present = [$($req.is_some()),+];
+                    let ($(::std::option::Option::Some($req),)+) = ($($req,)+) else {
+                        return ::std::result::Result::Err(de::missing(&present, &[$($req_wire),+]));
+                    };
+                )?
                 ::std::result::Result::Ok(Self {
-                    $($field: de::$kind::finish::<_, A::Error>($field, $wire)?,)*
+                    $($field: de::$kind::take($field),)*
                     $($extra,)?
                     $($other: ::std::default::Default::default(),)*
                 })

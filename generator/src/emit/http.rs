@@ -223,6 +223,10 @@ impl Emitter {
     /// `PARAMS`, and `Request`'s impls of `OutgoingRequest` (client) and `IncomingRequest`
     /// (server): the values of its fields in table order one way, one typed read per field
     /// the other; the runtime does the rest.
+    ///
+    /// The conversions of requests and responses are `#[inline]`: like generic code, they are
+    /// then compiled to machine code in the crate that calls them, for the operations it uses,
+    /// not for all of them in every build of this crate.
     pub(super) fn request_conversions(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let params = self.params(op);
@@ -326,6 +330,7 @@ impl Emitter {
                 type Response = Response;
                 const METADATA: &'static #rt::Metadata = &METADATA;
 
+                #[inline]
                 fn try_into_http_request_with(
                     &self,
                     base_url: &str,
@@ -338,6 +343,7 @@ impl Emitter {
             }
 
             impl #rt::IncomingRequest for Request {
+                #[inline]
                 fn from_http_parts(
                     parts: &::http::request::Parts,
                     #body_name: &[u8],
@@ -388,6 +394,7 @@ impl Emitter {
         };
         quote! {
             impl #rt::IncomingResponse for Response {
+                #[inline]
                 fn from_success_parts(
                     parts: &::http::response::Parts,
                     body: &[u8],
@@ -397,6 +404,7 @@ impl Emitter {
             }
 
             impl #rt::OutgoingResponse for Response {
+                #[inline]
                 fn try_into_http_response(&self) -> Result<::http::Response<Vec<u8>>, #rt::IntoHttpError> {
                     #rt::wire::write_response(#status, #content_type, #bytes, &[#(#header_writes),*], &self.#extra_name)
                 }

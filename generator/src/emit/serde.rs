@@ -37,24 +37,19 @@ impl Emitter {
     /// The struct's body fields as the runtime's macros take them: `ident "wire" index kind,`
     /// for each declared key, and `extra ident keep_fn` for the map of unknown keys.
     fn macro_fields(&self, def: &SerdeStruct<'_>) -> (TokenStream, TokenStream) {
-        let declared = def
-            .fields
-            .iter()
-            .filter(|f| f.source == FieldSource::Body && !f.flatten)
-            .enumerate()
-            .map(|(index, f)| {
-                let field = ident(&f.ident);
-                let wire = &f.wire;
-                let index = proc_macro2::Literal::usize_unsuffixed(index);
-                let kind = if f.optional {
-                    quote! { optional }
-                } else if absent_is_error(f) {
-                    quote! { required }
-                } else {
-                    quote! { nullable }
-                };
-                quote! { #field #wire #index #kind, }
-            });
+        let declared = body_fields(def).enumerate().map(|(index, f)| {
+            let field = ident(&f.ident);
+            let wire = &f.wire;
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            let kind = if f.optional {
+                quote! { optional }
+            } else if absent_is_error(f) {
+                quote! { required }
+            } else {
+                quote! { nullable }
+            };
+            quote! { #field #wire #index #kind, }
+        });
         let extra = match def
             .fields
             .iter()
@@ -85,13 +80,26 @@ impl Emitter {
         let rt = &self.runtime;
         let name = def.name;
         let (fields, extra) = self.macro_fields(def);
+        let required: Vec<TokenStream> = body_fields(def)
+            .filter(|f| absent_is_error(f))
+            .map(|f| {
+                let field = ident(&f.ident);
+                let wire = &f.wire;
+                quote! { #field #wire, }
+            })
+            .collect();
+        let required = if required.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { required { #(#required)* } }
+        };
         let others = def
             .fields
             .iter()
             .filter(|f| f.source != FieldSource::Body)
             .map(|f| ident(&f.ident))
             .chain(def.extras.iter().map(|e| ident(e)));
-        quote! { #rt::de::struct_deserialize! { #name #fields #extra ; #(#others)* } }
+        quote! { #rt::de::struct_deserialize! { #name #fields #required #extra ; #(#others)* } }
     }
 
     /// A response that is its whole body (`body`), with headers beside it that the body does
@@ -150,6 +158,13 @@ impl Emitter {
             }
         }
     }
+}
+
+/// The declared keys of the struct's object, in order (not the map of unknown keys).
+fn body_fields<'a>(def: &'a SerdeStruct<'_>) -> impl Iterator<Item = &'a FieldDef> {
+    def.fields
+        .iter()
+        .filter(|f| f.source == FieldSource::Body && !f.flatten)
 }
 
 /// Whether reading an object without the field is an error: required, not `null`-able, and
