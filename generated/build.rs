@@ -80,18 +80,19 @@ fn tags_of_features(features: &[String], spec_tags: &[String], apis: &str) -> Ve
                 .cloned(),
         );
         if tags.len() == before {
-            let known: Vec<String> = spec_tags
+            let useful: std::collections::BTreeSet<String> = spec_tags
                 .iter()
                 .filter_map(|tag| matrix_codegen::tag_feature(tag))
                 .collect();
+            let hint = if useful.is_empty() {
+                "no tag feature selects any".to_owned()
+            } else {
+                let useful: Vec<String> = useful.into_iter().collect();
+                format!("the tag features that select some: {}", useful.join(", "))
+            };
             println!(
                 "cargo:warning=feature `{feature}` selects nothing: no operation of {apis} has \
-                 that tag (the tag features of its tags: {})",
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
+                 its tag; {hint}"
             );
         }
     }
