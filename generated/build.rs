@@ -9,11 +9,15 @@
 //!   beside the API root (`../event-schemas/schema`) or inside it (`event-schemas/schema`, as
 //!   `api-specs/` has them); a folder of event schemas holds no API documents at its top, so
 //!   it is never taken for an API.
-//! - the operations: all of them, unless `MATRIX_API_OPERATIONS` (operationIds),
+//! - the operations: all of them, unless `tag-*` features (one per spec tag, named by
+//!   [`matrix_codegen::tag_feature`]), `MATRIX_API_OPERATIONS` (operationIds),
 //!   `MATRIX_API_TAGS` (spec tags) or `MATRIX_API_PATH_PREFIXES` (path templates as
-//!   `matrix-codegen list` prints them) name some: comma-separated, adding up, each operation
-//!   with the types it reaches. Cargo features cannot depend on the spec's contents, hence
-//!   environment variables (set them in `.cargo/config.toml`'s `[env]` for a project).
+//!   `matrix-codegen list` prints them) name some: adding up, each operation with the types it
+//!   reaches. A tag feature is mapped back to the spec's tags by the same rule, so the spec's
+//!   own spelling is selected; one the spec's chosen APIs lack is a warning and selects
+//!   nothing. The environment variables (comma-separated) reach what a fixed feature list
+//!   cannot (operations, paths, another spec's tags); set them in `.cargo/config.toml`'s
+//!   `[env]` for a project.
 
 use std::path::PathBuf;
 
@@ -46,6 +50,72 @@ fn feature_on(feature: &str) -> bool {
     std::env::var_os(var).is_some()
 }
 
+/// The `tag-*` features on, sorted. Cargo names each `CARGO_FEATURE_<NAME>`, uppercased with
+/// `-` as `_`; tag feature names are lowercase ASCII letters, digits and `-`, so that is undone.
+fn tag_features_on() -> Vec<String> {
+    let mut features: Vec<String> = std::env::vars_os()
+        .filter_map(|(var, _)| var.into_string().ok())
+        .filter_map(|var| {
+            let rest = var.strip_prefix("CARGO_FEATURE_TAG_")?;
+            Some(format!(
+                "tag-{}",
+                rest.to_ascii_lowercase().replace('_', "-")
+            ))
+        })
+        .collect();
+    features.sort();
+    features
+}
+
+/// The spec's tags each feature stands for (the same rule on the spec's spelling); a feature
+/// none stands for is a warning.
+fn tags_of_features(features: &[String], spec_tags: &[String], apis: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    for feature in features {
+        let before = tags.len();
+        tags.extend(
+            spec_tags
+                .iter()
+                .filter(|tag| matrix_codegen::tag_feature(tag).as_deref() == Some(feature.as_str()))
+                .cloned(),
+        );
+        if tags.len() == before {
+            let useful: std::collections::BTreeSet<String> = spec_tags
+                .iter()
+                .filter_map(|tag| matrix_codegen::tag_feature(tag))
+                .collect();
+            let hint = if useful.is_empty() {
+                "no tag feature selects any".to_owned()
+            } else {
+                let useful: Vec<String> = useful.into_iter().collect();
+                format!("the tag features that select some: {}", useful.join(", "))
+            };
+            println!(
+                "cargo:warning=feature `{feature}` selects nothing: no operation of {apis} has \
+                 its tag; {hint}"
+            );
+        }
+    }
+    tags
+}
+
+/// A `matrix_api.rs` of nothing but the header: what an empty selection generates (no
+/// selection at all would mean everything).
+fn write_empty() {
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("matrix_api.rs");
+    let content = format!("{}\n", matrix_codegen::emit::HEADER);
+    if let Err(error) = matrix_codegen::write_if_changed(&out, &content) {
+        eprintln!("cannot write {}: {error}", out.display());
+        std::process::exit(1);
+    }
+}
+
+/// The report `matrix-codegen check` prints, without a panic backtrace.
+fn fail(error: &matrix_codegen::Error) -> ! {
+    eprintln!("{}", error.render(false));
+    std::process::exit(1);
+}
+
 fn main() {
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS");
     println!("cargo:rerun-if-env-changed=MATRIX_API_SPECS_ROOT");
@@ -53,14 +123,14 @@ fn main() {
         Some(path) => PathBuf::from(path),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api-specs"),
     };
+    let operations = list_var("MATRIX_API_OPERATIONS");
+    let mut tags = list_var("MATRIX_API_TAGS");
+    let path_prefixes = list_var("MATRIX_API_PATH_PREFIXES");
     let mut config = matrix_codegen::Config::new(&api_root);
     config
         .runtime_path("crate::runtime")
         .server(matrix_codegen::Gate::Feature("server".into()))
-        .events(matrix_codegen::Gate::Feature("events".into()))
-        .operations(list_var("MATRIX_API_OPERATIONS"))
-        .tags(list_var("MATRIX_API_TAGS"))
-        .path_prefixes(list_var("MATRIX_API_PATH_PREFIXES"));
+        .events(matrix_codegen::Gate::Feature("events".into()));
     if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
         config.boundary(root);
     }
@@ -79,20 +149,34 @@ fn main() {
             .collect()
     };
     if !feature_on("all-apis") && apis.is_empty() {
-        // No API selected: an empty `matrix_api.rs` (no selection would mean everything).
-        let out =
-            PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("matrix_api.rs");
-        let content = format!("{}\n", matrix_codegen::emit::HEADER);
-        if let Err(error) = matrix_codegen::write_if_changed(&out, &content) {
-            eprintln!("cannot write {}: {error}", out.display());
-            std::process::exit(1);
-        }
-        return;
+        return write_empty();
     }
+    let apis_named = if apis.is_empty() {
+        "this spec".to_owned()
+    } else {
+        format!("the chosen APIs ({})", apis.join(", "))
+    };
     config.apis(apis);
+    let tag_features = tag_features_on();
+    if !tag_features.is_empty() {
+        let spec_tags = config.operation_tags().unwrap_or_else(|e| fail(&e));
+        let selected = tags_of_features(&tag_features, &spec_tags, &apis_named);
+        if selected.is_empty()
+            && operations.is_empty()
+            && tags.is_empty()
+            && path_prefixes.is_empty()
+        {
+            // Tag features that all miss select nothing; the spec may gain their tags.
+            println!("cargo:rerun-if-changed={}", api_root.display());
+            return write_empty();
+        }
+        tags.extend(selected);
+    }
+    config
+        .operations(operations)
+        .tags(tags)
+        .path_prefixes(path_prefixes);
     if let Err(error) = config.compile("matrix_api.rs") {
-        // The same report as `matrix-codegen check`, without a panic backtrace.
-        eprintln!("{}", error.render(false));
-        std::process::exit(1);
+        fail(&error);
     }
 }

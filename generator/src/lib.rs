@@ -160,6 +160,22 @@ impl Selection {
     }
 }
 
+/// The cargo feature of `matrix-api` that selects the operations tagged `tag`: `tag-` and the
+/// tag in lowercase, each run of characters other than ASCII letters and digits one `-`, none
+/// at either end (`Room participation` → `tag-room-participation`). `None` for a tag without
+/// a letter or digit. Tags that differ only in case or punctuation share a feature.
+pub fn tag_feature(tag: &str) -> Option<String> {
+    let mut feature = String::from("tag");
+    for word in tag
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        feature.push('-');
+        feature.push_str(&word.to_ascii_lowercase());
+    }
+    (feature.len() > "tag".len()).then_some(feature)
+}
+
 /// The result of a generation.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -474,6 +490,32 @@ impl Config {
             ir,
             events,
         })
+    }
+
+    /// The distinct tags of the chosen APIs' operations, sorted: what [`Config::tags`] can
+    /// select (the selectors are not applied). Loads and models the spec, generates nothing.
+    pub fn operation_tags(&self) -> Result<Vec<String>, Error> {
+        let options = load::LoadOptions {
+            api_root: self.api_root.clone(),
+            boundary: self.boundary.clone(),
+            apis: self.apis.clone(),
+        };
+        let run = || -> Result<Vec<String>, Error> {
+            let spec = model::build(&resolve::resolve(load::load(&options)?)?)?;
+            let tags: std::collections::BTreeSet<&String> = spec
+                .apis
+                .iter()
+                .flat_map(|api| &api.operations)
+                .flat_map(|op| &op.tags)
+                .collect();
+            Ok(tags.into_iter().cloned().collect())
+        };
+        with_large_stack(run).map_err(|e| {
+            Error::single(Diagnostic::error(
+                format!("cannot start the generator's thread: {e}"),
+                None,
+            ))
+        })?
     }
 
     /// Generates and writes `out` (only if its content changes, via a temporary file renamed

@@ -44,6 +44,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// List the operations' tags, one a line: the `matrix-api` cargo feature that selects
+    /// them and the tag (`tag-room-participation<TAB>Room participation`).
+    Tags {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
 }
 
 #[derive(Args)]
@@ -106,6 +112,7 @@ fn main() -> ExitCode {
             })
         }
         Command::List { spec, format } => spec.config().generate().map(|g| list(&g, *format)),
+        Command::Tags { spec } => spec.config().operation_tags().map(|tags| list_tags(&tags)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -160,6 +167,18 @@ fn list(generated: &Generated, format: ListFormat) {
             if written.is_err() {
                 return;
             }
+        }
+    }
+}
+
+/// Prints each tag with its feature; a tag without one (no letter or digit) has `-`.
+fn list_tags(tags: &[String]) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    for tag in tags {
+        let feature = matrix_codegen::tag_feature(tag).unwrap_or_else(|| "-".to_owned());
+        if writeln!(out, "{feature}\t{tag}").is_err() {
+            return;
         }
     }
 }
