@@ -160,3 +160,23 @@ fn help_explains_the_commands() {
         assert!(stdout.contains(command), "{stdout}");
     }
 }
+
+#[test]
+fn tags_prints_each_tag_with_its_feature() {
+    let specs = project().join("api-specs");
+    let output = run(bin().args(["tags", "--spec"]).arg(&specs));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let expected = matrix_codegen::Config::new(&specs)
+        .operation_tags()
+        .expect("the tags");
+    assert!(!expected.is_empty(), "api-specs has tags");
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), expected.len(), "{printed}");
+    for tag in &expected {
+        let feature = matrix_codegen::tag_feature(tag).expect("a feature name");
+        assert!(
+            lines.contains(&format!("{feature}\t{tag}").as_str()),
+            "no line for {tag:?} in:\n{printed}"
+        );
+    }
+}
