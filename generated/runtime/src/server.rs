@@ -109,14 +109,16 @@ pub async fn prepare(
 }
 
 /// What a [`Handler`] returns: the response, or the Matrix error that becomes it.
-pub type Reply =
-    Pin<Box<dyn Future<Output = Result<axum::response::Response, MatrixError>> + Send>>;
+pub type Reply<'a> =
+    Pin<Box<dyn Future<Output = Result<axum::response::Response, MatrixError>> + Send + 'a>>;
 
 /// The generated code of one route: reads the [`prepare`]d request as its operation (or, on
-/// a route several operations share, as each in turn: [`SharedRoute`]), calls the service's
-/// method and writes its answer. A plain function pointer, so that the router's generic code
-/// is instantiated once per service type, not once per operation.
-pub type Handler<S> = fn(Arc<S>, Incoming) -> Reply;
+/// a route several operations share, as each in turn: [`SharedRoute`]) and calls the
+/// service's method ([`call`]), or refuses the request ([`refuse`]). A plain function pointer,
+/// so that the router's generic code is instantiated once per service type, not once per
+/// operation; and no async block of its own, so that type checking an operation's handler
+/// costs little.
+pub type Handler<S> = for<'a> fn(&'a S, Incoming) -> Reply<'a>;
 
 /// One entry of a generated router's table.
 pub struct Route<S> {
@@ -187,7 +189,7 @@ async fn serve<S>(
         authorization: incoming.authorization.clone(),
     };
     match CREDENTIALS
-        .scope(credentials, handler(service, incoming))
+        .scope(credentials, handler(&service, incoming))
         .await
     {
         Ok(response) => response,
@@ -198,6 +200,28 @@ async fn serve<S>(
 /// Reads the request as the operation `Req`: what a [`Handler`] of one operation starts with.
 pub fn parse<Req: IncomingRequest>(incoming: &Incoming) -> Result<Req, MatrixError> {
     Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args)
+}
+
+/// Reads the request as the operation `Req`, which needs an access token: the token (checked
+/// present by [`prepare`]) and the request.
+pub fn parse_with_token<Req: IncomingRequest>(
+    incoming: &Incoming,
+) -> Result<(AccessToken, Req), MatrixError> {
+    let request = parse(incoming)?;
+    Ok((required_token(incoming)?, request))
+}
+
+/// The reply of a [`Handler`] that called its method: what the method answers, as a
+/// response.
+pub fn call<'a, Resp: OutgoingResponse>(
+    answer: impl Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+) -> Reply<'a> {
+    Box::pin(async move { respond(answer.await?) })
+}
+
+/// The reply of a [`Handler`] that refuses the request (it does not parse).
+pub fn refuse<'a>(error: MatrixError) -> Reply<'a> {
+    Box::pin(std::future::ready(Err(error)))
 }
 
 /// A method's successful answer as an axum response; one that cannot be written is 500

@@ -507,7 +507,7 @@ impl Emitter {
                 );
                 quote! { #[doc = ""] #[doc = #text] }
             };
-            let (credential_param, _, credential_discard) = credentials(op, rt);
+            let (credential_param, credential_discard) = credentials(op, rt);
             methods.push(quote! {
                 #[doc = #doc]
                 #shared_doc
@@ -604,21 +604,44 @@ impl Emitter {
         }
     }
 
-    /// The handler of a route one operation has: parse, call, respond.
+    /// The handler of a route one operation has: parse, then call (`runtime::server::call`),
+    /// without an async block of its own.
     fn single_handler(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let name = handler_name(op);
         let method_name = ident(&op.ident);
         let op_module = ident(&op.ident);
-        let (_, credential_arg, _) = credentials(op, rt);
+        let request = quote! { super::#op_module::Request };
+        let (parse, parsed, credential_arg) = match &op.auth {
+            Auth::AccessToken => (
+                quote! { #rt::server::parse_with_token::<#request>(&incoming) },
+                quote! { (access_token, request) },
+                quote! { access_token, },
+            ),
+            Auth::None => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                TokenStream::new(),
+            ),
+            Auth::OptionalAccessToken => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                quote! { incoming.access_token, },
+            ),
+            Auth::Other(_) => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                quote! { incoming.authorization, },
+            ),
+        };
         let doc = format!(" `{} {}`", op.method, op.path);
         quote! {
             #[doc = #doc]
-            fn #name<S: Api>(service: ::std::sync::Arc<S>, incoming: #rt::server::Incoming) -> #rt::server::Reply {
-                Box::pin(async move {
-                    let request: super::#op_module::Request = #rt::server::parse(&incoming)?;
-                    #rt::server::respond(service.#method_name(#credential_arg request).await?)
-                })
+            fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
+                match #parse {
+                    Ok(#parsed) => #rt::server::call(service.#method_name(#credential_arg request)),
+                    Err(error) => #rt::server::refuse(error),
+                }
             }
         }
     }
@@ -674,7 +697,7 @@ impl Emitter {
         );
         let handler = quote! {
             #[doc = #doc]
-            fn #name<S: Api>(service: ::std::sync::Arc<S>, incoming: #rt::server::Incoming) -> #rt::server::Reply {
+            fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
                 Box::pin(async move {
                     let mut shared = #rt::server::SharedRoute::new();
                     #(#attempts)*
@@ -691,24 +714,21 @@ fn handler_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("serve_{}", op.ident)
 }
 
-/// How an operation's trait method takes its credential: (parameter, argument from
-/// `incoming`, name in the default body).
-fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+/// How an operation's trait method takes its credential: (parameter, name in the default
+/// body).
+fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream) {
     match &op.auth {
-        Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        Auth::None => (TokenStream::new(), TokenStream::new()),
         Auth::AccessToken => (
             quote! { access_token: #rt::server::AccessToken, },
-            quote! { #rt::server::required_token(&incoming)?, },
             quote! { access_token, },
         ),
         Auth::OptionalAccessToken => (
             quote! { access_token: Option<#rt::server::AccessToken>, },
-            quote! { incoming.access_token.clone(), },
             quote! { access_token, },
         ),
         Auth::Other(_) => (
             quote! { authorization: Option<String>, },
-            quote! { incoming.authorization.clone(), },
             quote! { authorization, },
         ),
     }
