@@ -296,3 +296,27 @@ async fn malformed_requests_get_the_error_of_the_last_operation_tried() {
         (405, Some("M_UNRECOGNIZED"))
     );
 }
+
+/// Answers `invite_user` with what `current_access_token` says inside the method.
+struct SeesCredentials;
+
+impl server::Api for SeesCredentials {
+    async fn invite_user(
+        &self,
+        _: AccessToken,
+        _: invite_user::Request,
+    ) -> Result<invite_user::Response, MatrixError> {
+        let seen = matrix_api::runtime::server::current_access_token();
+        Ok({
+            let mut value = invite_user::Response::default();
+            value.extra = answer(json!({ "seen": seen.as_ref().map(AccessToken::as_str) }));
+            value
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_method_on_a_shared_route_sees_the_credentials_of_its_request() {
+    let (status, body) = post(SeesCredentials, Some("secret"), USER).await;
+    assert_eq!((status, &body["seen"]), (200, &json!("secret")), "{body}");
+}

@@ -1,10 +1,20 @@
 //! Serving generated operations with axum: the shared request handling behind every route of
 //! the generated `router` functions.
+//!
+//! A generated `router_with` is one call of [`router`] with a table of [`Route`]s: the routing
+//! (grouping by path, the axum handlers, reading the request, the credentials) is this
+//! module's generic code, instantiated once per service type; per operation the generated code
+//! is one small [`Handler`] that parses the request, calls the trait method and writes its
+//! answer.
 
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::response::IntoResponse;
+use axum::routing::{MethodFilter, MethodRouter};
 
 use super::error::MatrixError;
 use super::{Authentication, ErrorCode, IncomingRequest, Metadata, OutgoingResponse};
@@ -98,8 +108,139 @@ pub async fn prepare(
     })
 }
 
-/// Runs one operation: reads the request, calls the service, writes the response. Every
-/// failure becomes a Matrix error response.
+/// What a [`Handler`] returns: the response, or the Matrix error that becomes it.
+pub type Reply<'a> =
+    Pin<Box<dyn Future<Output = Result<axum::response::Response, MatrixError>> + Send + 'a>>;
+
+/// The generated code of one route: reads the [`prepare`]d request as its operation (or, on
+/// a route several operations share, as each in turn: [`SharedRoute`]) and calls the
+/// service's method ([`call`]), or refuses the request ([`refuse`]). A plain function pointer,
+/// so that the router's generic code is instantiated once per service type, not once per
+/// operation; and no async block of its own, so that type checking an operation's handler
+/// costs little.
+pub type Handler<S> = for<'a> fn(&'a S, Incoming) -> Reply<'a>;
+
+/// One entry of a generated router's table.
+pub struct Route<S> {
+    /// The axum path: the operation's path template with its parameters renamed by position
+    /// (`/_matrix/client/{p0}/rooms/{p1}`), so that operations whose templates differ only in
+    /// parameter names share one path.
+    pub path: &'static str,
+    /// The operation's metadata: its method, and the credentials [`prepare`] asks for. On a
+    /// shared route, that of an operation that needs the least (each operation that needs a
+    /// token checks it once the request parses as that operation).
+    pub metadata: &'static Metadata,
+    pub handler: Handler<S>,
+}
+
+/// An axum router serving `routes` with `service`: each route's handler on its path and
+/// method; unknown paths answer 404 and known paths with another method 405, both
+/// `M_UNRECOGNIZED`. Every request is read by [`prepare`] first (body limit, required token),
+/// and its credentials are what [`current_access_token`] and [`current_authorization`] see
+/// while the handler runs.
+///
+/// # Panics
+///
+/// If two routes have the same method and path (as axum does); generated tables have each
+/// once, routes several operations share being one entry.
+pub fn router<S: Send + Sync + 'static>(
+    service: S,
+    options: ServerOptions,
+    routes: &[Route<S>],
+) -> axum::Router {
+    let service = Arc::new(service);
+    let mut paths: BTreeMap<&'static str, MethodRouter> = BTreeMap::new();
+    for route in routes {
+        // Metadata holds the methods OpenAPI allows, all of which axum filters on.
+        let Ok(filter) = MethodFilter::try_from(route.metadata.method.clone()) else {
+            continue;
+        };
+        let (metadata, handler, service) = (route.metadata, route.handler, service.clone());
+        let endpoint = move |request: axum::extract::Request| {
+            serve(request, metadata, options, handler, service.clone())
+        };
+        let methods = paths.remove(route.path).unwrap_or_default();
+        paths.insert(route.path, methods.on(filter, endpoint));
+    }
+    paths
+        .into_iter()
+        .fold(axum::Router::new(), |router, (path, methods)| {
+            router.route(path, methods)
+        })
+        .fallback(unrecognized)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// One request on one route: prepared, then handed to the route's handler with its
+/// credentials in scope.
+async fn serve<S>(
+    request: axum::extract::Request,
+    metadata: &'static Metadata,
+    options: ServerOptions,
+    handler: Handler<S>,
+    service: Arc<S>,
+) -> axum::response::Response {
+    let incoming = match prepare(request, metadata, &options).await {
+        Ok(incoming) => incoming,
+        Err(error) => return error_response(&error),
+    };
+    let credentials = Credentials {
+        access_token: incoming.access_token.clone(),
+        authorization: incoming.authorization.clone(),
+    };
+    match CREDENTIALS
+        .scope(credentials, handler(&service, incoming))
+        .await
+    {
+        Ok(response) => response,
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Reads the request as the operation `Req`: what a [`Handler`] of one operation starts with.
+pub fn parse<Req: IncomingRequest>(incoming: &Incoming) -> Result<Req, MatrixError> {
+    Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args)
+}
+
+/// Reads the request as the operation `Req`, which needs an access token: the token (checked
+/// present by [`prepare`]) and the request.
+pub fn parse_with_token<Req: IncomingRequest>(
+    incoming: &Incoming,
+) -> Result<(AccessToken, Req), MatrixError> {
+    let request = parse(incoming)?;
+    Ok((required_token(incoming)?, request))
+}
+
+/// The reply of a [`Handler`] that called its method: what the method answers, as a
+/// response.
+pub fn call<'a, Resp: OutgoingResponse>(
+    answer: impl Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+) -> Reply<'a> {
+    Box::pin(async move { respond(answer.await?) })
+}
+
+/// The reply of a [`Handler`] that refuses the request (it does not parse).
+pub fn refuse<'a>(error: MatrixError) -> Reply<'a> {
+    Box::pin(std::future::ready(Err(error)))
+}
+
+/// A method's successful answer as an axum response; one that cannot be written is 500
+/// `M_UNKNOWN`.
+pub fn respond<Resp: OutgoingResponse>(
+    response: Resp,
+) -> Result<axum::response::Response, MatrixError> {
+    match response.try_into_http_response() {
+        Ok(response) => Ok(response.map(axum::body::Body::from).into_response()),
+        Err(error) => Err(MatrixError::new(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Unknown,
+            error.to_string(),
+        )),
+    }
+}
+
+/// Runs one operation outside a generated router: reads the request, calls the service,
+/// writes the response. Every failure becomes a Matrix error response.
 pub async fn handle<Req: IncomingRequest, Resp: OutgoingResponse, Fut>(
     request: axum::extract::Request,
     metadata: &'static Metadata,
@@ -113,7 +254,7 @@ where
         Ok(incoming) => incoming,
         Err(error) => return error_response(&error),
     };
-    let parsed = match Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args) {
+    let parsed = match parse(&incoming) {
         Ok(parsed) => parsed,
         Err(error) => return error_response(&error),
     };
@@ -121,15 +262,9 @@ where
         access_token: incoming.access_token.clone(),
         authorization: incoming.authorization.clone(),
     };
-    match CREDENTIALS.scope(credentials, call(parsed, incoming)).await {
-        Ok(response) => match response.try_into_http_response() {
-            Ok(response) => response.map(axum::body::Body::from).into_response(),
-            Err(error) => error_response(&MatrixError::new(
-                http::StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Unknown,
-                error.to_string(),
-            )),
-        },
+    let result = CREDENTIALS.scope(credentials, call(parsed, incoming)).await;
+    match result.and_then(respond) {
+        Ok(response) => response,
         Err(error) => error_response(&error),
     }
 }
@@ -256,14 +391,7 @@ impl SharedRoute {
                 None
             }
             Err(error) => Some(error_response(&error)),
-            Ok(response) => Some(match response.try_into_http_response() {
-                Ok(response) => response.map(axum::body::Body::from).into_response(),
-                Err(error) => error_response(&MatrixError::new(
-                    http::StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Unknown,
-                    error.to_string(),
-                )),
-            }),
+            Ok(response) => Some(respond(response).unwrap_or_else(|error| error_response(&error))),
         }
     }
 

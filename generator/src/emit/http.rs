@@ -515,7 +515,7 @@ impl Emitter {
                 );
                 quote! { #[doc = ""] #[doc = #text] }
             };
-            let (credential_param, _, credential_discard) = credentials(op, rt);
+            let (credential_param, credential_discard) = credentials(op, rt);
             methods.push(quote! {
                 #[doc = #doc]
                 #shared_doc
@@ -525,38 +525,34 @@ impl Emitter {
                     request: super::#op_module::Request,
                 ) -> impl ::std::future::Future<Output = Result<super::#op_module::Response, #rt::MatrixError>> + Send {
                     let _ = (#credential_discard request,);
-                    async { Err(#rt::MatrixError::unrecognized()) }
+                    ::std::future::ready(Err(#rt::MatrixError::unrecognized()))
                 }
             });
         }
-        let routes: BTreeMap<String, Vec<(String, TokenStream)>> = routes
-            .iter()
-            .map(|(path, methods_here)| {
-                let handlers = methods_here
-                    .iter()
-                    .map(|(method, ops)| {
-                        let handler = match ops.as_slice() {
-                            [op] => self.single_handler(op),
-                            ops => self.shared_handler(ops),
-                        };
-                        (method.clone(), handler)
-                    })
-                    .collect();
-                (path.clone(), handlers)
-            })
-            .collect();
-        let route_calls = routes.into_iter().map(|(path, handlers)| {
-            let mut chain = TokenStream::new();
-            for (i, (method, handler)) in handlers.into_iter().enumerate() {
-                let filter = format_ident!("{}", method);
-                chain = if i == 0 {
-                    quote! { ::axum::routing::on(::axum::routing::MethodFilter::#filter, #handler) }
-                } else {
-                    quote! { #chain.on(::axum::routing::MethodFilter::#filter, #handler) }
+        // Per route, its handler fn and its entry in the router's table.
+        let mut handlers = Vec::new();
+        let mut table = Vec::new();
+        for (path, methods_here) in &routes {
+            for (_, ops) in methods_here {
+                let (handler, metadata_op) = match ops.as_slice() {
+                    [op] => (self.single_handler(op), *op),
+                    ops => match self.shared_handler(ops) {
+                        Some(handler) => handler,
+                        None => continue,
+                    },
                 };
+                let handler_name = handler_name(metadata_op);
+                let metadata_module = ident(&metadata_op.ident);
+                handlers.push(handler);
+                table.push(quote! {
+                    #rt::server::Route {
+                        path: #path,
+                        metadata: &super::#metadata_module::METADATA,
+                        handler: #handler_name::<S>,
+                    }
+                });
             }
-            quote! { .route(#path, #chain) }
-        });
+        }
         let shared_doc = if shared_docs.is_empty() {
             TokenStream::new()
         } else {
@@ -608,62 +604,71 @@ impl Emitter {
                 /// another method 405, both `M_UNRECOGNIZED`.
                 #shared_doc
                 pub fn router_with<S: Api>(service: S, options: #rt::server::ServerOptions) -> ::axum::Router {
-                    let service = ::std::sync::Arc::new(service);
-                    ::axum::Router::new()
-                        #(#route_calls)*
-                        .fallback(#rt::server::unrecognized)
-                        .method_not_allowed_fallback(#rt::server::method_not_allowed)
+                    #rt::server::router(service, options, &[#(#table),*])
                 }
+
+                #(#handlers)*
             }
         }
     }
 
-    /// The handler of a route one operation has.
+    /// The handler of a route one operation has: parse, then call (`runtime::server::call`),
+    /// without an async block of its own.
     fn single_handler(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
+        let name = handler_name(op);
         let method_name = ident(&op.ident);
         let op_module = ident(&op.ident);
-        let (_, credential_arg, _) = credentials(op, rt);
-        let incoming_name = if matches!(op.auth, Auth::None) {
-            quote! { _incoming }
-        } else {
-            quote! { incoming }
+        let request = quote! { super::#op_module::Request };
+        let (parse, parsed, credential_arg) = match &op.auth {
+            Auth::AccessToken => (
+                quote! { #rt::server::parse_with_token::<#request>(&incoming) },
+                quote! { (access_token, request) },
+                quote! { access_token, },
+            ),
+            Auth::None => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                TokenStream::new(),
+            ),
+            Auth::OptionalAccessToken => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                quote! { incoming.access_token, },
+            ),
+            Auth::Other(_) => (
+                quote! { #rt::server::parse::<#request>(&incoming) },
+                quote! { request },
+                quote! { incoming.authorization, },
+            ),
         };
+        let doc = format!(" `{} {}`", op.method, op.path);
         quote! {
-            {
-                let service = service.clone();
-                move |request: ::axum::extract::Request| {
-                    let service = service.clone();
-                    async move {
-                        #rt::server::handle(
-                            request,
-                            &super::#op_module::METADATA,
-                            options,
-                            |request: super::#op_module::Request, #incoming_name| async move {
-                                service.#method_name(#credential_arg request).await
-                            },
-                        )
-                        .await
-                    }
+            #[doc = #doc]
+            fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
+                match #parse {
+                    Ok(#parsed) => #rt::server::call(service.#method_name(#credential_arg request)),
+                    Err(error) => #rt::server::refuse(error),
                 }
             }
         }
     }
 
-    /// The handler of a route several operations share (`ops`, in operationId order): see
-    /// `runtime::server::SharedRoute` for the rule.
-    fn shared_handler(&self, ops: &[&OperationIr]) -> TokenStream {
+    /// The handler of a route several operations share (`ops`, in operationId order), and the
+    /// operation whose metadata the route is prepared by: see `runtime::server::SharedRoute`
+    /// for the rule. The handler is named after that operation.
+    fn shared_handler<'a>(
+        &self,
+        ops: &[&'a OperationIr],
+    ) -> Option<(TokenStream, &'a OperationIr)> {
         let rt = &self.runtime;
         // The token is checked up front only when every operation needs one; otherwise each
         // operation that needs it checks it once the request parses as that operation.
         let gate_op = ops
             .iter()
             .find(|o| o.auth != Auth::AccessToken)
-            .or(ops.first());
-        let Some(gate_op) = gate_op else {
-            return TokenStream::new();
-        };
-        let gate_module = ident(&gate_op.ident);
+            .or(ops.first())?;
+        let name = handler_name(gate_op);
         let attempts = ops.iter().map(|op| {
             let method_name = ident(&op.ident);
             let op_module = ident(&op.ident);
@@ -686,49 +691,52 @@ impl Emitter {
                 if let Some(request) = shared.parse::<super::#op_module::Request>(&incoming) {
                     let result = #call;
                     if let Some(response) = shared.answer(result) {
-                        return response;
+                        return Ok(response);
                     }
                 }
             }
         });
-        quote! {
-            {
-                let service = service.clone();
-                move |request: ::axum::extract::Request| {
-                    let service = service.clone();
-                    async move {
-                        let incoming = match #rt::server::prepare(request, &super::#gate_module::METADATA, &options).await {
-                            Ok(incoming) => incoming,
-                            Err(error) => return #rt::server::error_response(&error),
-                        };
-                        let mut shared = #rt::server::SharedRoute::new();
-                        #(#attempts)*
-                        shared.finish()
-                    }
-                }
+        let names: Vec<String> = ops.iter().map(|o| format!("`{}`", o.ident)).collect();
+        let doc = format!(
+            " `{} {}`: {}, the first that takes the request.",
+            gate_op.method,
+            gate_op.path,
+            names.join(", then ")
+        );
+        let handler = quote! {
+            #[doc = #doc]
+            fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
+                Box::pin(async move {
+                    let mut shared = #rt::server::SharedRoute::new();
+                    #(#attempts)*
+                    Ok(shared.finish())
+                })
             }
-        }
+        };
+        Some((handler, *gate_op))
     }
 }
 
-/// How an operation's trait method takes its credential: (parameter, argument from
-/// `incoming`, name in the default body).
-fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+/// The router's handler fn of the route `op` has (or, shared, is prepared by).
+fn handler_name(op: &OperationIr) -> proc_macro2::Ident {
+    format_ident!("serve_{}", op.ident)
+}
+
+/// How an operation's trait method takes its credential: (parameter, name in the default
+/// body).
+fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream) {
     match &op.auth {
-        Auth::None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        Auth::None => (TokenStream::new(), TokenStream::new()),
         Auth::AccessToken => (
             quote! { access_token: #rt::server::AccessToken, },
-            quote! { #rt::server::required_token(&incoming)?, },
             quote! { access_token, },
         ),
         Auth::OptionalAccessToken => (
             quote! { access_token: Option<#rt::server::AccessToken>, },
-            quote! { incoming.access_token.clone(), },
             quote! { access_token, },
         ),
         Auth::Other(_) => (
             quote! { authorization: Option<String>, },
-            quote! { incoming.authorization.clone(), },
             quote! { authorization, },
         ),
     }
