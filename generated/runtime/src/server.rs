@@ -239,36 +239,6 @@ pub fn respond<Resp: OutgoingResponse>(
     }
 }
 
-/// Runs one operation outside a generated router: reads the request, calls the service,
-/// writes the response. Every failure becomes a Matrix error response.
-pub async fn handle<Req: IncomingRequest, Resp: OutgoingResponse, Fut>(
-    request: axum::extract::Request,
-    metadata: &'static Metadata,
-    options: ServerOptions,
-    call: impl FnOnce(Req, Incoming) -> Fut,
-) -> axum::response::Response
-where
-    Fut: Future<Output = Result<Resp, MatrixError>>,
-{
-    let incoming = match prepare(request, metadata, &options).await {
-        Ok(incoming) => incoming,
-        Err(error) => return error_response(&error),
-    };
-    let parsed = match parse(&incoming) {
-        Ok(parsed) => parsed,
-        Err(error) => return error_response(&error),
-    };
-    let credentials = Credentials {
-        access_token: incoming.access_token.clone(),
-        authorization: incoming.authorization.clone(),
-    };
-    let result = CREDENTIALS.scope(credentials, call(parsed, incoming)).await;
-    match result.and_then(respond) {
-        Ok(response) => response,
-        Err(error) => error_response(&error),
-    }
-}
-
 /// What the request being handled presented, for [`current_access_token`].
 #[derive(Clone)]
 struct Credentials {
