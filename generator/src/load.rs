@@ -524,7 +524,7 @@ fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    dirs.sort();
+    crate::sort_stable(&mut dirs);
     for dir in dirs {
         let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             continue;
@@ -538,7 +538,7 @@ fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<
             .map(|e| e.path())
             .filter(|p| p.is_file() && is_spec_file_name(p))
             .collect();
-        documents.sort();
+        crate::sort_stable(&mut documents);
         if !documents.is_empty() {
             apis.push((name, documents));
         }
@@ -564,7 +564,7 @@ fn list_dirs(root: &Path) -> Vec<String> {
         .filter(|e| e.path().is_dir())
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
         .collect();
-    names.sort();
+    crate::sort_stable(&mut names);
     names
 }
 
