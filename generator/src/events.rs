@@ -74,7 +74,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
                 .is_some_and(|n| !n.starts_with('.') && !n.ends_with(".md"))
         })
         .collect();
-    files.sort();
+    crate::sort_stable(&mut files);
     files
 }
 
@@ -484,7 +484,7 @@ fn discriminator(
                 _ => continue 'keys,
             }
         }
-        let distinct: BTreeSet<&String> = values.iter().collect();
+        let distinct: BTreeSet<&str> = values.iter().map(String::as_str).collect();
         if distinct.len() == values.len() {
             return Some((key.clone(), values));
         }

@@ -102,7 +102,7 @@ impl Node {
             Value::Seq(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_json).collect())
             }
-            Value::Map(m) => serde_json::Value::Object(
+            Value::Map(m) => json_object(
                 m.entries
                     .iter()
                     .map(|(k, v)| (k.clone(), v.to_json()))
@@ -110,6 +110,17 @@ impl Node {
             ),
         }
     }
+}
+
+/// A JSON object of `entries`, a later key replacing an earlier one as `collect` does. One
+/// function for every caller: collecting a map from each caller's own iterator would compile
+/// the map's sorting and building code once per iterator type.
+pub(crate) fn json_object(entries: Vec<(String, serde_json::Value)>) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    for (key, value) in entries {
+        object.insert(key, value);
+    }
+    serde_json::Value::Object(object)
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -374,10 +385,12 @@ impl SourceSet {
     }
 
     pub fn texts(&self) -> SourceTexts {
-        self.files
-            .iter()
-            .map(|f| (f.name.clone(), f.text.clone()))
-            .collect()
+        // Inserted one by one: collecting would compile a sort of its own for this one map.
+        let mut texts = SourceTexts::new();
+        for file in &self.files {
+            texts.insert(file.name.clone(), file.text.clone());
+        }
+        texts
     }
 
     /// The file a `$ref`'s file part names, seen from `from`. The loader has read every such
@@ -524,7 +537,7 @@ fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    dirs.sort();
+    crate::sort_stable(&mut dirs);
     for dir in dirs {
         let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             continue;
@@ -538,7 +551,7 @@ fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<
             .map(|e| e.path())
             .filter(|p| p.is_file() && is_spec_file_name(p))
             .collect();
-        documents.sort();
+        crate::sort_stable(&mut documents);
         if !documents.is_empty() {
             apis.push((name, documents));
         }
@@ -564,7 +577,7 @@ fn list_dirs(root: &Path) -> Vec<String> {
         .filter(|e| e.path().is_dir())
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
         .collect();
-    names.sort();
+    crate::sort_stable(&mut names);
     names
 }
 

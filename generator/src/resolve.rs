@@ -171,7 +171,7 @@ impl ResolvedSpec {
                     .map(|i| self.to_json_depth(i, depth + 1))
                     .collect::<Option<_>>()?,
             ),
-            RValue::Map(m) => serde_json::Value::Object(
+            RValue::Map(m) => crate::load::json_object(
                 m.iter()
                     .map(|(k, v)| Some((k.clone(), self.to_json_depth(v, depth + 1)?)))
                     .collect::<Option<_>>()?,
@@ -265,7 +265,7 @@ impl ResolvedSpec {
                         }
                     } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
                         match &self.deref(value).value {
-                            RValue::Map(schemas) => Value::Object(
+                            RValue::Map(schemas) => crate::load::json_object(
                                 schemas
                                     .iter()
                                     .map(|(name, s)| {

@@ -118,7 +118,8 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
         let rules: [&dyn Fn(usize) -> String; 3] = [&by_path, &by_method, &by_capitals];
         for (level, rule) in rules.iter().enumerate() {
             let names: Vec<String> = (0..group.len()).map(rule).collect();
-            let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+            let distinct: std::collections::BTreeSet<&str> =
+                names.iter().map(String::as_str).collect();
             if distinct.len() == names.len() || level + 1 == rules.len() {
                 for (member, name) in group.iter().zip(names) {
                     idents[*member] = name;

@@ -239,16 +239,18 @@ fn shape(id: EntryId, def: &Def, group: &[usize]) -> Shape {
                     default: f.default.as_ref().map(Json::to_string),
                 })
                 .collect();
-            fields.sort();
+            crate::sort_stable(&mut fields);
             Shape::Struct(fields)
         }
         Def::Enum(values) => {
-            let values: BTreeSet<&String> = values.iter().collect();
-            Shape::Enum(values.into_iter().cloned().collect())
+            let values: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+            Shape::Enum(values.into_iter().map(str::to_owned).collect())
         }
         Def::Union(members) => {
-            let members: BTreeSet<Ty> = members.iter().map(|(_, t)| remap(t)).collect();
-            Shape::Union(members.into_iter().collect())
+            let mut members: Vec<Ty> = members.iter().map(|(_, t)| remap(t)).collect();
+            crate::sort_stable(&mut members);
+            members.dedup();
+            Shape::Union(members)
         }
         Def::Pending | Def::Alias(_) => Shape::Unique(id),
     }
@@ -508,10 +510,10 @@ pub(super) fn finish_with(
             }
         }
     }
-    api_types.sort_by(|a, b| a.name().cmp(b.name()));
+    crate::sort_stable_by(&mut api_types, |a, b| a.name().cmp(b.name()));
     op_types
         .iter_mut()
-        .for_each(|types| types.sort_by(|a, b| a.name().cmp(b.name())));
+        .for_each(|types| crate::sort_stable_by(types, |a, b| a.name().cmp(b.name())));
 
     // Schema examples, each under the type its schema became.
     let mut type_examples: Vec<ExampleIr> = Vec::new();
@@ -659,12 +661,17 @@ fn assign_names(hints: &[&NameHint], reserved: &BTreeSet<&str>) -> Vec<String> {
     let mut names: Vec<String> = (0..hints.len()).map(|i| name_at(i, &level)).collect();
     // Only types written at one place with one base name can still share a name here; tell
     // them apart by a digest of their place, which does not move when others are added.
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for name in &names {
-        *seen.entry(name.clone()).or_default() += 1;
-    }
+    let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+    crate::sort_stable(&mut sorted);
+    let shared: Vec<bool> = names
+        .iter()
+        .map(|name| {
+            let first = sorted.partition_point(|n| *n < name.as_str());
+            sorted.get(first + 1) == Some(&name.as_str())
+        })
+        .collect();
     for (i, name) in names.iter_mut().enumerate() {
-        if seen.get(name.as_str()).copied().unwrap_or(0) > 1 || reserved.contains(name.as_str()) {
+        if shared[i] || reserved.contains(name.as_str()) {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             hints[i].place.pointer.hash(&mut hasher);
             hints[i].place.file.hash(&mut hasher);
@@ -753,7 +760,9 @@ fn back_edges(
     names: &[String],
 ) -> BTreeSet<(usize, usize)> {
     let mut order: Vec<usize> = (0..edges.len()).filter(|g| home[*g].is_some()).collect();
-    order.sort_by(|a, b| (home[*a], &names[*a]).cmp(&(home[*b], &names[*b])));
+    crate::sort_stable_by(&mut order, |a, b| {
+        (home[*a], &names[*a]).cmp(&(home[*b], &names[*b]))
+    });
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -966,7 +975,7 @@ fn order_union_variants(variants: &mut [(String, RustType)]) {
             RustType::Json => 11,
         }
     }
-    variants.sort_by_key(|(_, ty)| rank(ty));
+    crate::sort_stable_by(variants, |(_, a), (_, b)| rank(a).cmp(&rank(b)));
 }
 
 #[cfg(test)]

@@ -506,7 +506,7 @@ impl<'a> Builder<'a> {
                 ),
             }
         }
-        responses.sort_by_key(|r| r.status);
+        crate::sort_stable_by(&mut responses, |a, b| a.status.cmp(&b.status));
 
         let (added_in, changed_in) = self.version_notes(op_map);
         Some(Operation {
@@ -831,7 +831,7 @@ impl<'a> Builder<'a> {
         api: &str,
         mut operations: Vec<(Operation, String)>,
     ) -> Vec<Operation> {
-        operations.sort_by(|(a, _), (b, _)| {
+        crate::sort_stable_by(&mut operations, |(a, _), (b, _)| {
             (route(&a.path), a.method, &a.operation_id, &a.path, &a.place).cmp(&(
                 route(&b.path),
                 b.method,
@@ -841,7 +841,9 @@ impl<'a> Builder<'a> {
             ))
         });
         let mut kept = operations;
-        kept.sort_by(|(a, _), (b, _)| (&a.path, a.method).cmp(&(&b.path, b.method)));
+        crate::sort_stable_by(&mut kept, |(a, _), (b, _)| {
+            (&a.path, a.method).cmp(&(&b.path, b.method))
+        });
         let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
         let mut first_use: BTreeMap<String, (Method, String, Place)> = BTreeMap::new();
         let mut out = Vec::with_capacity(kept.len());

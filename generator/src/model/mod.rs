@@ -351,7 +351,7 @@ pub fn build_with_schemas(
             builder.document(*file, document, &api_schemes, &mut operations);
         }
         let mut operations = builder.unique_operations(&api.name, operations);
-        operations.sort_by(|a, b| {
+        crate::sort_stable_by(&mut operations, |a, b| {
             (a.path.as_str(), a.method, a.operation_id.as_str()).cmp(&(
                 b.path.as_str(),
                 b.method,
@@ -450,18 +450,17 @@ pub use builder::route;
 /// /events`: `getEvents` and `peekEvents`); the model keeps both, the generated router tries
 /// them in this order.
 pub fn same_route_groups(operations: &[Operation]) -> Vec<Vec<&Operation>> {
-    let mut by_route: BTreeMap<(String, Method), Vec<&Operation>> = BTreeMap::new();
-    for op in operations {
-        by_route
-            .entry((route(&op.path), op.method))
-            .or_default()
-            .push(op);
-    }
+    let mut by_route: Vec<((String, Method), &Operation)> = operations
+        .iter()
+        .map(|op| ((route(&op.path), op.method), op))
+        .collect();
+    crate::sort_stable_by(&mut by_route, |a, b| a.0.cmp(&b.0));
     by_route
-        .into_values()
+        .chunk_by(|a, b| a.0 == b.0)
         .filter(|group| group.len() > 1)
-        .map(|mut group| {
-            group.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+        .map(|group| {
+            let mut group: Vec<&Operation> = group.iter().map(|(_, op)| *op).collect();
+            crate::sort_stable_by(&mut group, |a, b| a.operation_id.cmp(&b.operation_id));
             group
         })
         .collect()
