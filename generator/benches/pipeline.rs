@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use divan::Bencher;
-use matrix_codegen::{Config, Gate, emit, ir, load, model, resolve};
+use matrix_codegen::{Config, Gate, emit, events, ir, load, model, resolve};
 
 fn main() {
     divan::main();
@@ -120,11 +120,15 @@ fn end_to_end_unformatted(bencher: Bencher, name: &str) {
 mod stage {
     use super::*;
 
-    /// Reading and parsing every YAML/JSON file (with positions), following `$ref`s.
+    /// Reading and parsing every YAML/JSON file (with positions), following `$ref`s: the
+    /// files the end-to-end run reads, the event schemas beside the API included.
     #[divan::bench(args = inputs())]
     fn load(bencher: Bencher, name: &str) {
         let options = load_options(name);
-        bencher.bench_local(|| load::load(&options).expect("loads"));
+        let event_sets = events::discover(&api_root(name))
+            .map(|dir| events::document_sets(&dir))
+            .unwrap_or_default();
+        bencher.bench_local(|| load::load_with_documents(&options, &event_sets).expect("loads"));
     }
 
     /// `$ref` and `allOf` resolution; the loaded sources are rebuilt, untimed, per iteration.
