@@ -476,7 +476,9 @@ fn inline(line: &str, links: &Links) -> String {
             continue;
         }
         // Bare URLs become autolinks (rustdoc warns about bare ones).
-        if starts_with_at(&chars, i, "https://") || starts_with_at(&chars, i, "http://") {
+        if chars[i] == 'h'
+            && (starts_with_at(&chars, i, "https://") || starts_with_at(&chars, i, "http://"))
+        {
             let mut end = i;
             while end < chars.len()
                 && !chars[end].is_whitespace()
@@ -608,14 +610,30 @@ fn autolink_open(out: &str) -> bool {
     }
 }
 
+// Called for every character of every description, so written as plain loops: a build script
+// runs this code unoptimised (cargo's default for build-dependencies, and this workspace's
+// profile for the generator), where iterator adapters cost many times a loop.
 fn starts_with_at(chars: &[char], i: usize, pattern: &str) -> bool {
-    (i..)
-        .zip(pattern.chars())
-        .all(|(j, p)| chars.get(j) == Some(&p))
+    let mut j = i;
+    for p in pattern.chars() {
+        if j >= chars.len() || chars[j] != p {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 fn find_seq(chars: &[char], from: usize, pattern: &str) -> Option<usize> {
-    (from..chars.len()).find(|&j| starts_with_at(chars, j, pattern))
+    let first = pattern.chars().next()?;
+    let mut j = from;
+    while j < chars.len() {
+        if chars[j] == first && starts_with_at(chars, j, pattern) {
+            return Some(j);
+        }
+        j += 1;
+    }
+    None
 }
 
 #[cfg(test)]
