@@ -346,3 +346,50 @@ macro_rules! __struct_deserialize {
     };
 }
 pub use crate::__struct_deserialize as struct_deserialize;
+
+#[cfg(test)]
+mod tests {
+    use super::MapWriter;
+
+    /// A value whose serialization fails.
+    struct Refused;
+
+    impl serde::Serialize for Refused {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("refused"))
+        }
+    }
+
+    #[test]
+    fn map_writer_keeps_the_first_error_and_writes_nothing_after_it() {
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut out);
+        let mut map = MapWriter::new(&mut serializer).expect("a map");
+        map.required("a", &1);
+        map.optional::<u8>("skipped", &None);
+        map.entry("b", &Refused);
+        map.nullable("c", &Some(2));
+        let error = map.end().expect_err("the entry's error");
+        assert!(error.to_string().contains("refused"), "{error}");
+        let written = String::from_utf8(out).expect("UTF-8");
+        assert!(written.starts_with(r#"{"a":1,"b":"#), "{written}");
+        assert!(!written.contains("\"c\""), "{written}");
+    }
+
+    #[test]
+    fn map_writer_writes_present_fields_in_order() {
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut out);
+        let mut map = MapWriter::new(&mut serializer).expect("a map");
+        map.required("a", &1);
+        map.optional("b", &None::<u8>);
+        map.optional("c", &Some("x"));
+        map.nullable("d", &None::<u8>);
+        map.entry("extra", &true);
+        map.end().expect("written");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            r#"{"a":1,"c":"x","d":null,"extra":true}"#
+        );
+    }
+}
