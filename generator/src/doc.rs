@@ -614,12 +614,11 @@ fn autolink_open(out: &str) -> bool {
 // runs this code unoptimised (cargo's default for build-dependencies, and this workspace's
 // profile for the generator), where iterator adapters cost many times a loop.
 fn starts_with_at(chars: &[char], i: usize, pattern: &str) -> bool {
-    let mut j = i;
+    let mut rest = chars.get(i..).unwrap_or_default().iter();
     for p in pattern.chars() {
-        if j >= chars.len() || chars[j] != p {
+        if rest.next() != Some(&p) {
             return false;
         }
-        j += 1;
     }
     true
 }
