@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, Gate, doc_attr, ident, is_required};
+use super::{Emitter, Gate, ident, is_required};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
 use crate::ir::{
     FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
@@ -235,7 +235,7 @@ impl Emitter {
                         Scope::Api,
                     )
                 });
-                let doc = doc_attr(content.doc.as_deref(), &self.links);
+                let doc = self.doc_attr(content.doc.as_deref());
                 let fallback = ident(fallback);
                 let discriminator_fn = ident(&crate::naming::field_ident(discriminator));
                 let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.variant)).collect();
@@ -335,7 +335,7 @@ impl Emitter {
         let name = ident(&kind.name);
         let enum_name = ident(&kind.enum_name);
         let fallback = ident(&kind.fallback);
-        let doc = doc_attr(kind.doc.as_deref(), &self.links);
+        let doc = self.doc_attr(kind.doc.as_deref());
         let fields = kind.fields.iter().map(|f| self.kind_field(f));
         let variants: Vec<_> = kind.members.iter().map(|(v, _)| ident(v)).collect();
         let contents: Vec<_> = kind

@@ -420,6 +420,11 @@ impl Emitter {
     pub(super) fn shared_responses(&self, module: &ApiModule) -> BTreeMap<String, String> {
         let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
         let mut shared = BTreeMap::new();
+        // Docs do not count: the spec's descriptions are not even rendered.
+        let bare = Emitter {
+            docs: false,
+            ..self.clone()
+        };
         for op in &module.operations {
             let own_types = match &op.response {
                 ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),
@@ -433,8 +438,8 @@ impl Emitter {
                 continue;
             }
             let mut shape = String::new();
-            without_docs(self.response(op), &mut shape);
-            without_docs(self.response_conversions(op), &mut shape);
+            without_docs(bare.response(op), &mut shape);
+            without_docs(bare.response_conversions(op), &mut shape);
             match first_by_shape.get(&shape) {
                 Some(owner) => {
                     shared.insert(op.operation_id.clone(), owner.clone());
@@ -759,6 +764,7 @@ fn names_operation_type(ty: &RustType) -> bool {
 /// compared by when their docs do not matter.
 fn without_docs(tokens: TokenStream, out: &mut String) {
     use proc_macro2::{Delimiter, TokenTree};
+    use std::fmt::Write as _;
     let mut tokens = tokens.into_iter().peekable();
     while let Some(token) = tokens.next() {
         match token {
@@ -774,13 +780,15 @@ fn without_docs(tokens: TokenStream, out: &mut String) {
             }
             TokenTree::Group(group) => {
                 let (open, close) = super::delimiters(group.delimiter());
+                let stream = group.stream();
+                // With the group gone, iterating its stream takes the tokens without a copy.
+                drop(group);
                 out.push_str(open);
-                without_docs(group.stream(), out);
+                without_docs(stream, out);
                 out.push_str(close);
             }
             other => {
-                out.push_str(&other.to_string());
-                out.push(' ');
+                let _ = write!(out, "{other} ");
             }
         }
     }

@@ -101,6 +101,7 @@ pub fn emit_with_events(
         server: options.server.clone(),
         path_defaults: options.path_defaults.clone(),
         links: Links::default(),
+        docs: true,
         format_types,
         constants: constant_enums(ir, events.map(|(events, _)| events)),
     };
@@ -118,7 +119,10 @@ pub fn emit_with_events(
     });
     let events =
         events.map(|(events, gate)| emitter.events_module(events, &ir.timeline_unions, gate));
-    let tokens = quote! { #(#modules)* #events };
+    // Moved, not interpolated: `quote!` copies every stream it interpolates.
+    let mut tokens = TokenStream::new();
+    tokens.extend(modules);
+    tokens.extend(events);
     if !options.formatted {
         return Ok(unformatted(tokens));
     }
@@ -245,6 +249,9 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
                 let (open, close) = delimiters(group.delimiter());
                 let brace = group.delimiter() == Delimiter::Brace;
                 let stream = group.stream();
+                // The group shares its stream; with the group gone, iterating the stream takes
+                // its tokens instead of copying them (a copy per level of nesting, else).
+                drop(group);
                 out.push_str(open);
                 if brace && !stream.is_empty() {
                     out.push('\n');
@@ -284,6 +291,9 @@ struct Emitter {
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
     links: Links,
+    /// Whether spec descriptions become doc attributes; off where emitted items are only
+    /// compared by shape (`shared_responses`).
+    docs: bool,
     /// (format, its Rust type)
     format_types: Vec<(String, TokenStream)>,
 }
@@ -311,6 +321,15 @@ fn doc_attr(text: Option<&str>, links: &Links) -> TokenStream {
 }
 
 impl Emitter {
+    /// The doc attributes of a spec description (none when `docs` is off).
+    fn doc_attr(&self, text: Option<&str>) -> TokenStream {
+        if self.docs {
+            doc_attr(text, &self.links)
+        } else {
+            TokenStream::new()
+        }
+    }
+
     fn api_module(&self, module: &ApiModule) -> TokenStream {
         let name = ident(&module.ident);
         let doc = format!(
@@ -333,15 +352,18 @@ impl Emitter {
         } else {
             TokenStream::new()
         };
+        // The body is moved into its group, not interpolated: `quote!` copies every stream it
+        // interpolates, and these hold nearly all of the output.
+        let mut body = TokenStream::new();
+        body.extend(types);
+        body.extend(reexports);
+        body.extend(operations);
+        body.extend([server]);
+        let body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
         quote! {
             #[doc = #doc]
             #allow
-            pub mod #name {
-                #(#types)*
-                #(#reexports)*
-                #(#operations)*
-                #server
-            }
+            pub mod #name #body
         }
     }
 
@@ -387,7 +409,7 @@ impl Emitter {
                 change.trim()
             ));
         }
-        let doc = doc_attr(Some(&doc), &self.links);
+        let doc = self.doc_attr(Some(&doc));
 
         let method = format_ident!("{}", op.method.as_str());
         let operation_id = &op.operation_id;
@@ -624,10 +646,7 @@ impl Emitter {
         });
         match &op.response {
             ResponseIr::Fields(def) => {
-                let doc = doc_attr(
-                    def.doc.as_deref().or(Some("The response body.")),
-                    &self.links,
-                );
+                let doc = self.doc_attr(def.doc.as_deref().or(Some("The response body.")));
                 let fields = def.fields.iter().map(|f| self.field(f, Scope::Operation));
                 let default = default_derive(&def.fields);
                 let all: Vec<FieldDef> = def
@@ -662,7 +681,7 @@ impl Emitter {
                 }
             }
             ResponseIr::Whole { ty, doc } => {
-                let doc = doc_attr(doc.as_deref().or(Some("The response body.")), &self.links);
+                let doc = self.doc_attr(doc.as_deref().or(Some("The response body.")));
                 let ty = self.rust_type(ty, Scope::Operation);
                 let others: Vec<&str> = op
                     .response_headers
@@ -691,7 +710,7 @@ impl Emitter {
                 }
             }
             ResponseIr::Binary { content_type, doc } => {
-                let doc = doc_attr(doc.as_deref().or(Some("The response body.")), &self.links);
+                let doc = self.doc_attr(doc.as_deref().or(Some("The response body.")));
                 let content_doc =
                     format!(" The media type of `body` (the spec names `{content_type}`).");
                 quote! {
@@ -732,7 +751,7 @@ impl Emitter {
                 format!("{}\n\n{note}", doc_text.trim_end())
             };
         }
-        let doc = doc_attr(Some(&doc_text), &self.links);
+        let doc = self.doc_attr(Some(&doc_text));
         let deprecated = if field.deprecated {
             quote! { #[deprecated(note = "deprecated by the Matrix spec")] }
         } else {
@@ -769,7 +788,7 @@ impl Emitter {
 
     fn struct_def(&self, def: &StructDef, scope: Scope) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref(), &self.links);
+        let doc = self.doc_attr(def.doc.as_deref());
         let fields = def.fields.iter().map(|f| self.field(f, scope));
         let default = default_derive(&def.fields);
         let methods = self.struct_methods(&name, &def.fields, scope);
@@ -927,7 +946,7 @@ impl Emitter {
 
     fn string_enum(&self, def: &StringEnumDef) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref(), &self.links);
+        let doc = self.doc_attr(def.doc.as_deref());
         let fallback = ident(&def.fallback);
         let variants = def.variants.iter().map(|(v, wire)| {
             let v = ident(v);
@@ -993,7 +1012,7 @@ impl Emitter {
 
     fn union(&self, def: &UnionDef, scope: Scope) -> TokenStream {
         let name = ident(&def.name);
-        let doc = doc_attr(def.doc.as_deref(), &self.links);
+        let doc = self.doc_attr(def.doc.as_deref());
         let variants = def.variants.iter().map(|(v, ty)| {
             let v = ident(v);
             let ty = self.rust_type(ty, scope);
