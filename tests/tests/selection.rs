@@ -3,29 +3,11 @@
 
 mod support;
 
-use std::path::PathBuf;
+use support::check_matrix_api;
 
-use support::{cargo, run};
-
-/// `cargo check -p matrix-api` with these arguments and environment; the generated file.
+/// The file `cargo check -p matrix-api` with these arguments and environment generates.
 fn generated(args: &[&str], env: &[(&str, &str)]) -> String {
-    let mut all = vec!["check", "-p", "matrix-api", "--message-format=json"];
-    all.extend_from_slice(args);
-    let mut command = cargo("selection-check", &all);
-    command.envs(env.iter().copied());
-    let output = run(command);
-    let out_dir = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| {
-            m["reason"] == "build-script-executed"
-                && m["package_id"]
-                    .as_str()
-                    .is_some_and(|p| p.contains("generated"))
-        })
-        .find_map(|m| m["out_dir"].as_str().map(PathBuf::from))
-        .expect("matrix-api's build script ran");
-    std::fs::read_to_string(out_dir.join("matrix_api.rs")).expect("the generated file")
+    check_matrix_api(args, env).0
 }
 
 #[test]

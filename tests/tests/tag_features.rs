@@ -4,11 +4,10 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 use matrix_codegen::{Config, tag_feature};
-use support::{cargo, corpus, run, workspace_root};
+use support::{cargo, check_matrix_api, corpus, run, workspace_root};
 
 /// The tags of the operations of `api_root` (of these APIs; all when empty).
 fn spec_tags(api_root: &Path, apis: &[&str]) -> Vec<String> {
@@ -103,29 +102,6 @@ fn the_features_are_the_specs_tags() {
     );
 }
 
-/// `cargo check -p matrix-api` with these arguments and environment: the generated file and
-/// cargo's output.
-fn check(args: &[&str], env: &[(&str, &str)]) -> (String, Output) {
-    let mut all = vec!["check", "-p", "matrix-api", "--message-format=json"];
-    all.extend_from_slice(args);
-    let mut command = cargo("selection-check", &all);
-    command.envs(env.iter().copied());
-    let output = run(command);
-    let out_dir = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| {
-            m["reason"] == "build-script-executed"
-                && m["package_id"]
-                    .as_str()
-                    .is_some_and(|p| p.contains("generated"))
-        })
-        .find_map(|m| m["out_dir"].as_str().map(PathBuf::from))
-        .expect("matrix-api's build script ran");
-    let code = std::fs::read_to_string(out_dir.join("matrix_api.rs")).expect("the generated file");
-    (code, output)
-}
-
 /// The operations the library generates from api-specs/client-server for this selection:
 /// module name to operationId.
 fn operations(configure: impl FnOnce(&mut Config)) -> BTreeMap<String, String> {
@@ -166,7 +142,7 @@ fn a_tag_feature_generates_only_its_operations() {
     let feature = tag_feature(&tag).expect("a tag with letters");
     let features = format!("client-server,{feature}");
 
-    let (code, _) = check(&["--no-default-features", "--features", &features], &[]);
+    let (code, _) = check_matrix_api(&["--no-default-features", "--features", &features], &[]);
     for ident in all.keys() {
         assert_eq!(
             has_module(&code, ident),
@@ -180,7 +156,7 @@ fn a_tag_feature_generates_only_its_operations() {
         .iter()
         .find(|(ident, _)| !selected.contains_key(*ident))
         .expect("an operation without the tag");
-    let (code, _) = check(
+    let (code, _) = check_matrix_api(
         &["--no-default-features", "--features", &features],
         &[("MATRIX_API_OPERATIONS", other_id)],
     );
@@ -197,7 +173,7 @@ fn a_tag_feature_generates_only_its_operations() {
         "the test needs a tag identity lacks"
     );
     let features = format!("identity,{feature}");
-    let (code, output) = check(&["--no-default-features", "--features", &features], &[]);
+    let (code, output) = check_matrix_api(&["--no-default-features", "--features", &features], &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(&format!("feature `{feature}` selects nothing")),

@@ -35,6 +35,29 @@ pub fn cargo(target_name: &str, args: &[&str]) -> Command {
     command
 }
 
+/// `cargo check -p matrix-api` with these arguments and environment, in
+/// `target/selection-check`: the file its build script generated, and cargo's output.
+pub fn check_matrix_api(args: &[&str], env: &[(&str, &str)]) -> (String, Output) {
+    let mut all = vec!["check", "-p", "matrix-api", "--message-format=json"];
+    all.extend_from_slice(args);
+    let mut command = cargo("selection-check", &all);
+    command.envs(env.iter().copied());
+    let output = run(command);
+    let out_dir = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| {
+            m["reason"] == "build-script-executed"
+                && m["package_id"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("generated"))
+        })
+        .find_map(|m| m["out_dir"].as_str().map(PathBuf::from))
+        .expect("matrix-api's build script ran");
+    let code = std::fs::read_to_string(out_dir.join("matrix_api.rs")).expect("the generated file");
+    (code, output)
+}
+
 pub fn run(mut command: Command) -> Output {
     let output = command.output().expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
