@@ -391,12 +391,7 @@ impl Config {
     }
 
     fn generate_formatted(&self, formatted: bool) -> Result<Generated, Error> {
-        with_large_stack(|| self.run_pipeline(formatted)).map_err(|e| {
-            Error::single(Diagnostic::error(
-                format!("cannot start the generator's thread: {e}"),
-                None,
-            ))
-        })?
+        on_pipeline_thread(|| self.run_pipeline(formatted))
     }
 
     fn run_pipeline(&self, formatted: bool) -> Result<Generated, Error> {
@@ -510,12 +505,7 @@ impl Config {
                 .collect();
             Ok(tags.into_iter().cloned().collect())
         };
-        with_large_stack(run).map_err(|e| {
-            Error::single(Diagnostic::error(
-                format!("cannot start the generator's thread: {e}"),
-                None,
-            ))
-        })?
+        on_pipeline_thread(run)
     }
 
     /// Generates and writes `out` (only if its content changes, via a temporary file renamed
@@ -563,6 +553,17 @@ impl Config {
 /// Stack for the pipeline's thread. Every stage recurses over the document's nesting, which
 /// the YAML budget caps at 200 levels; reserved address space, mostly never touched.
 const PIPELINE_STACK_BYTES: usize = 256 << 20;
+
+/// A pipeline run on the large-stack thread of [`with_large_stack`]; a thread that cannot be
+/// started is the run's error.
+fn on_pipeline_thread<T: Send>(run: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    with_large_stack(run).map_err(|e| {
+        Error::single(Diagnostic::error(
+            format!("cannot start the generator's thread: {e}"),
+            None,
+        ))
+    })?
+}
 
 /// Runs `f` on a thread with a stack large enough for the deepest document the loader admits,
 /// so deep nesting ends in an error message rather than a stack overflow.
