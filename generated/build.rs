@@ -5,10 +5,12 @@
 //!   those of the enabled API features (`client-server`, `server-server`,
 //!   `application-service`, `identity`, `push-gateway`) that the spec has, none if none is on
 //!   (an empty crate besides the runtime). `MATRIX_API_SPECS_APIS=a,b` narrows that further.
-//! - the `events` module (behind the `events` feature, a default one), from the event schemas
-//!   beside the API root (`../event-schemas/schema`) or inside it (`event-schemas/schema`, as
-//!   `api-specs/` has them); a folder of event schemas holds no API documents at its top, so
-//!   it is never taken for an API.
+//! - the `events` module, from the event schemas beside the API root
+//!   (`../event-schemas/schema`) or inside it (`event-schemas/schema`, as `api-specs/` has
+//!   them); a folder of event schemas holds no API documents at its top, so it is never taken
+//!   for an API. Typed with the `events` feature (a default one); without it, only the JSON
+//!   objects the API's event fields name ([`matrix_codegen::Config::typed_events`]).
+//! - each API's server trait and router with the `server` feature, and not at all without it.
 //! - the operations: all of them, unless `tag-*` features (one per spec tag, named by
 //!   [`matrix_codegen::tag_feature`]), `MATRIX_API_OPERATIONS` (operationIds),
 //!   `MATRIX_API_TAGS` (spec tags) or `MATRIX_API_PATH_PREFIXES` (path templates as
@@ -127,10 +129,18 @@ fn main() {
     let mut tags = list_var("MATRIX_API_TAGS");
     let path_prefixes = list_var("MATRIX_API_PATH_PREFIXES");
     let mut config = matrix_codegen::Config::new(&api_root);
+    // The features are known here, so what they leave out is not generated at all (rustc
+    // would parse it only to drop it). Cargo runs the build script again when they change.
+    let server = if feature_on("server") {
+        matrix_codegen::Gate::Always
+    } else {
+        matrix_codegen::Gate::Off
+    };
     config
         .runtime_path("crate::runtime")
-        .server(matrix_codegen::Gate::Feature("server".into()))
-        .events(matrix_codegen::Gate::Feature("events".into()));
+        .server(server)
+        .events(matrix_codegen::Gate::Always)
+        .typed_events(feature_on("events"));
     if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
         config.boundary(root);
     }

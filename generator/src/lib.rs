@@ -64,6 +64,8 @@ pub struct Config {
     formatted: Option<bool>,
     /// [`Config::events`]
     events: Gate,
+    /// [`Config::typed_events`]
+    typed_events: bool,
     /// [`Config::event_schemas`]; `None`: found beside the API root.
     event_schemas: Option<PathBuf>,
 }
@@ -213,6 +215,7 @@ impl Config {
             format_types: Vec::new(),
             formatted: None,
             events: Gate::Always,
+            typed_events: true,
             event_schemas: None,
         }
     }
@@ -222,6 +225,16 @@ impl Config {
     /// `Gate::Feature("events")` puts it behind that feature of the including crate.
     pub fn events(&mut self, gate: Gate) -> &mut Self {
         self.events = gate;
+        self
+    }
+
+    /// With `false`, the `events` module holds no event types: each kind's enum and each
+    /// timeline union the API's fields name is a JSON object, as under `Gate::Feature` with
+    /// the feature off, and that is all (no gate). For a build script that knows the feature
+    /// is off: the event types are then neither generated nor parsed by rustc. The API's own
+    /// code is the same either way. `true` by default; no effect with `Gate::Off`.
+    pub fn typed_events(&mut self, typed: bool) -> &mut Self {
+        self.typed_events = typed;
         self
     }
 
@@ -444,14 +457,14 @@ impl Config {
         };
         let ir = ir::build_with(&spec, &api_ir_options).map_err(|e| e.with_sources(&texts))?;
         let events = match &event_plan {
-            Some(plan) => Some(events::build(
+            Some(plan) if self.typed_events => Some(events::build(
                 &resolved,
                 plan,
                 &spec,
                 &root_schemas,
                 &ir_options,
             )?),
-            None => None,
+            _ => None,
         };
         if self.deny_warnings && !ir.warnings.is_empty() {
             let diagnostics = ir
@@ -465,9 +478,20 @@ impl Config {
                 .collect();
             return Err(Error::new(diagnostics).with_sources(&texts));
         }
+        let events_module = match (&events, &event_plan) {
+            (Some(events), _) => Some(emit::EventsModule::Typed(events, &self.events)),
+            (None, Some(_)) => Some(emit::EventsModule::Json(
+                api_ir_options
+                    .event_kinds
+                    .iter()
+                    .map(|kind| kind.enum_name.clone())
+                    .collect(),
+            )),
+            (None, None) => None,
+        };
         let code = emit::emit_with_events(
             &ir,
-            events.as_ref().map(|e| (e, &self.events)),
+            events_module,
             &emit::EmitOptions {
                 runtime_path: self.runtime_path.clone(),
                 server: self.server.clone(),

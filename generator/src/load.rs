@@ -34,10 +34,14 @@ pub enum Value {
 /// A YAML mapping. Keys are kept as written (`200`, `1.10`), in document order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Mapping {
-    pub entries: IndexMap<String, Node>,
+    pub entries: Entries,
     /// Keys given more than once (the last value is kept), with the position of the repeat.
     pub duplicate_keys: Vec<(String, Loc)>,
 }
+
+/// A mapping's entries. Hashed with foldhash rather than SipHash: every key of every file
+/// is hashed on insertion and again on most lookups, and SipHash was 7% of generation.
+pub type Entries = IndexMap<String, Node, foldhash::fast::RandomState>;
 
 impl Node {
     pub fn as_map(&self) -> Option<&Mapping> {
@@ -82,9 +86,13 @@ impl Node {
         }
         let mut node = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token: std::borrow::Cow<'_, str> = if raw.contains('~') {
+                raw.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                raw.into()
+            };
             node = match &node.value {
-                Value::Map(m) => m.entries.get(&token)?,
+                Value::Map(m) => m.entries.get(token.as_ref())?,
                 Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
@@ -286,7 +294,7 @@ pub fn parse_yaml(name: &Arc<str>, text: &str) -> Result<(Node, Vec<Diagnostic>)
         ))
     })?;
     let mut warnings = Vec::new();
-    collect_duplicate_keys(name, &node, &mut String::new(), &mut warnings);
+    collect_duplicate_keys(name, &node, &mut Vec::new(), &mut warnings);
     Ok((node, warnings))
 }
 
@@ -294,45 +302,71 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
 }
 
-fn collect_duplicate_keys(
+/// A step of the way from the root to a node: a mapping key or a sequence index.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path`. Written out only for a warning: the scan visits every node of
+/// every file, and almost none has a duplicate key.
+fn pointer_of(path: &[Step<'_>]) -> String {
+    let mut pointer = String::new();
+    for step in path {
+        let _ = match step {
+            Step::Key(key) => write!(pointer, "/{}", escape_pointer(key)),
+            Step::Index(i) => write!(pointer, "/{i}"),
+        };
+    }
+    pointer
+}
+
+fn collect_duplicate_keys<'a>(
     name: &Arc<str>,
-    node: &Node,
-    pointer: &mut String,
+    node: &'a Node,
+    path: &mut Vec<Step<'a>>,
     out: &mut Vec<Diagnostic>,
 ) {
     match &node.value {
         Value::Map(m) => {
             for (key, loc) in &m.duplicate_keys {
+                path.push(Step::Key(key));
                 out.push(Diagnostic::warning(
                     format!("duplicate key `{key}`; the last value is used"),
-                    Some(place(
-                        name,
-                        *loc,
-                        &format!("{pointer}/{}", escape_pointer(key)),
-                    )),
+                    Some(place(name, *loc, &pointer_of(path))),
                 ));
+                path.pop();
             }
             for (key, child) in &m.entries {
-                let len = pointer.len();
-                let _ = write!(pointer, "/{}", escape_pointer(key));
-                collect_duplicate_keys(name, child, pointer, out);
-                pointer.truncate(len);
+                if matches!(child.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push(Step::Key(key));
+                    collect_duplicate_keys(name, child, path, out);
+                    path.pop();
+                }
             }
         }
         Value::Seq(items) => {
             for (i, child) in items.iter().enumerate() {
-                let len = pointer.len();
-                let _ = write!(pointer, "/{i}");
-                collect_duplicate_keys(name, child, pointer, out);
-                pointer.truncate(len);
+                if matches!(child.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push(Step::Index(i));
+                    collect_duplicate_keys(name, child, path, out);
+                    path.pop();
+                }
             }
         }
         _ => {}
     }
 }
 
-pub fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// A JSON pointer token for `token` (RFC 6901: `~` as `~0`, `/` as `~1`); borrowed when
+/// nothing needs escaping, as for nearly every key of the spec.
+pub fn escape_pointer(token: &str) -> std::borrow::Cow<'_, str> {
+    // Two single-character searches: each is a memchr, where a set of two walks the chars.
+    if token.contains('~') || token.contains('/') {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 pub(crate) fn place(file: &Arc<str>, loc: Loc, pointer: &str) -> Place {
@@ -931,6 +965,24 @@ mod tests {
         assert_eq!(node.get("a").map(Node::to_json), Some(serde_json::json!(3)));
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].place.as_ref().map(|p| p.loc.line), Some(3));
+    }
+
+    #[test]
+    fn a_nested_duplicate_key_is_pointed_at_through_escapes_and_indices() {
+        let name: Arc<str> = "t.yaml".into();
+        let text = "paths:\n  /rooms/{id}:\n    - x: 1\n    - a~b:\n        k: 1\n        k: 2\n";
+        let (node, warnings) = parse_yaml(&name, text).expect("parses");
+        assert_eq!(warnings.len(), 1);
+        let place = warnings[0].place.as_ref().expect("a place");
+        assert_eq!(place.pointer, "/paths/~1rooms~1{id}/1/a~0b/k");
+        assert_eq!(place.loc.line, 6);
+        assert_eq!(
+            node.pointer("/paths/~1rooms~1{id}/1/a~0b/k")
+                .map(Node::to_json),
+            Some(serde_json::json!(2))
+        );
+        assert_eq!(escape_pointer("plain"), "plain");
+        assert_eq!(escape_pointer("~/"), "~0~1");
     }
 
     #[test]

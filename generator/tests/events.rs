@@ -281,3 +281,73 @@ fn an_operation_naming_the_event_type_takes_any_content() {
     // Only there: `getVersions` has no event type.
     assert_eq!(code.matches("pub fn with_content").count(), 1);
 }
+
+/// The code before the `events` module (the APIs), and the module.
+fn split_at_events_module(code: &str) -> (&str, &str) {
+    let at = [
+        "/// Typed events, from",
+        "/// The events the API's fields hold",
+    ]
+    .iter()
+    .filter_map(|marker| code.find(marker))
+    .min()
+    .expect("an events module");
+    code.split_at(at)
+}
+
+/// Without event types (a build script whose `events` feature is off), the APIs are the same
+/// code, and the module holds one JSON alias per name the typed module gives its kind enums
+/// and timeline unions: on today's spec, whose API fields name those enums.
+#[test]
+fn untyped_events_leave_the_api_as_it_is() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/matrix-spec-d0ba2aa/data/api");
+    if !root.is_dir() {
+        eprintln!("skipped: {} is absent", root.display());
+        return;
+    }
+    let generate = |typed: bool| {
+        Config::new(&root)
+            .apis(["client-server"])
+            .typed_events(typed)
+            .generate()
+            .unwrap_or_else(|e| panic!("{}", e.render(false)))
+    };
+    let typed = generate(true);
+    let untyped = generate(false);
+    assert!(untyped.events.is_none());
+    let (typed_api, typed_module) = split_at_events_module(&typed.code);
+    let (untyped_api, untyped_module) = split_at_events_module(&untyped.code);
+    assert_eq!(typed_api, untyped_api);
+    assert!(!untyped_module.contains("#[cfg"), "{untyped_module}");
+    let aliases: Vec<&str> = untyped_module
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub type "))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    let events = events(&typed);
+    let mut expected: Vec<&str> = events
+        .kinds
+        .iter()
+        .map(|k| k.enum_name.as_str())
+        .chain(typed.ir.timeline_unions.iter().map(|u| u.name.as_str()))
+        .collect();
+    assert!(expected.len() > 3, "{expected:?}");
+    for name in &expected {
+        assert!(
+            typed_module.contains(&format!("pub enum {name} ")),
+            "{name}"
+        );
+    }
+    assert!(
+        expected
+            .iter()
+            .any(|name| typed_api.contains(&format!("events::{name}"))),
+        "the API names none of {expected:?}"
+    );
+    expected.sort_unstable();
+    let mut found = aliases.clone();
+    found.sort_unstable();
+    assert_eq!(found, expected);
+    assert!(untyped_module.lines().count() < 40, "{untyped_module}");
+}

@@ -90,28 +90,23 @@ impl Emitter {
             Gate::Off => return TokenStream::new(),
             Gate::Always => (TokenStream::new(), TokenStream::new()),
             Gate::Feature(feature) => {
-                let names = events
+                let names: Vec<&str> = events
                     .kinds
                     .iter()
-                    .map(|k| &k.enum_name)
-                    .chain(unions.iter().map(|u| &u.name))
-                    .map(|n| ident(n));
+                    .map(|k| k.enum_name.as_str())
+                    .chain(unions.iter().map(|u| u.name.as_str()))
+                    .collect();
                 let doc = format!(
                     " The events the API's fields hold, as JSON objects (the `{feature}` \
                      feature, which types them, is off)."
                 );
                 (
                     quote! { #[cfg(feature = #feature)] },
-                    quote! {
-                        #[cfg(not(feature = #feature))]
-                        #[doc = #doc]
-                        pub mod events {
-                            #(
-                                /// An event's JSON.
-                                pub type #names = ::serde_json::Map<String, ::serde_json::Value>;
-                            )*
-                        }
-                    },
+                    super::events_stand_in(
+                        &names,
+                        quote! { #[cfg(not(feature = #feature))] },
+                        &doc,
+                    ),
                 )
             }
         };

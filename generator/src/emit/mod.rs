@@ -71,10 +71,20 @@ pub fn emit(ir: &Ir, options: &EmitOptions) -> Result<String, Error> {
     emit_with_events(ir, None, options)
 }
 
-/// [`emit`], plus the `events` module under its gate.
+/// What [`emit_with_events`] writes as the `events` module.
+pub enum EventsModule<'a> {
+    /// The typed module under its gate (and, behind a feature, the JSON stand-in for when it
+    /// is off).
+    Typed(&'a crate::events::EventsIr, &'a Gate),
+    /// The JSON stand-in alone, ungated: these kinds' enum names (and the IR's timeline
+    /// unions) are JSON objects.
+    Json(Vec<String>),
+}
+
+/// [`emit`], plus the `events` module.
 pub fn emit_with_events(
     ir: &Ir,
-    events: Option<(&crate::events::EventsIr, &Gate)>,
+    events: Option<EventsModule<'_>>,
     options: &EmitOptions,
 ) -> Result<String, Error> {
     let runtime = rust_path(&options.runtime_path).map_err(|e| {
@@ -103,7 +113,13 @@ pub fn emit_with_events(
         links: Links::default(),
         docs: true,
         format_types,
-        constants: constant_enums(ir, events.map(|(events, _)| events)),
+        constants: constant_enums(
+            ir,
+            match &events {
+                Some(EventsModule::Typed(events, _)) => Some(*events),
+                _ => None,
+            },
+        ),
     };
     let modules = ir.modules.iter().map(|m| {
         let version = options
@@ -117,8 +133,24 @@ pub fn emit_with_events(
         }
         .api_module(m)
     });
-    let events =
-        events.map(|(events, gate)| emitter.events_module(events, &ir.timeline_unions, gate));
+    let events = events.map(|events| match events {
+        EventsModule::Typed(events, gate) => {
+            emitter.events_module(events, &ir.timeline_unions, gate)
+        }
+        EventsModule::Json(kinds) => {
+            let names: Vec<&str> = kinds
+                .iter()
+                .map(String::as_str)
+                .chain(ir.timeline_unions.iter().map(|u| u.name.as_str()))
+                .collect();
+            events_stand_in(
+                &names,
+                TokenStream::new(),
+                " The events the API's fields hold, as JSON objects (generated without the \
+                 event types).",
+            )
+        }
+    });
     // Moved, not interpolated: `quote!` copies every stream it interpolates.
     let mut tokens = TokenStream::new();
     tokens.extend(modules);
@@ -1279,4 +1311,20 @@ fn constant_enums(
         }
     }
     constants
+}
+
+/// The `events` module of JSON objects: each of `names` an alias of a JSON object, so that
+/// the API's event fields compile without the event types.
+fn events_stand_in(names: &[&str], cfg: TokenStream, doc: &str) -> TokenStream {
+    let names = names.iter().map(|n| ident(n));
+    quote! {
+        #cfg
+        #[doc = #doc]
+        pub mod events {
+            #(
+                /// An event's JSON.
+                pub type #names = ::serde_json::Map<String, ::serde_json::Value>;
+            )*
+        }
+    }
 }
