@@ -61,6 +61,19 @@ pub fn document_sets(schema_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
     ]
 }
 
+/// [`document_sets`] with only the core schemas: what the kinds' names and shapes come
+/// from, all that the events module needs without its event types
+/// ([`crate::Config::typed_events`]).
+pub fn kind_document_sets(schema_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
+    vec![
+        (SCHEMA_SET.to_owned(), Vec::new()),
+        (
+            CORE_SET.to_owned(),
+            files_in(&schema_dir.join("core-event-schema")),
+        ),
+    ]
+}
+
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()

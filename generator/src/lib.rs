@@ -21,7 +21,8 @@
 
 // The stages are public for the project's own stage tests and benchmarks only: hidden from
 // the docs and not part of the API, so reworking a stage is not a breaking change. The API is
-// `Config`, `Generated` and the diagnostics.
+// `Config`, `Generated`, the diagnostics and `build_script`.
+pub mod build_script;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod doc;
@@ -413,10 +414,11 @@ impl Config {
             (_, Some(dir)) => Some(dir.clone()),
             (_, None) => events::discover(&self.api_root),
         };
-        let event_sets = event_dir
-            .as_deref()
-            .map(events::document_sets)
-            .unwrap_or_default();
+        let event_sets = match event_dir.as_deref() {
+            Some(dir) if self.typed_events => events::document_sets(dir),
+            Some(dir) => events::kind_document_sets(dir),
+            None => Vec::new(),
+        };
         let mut sources = load::load_with_documents(
             &load::LoadOptions {
                 api_root: self.api_root.clone(),

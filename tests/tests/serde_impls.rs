@@ -109,5 +109,7 @@ fn every_key_order_reads_the_same() {
         serde_json::from_str(r#"{"x": 1, "sid": "a", "submit_url": "u"}"#).expect("parses");
     let b: TokenResponse =
         serde_json::from_str(r#"{"submit_url": "u", "sid": "a", "x": 1}"#).expect("parses");
-    assert_eq!(a, b);
+    // Requests and responses have no `PartialEq` (as in ruma): compare what is held.
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    assert_eq!(a.sid, "a");
 }

@@ -27,6 +27,12 @@ fn lookup_request() -> query_user_by_protocol::Request {
     request
 }
 
+/// Requests have no `PartialEq` (as in ruma's): two are the same when all they hold is,
+/// which their derived `Debug` shows field by field.
+fn assert_same<T: std::fmt::Debug>(read: &T, written: &T) {
+    assert_eq!(format!("{read:#?}"), format!("{written:#?}"));
+}
+
 #[test]
 fn object_query_parameter_is_exploded_and_read_back() {
     let request = lookup_request();
@@ -39,7 +45,7 @@ fn object_query_parameter_is_exploded_and_read_back() {
 
     let back = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
         .expect("parses");
-    assert_eq!(back, request);
+    assert_same(&back, &request);
 }
 
 #[test]
@@ -68,7 +74,7 @@ fn label_path_array_round_trips() {
     assert_eq!(http.uri().path(), "/_matrix/client/v3/labelled/.a.b%20c");
     let back =
         get_labelled::Request::try_from_http_request(http, &[".a.b c".into()]).expect("parses");
-    assert_eq!(back, request);
+    assert_same(&back, &request);
 }
 
 /// What a media server answers, from the request it read.
@@ -117,7 +123,7 @@ fn extras_and_response_headers_travel_both_ways() {
     let read =
         download::Request::try_from_http_request(http, &["example.org".into(), "abc".into()])
             .expect("parses");
-    assert_eq!(read, request);
+    assert_same(&read, &request);
 
     let answer = serve_download(&read)
         .try_into_http_response()

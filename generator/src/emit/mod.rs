@@ -544,7 +544,7 @@ impl Emitter {
             .map(|f| self.field(f, Scope::Operation))
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
-        let default = default_derive(&op.request_fields);
+        let default = last_default_derive(&op.request_fields);
         let methods = self.struct_methods_with(
             &ident("Request"),
             &op.request_fields,
@@ -569,7 +569,7 @@ impl Emitter {
             });
             return quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq)]
+                #[derive(Clone, Debug #default)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
@@ -588,7 +588,7 @@ impl Emitter {
                 .filter(|f| f.source == FieldSource::Body)
                 .cloned()
                 .collect();
-            let body_default = default_derive(&body_only);
+            let body_default = last_default_derive(&body_only);
             let body_fields = body_only.iter().map(|f| self.field(f, Scope::Operation));
             let body_name = ident("RequestBody");
             let body_methods = self.struct_methods(&body_name, &body_only, Scope::Operation);
@@ -607,7 +607,7 @@ impl Emitter {
             });
             return quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq)]
+                #[derive(Clone, Debug #default)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
@@ -617,7 +617,7 @@ impl Emitter {
                 #methods
                 /// The JSON body of the request, as a server reads it: the body fields of
                 /// [`Request`].
-                #[derive(Clone, Debug, #body_default PartialEq)]
+                #[derive(Clone, Debug #body_default)]
                 #[non_exhaustive]
                 pub struct RequestBody {
                     #(#body_fields)*
@@ -647,7 +647,7 @@ impl Emitter {
         };
         quote! {
             #doc
-            #[derive(Clone, Debug, #default PartialEq)]
+            #[derive(Clone, Debug #default)]
             #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
@@ -680,7 +680,7 @@ impl Emitter {
             ResponseIr::Fields(def) => {
                 let doc = self.doc_attr(def.doc.as_deref().or(Some("The response body.")));
                 let fields = def.fields.iter().map(|f| self.field(f, Scope::Operation));
-                let default = default_derive(&def.fields);
+                let default = last_default_derive(&def.fields);
                 let all: Vec<FieldDef> = def
                     .fields
                     .iter()
@@ -701,7 +701,7 @@ impl Emitter {
                 });
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, #default PartialEq)]
+                    #[derive(Clone, Debug #default)]
                     #[non_exhaustive]
                     pub struct Response {
                         #(#fields)*
@@ -724,7 +724,7 @@ impl Emitter {
                 let serde = self.transparent_serde(&response_name, &others);
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq)]
+                    #[derive(Clone, Debug)]
                     #[non_exhaustive]
                     pub struct Response {
                         /// The whole JSON body.
@@ -747,7 +747,7 @@ impl Emitter {
                     format!(" The media type of `body` (the spec names `{content_type}`).");
                 quote! {
                     #doc
-                    #[derive(Clone, Debug, Default, PartialEq)]
+                    #[derive(Clone, Debug, Default)]
                     #[non_exhaustive]
                     pub struct Response {
                         #[doc = #content_doc]
@@ -1265,11 +1265,21 @@ fn is_required(field: &FieldDef) -> bool {
 
 /// `Default` is derived only where no field is required: a default that invents a required
 /// value (an empty room ID) would build requests the server refuses.
+/// `Default` (and its comma, before the next derive) when every field may be absent.
 fn default_derive(fields: &[FieldDef]) -> TokenStream {
     if fields.iter().any(is_required) {
         TokenStream::new()
     } else {
         quote! { Default, }
+    }
+}
+
+/// [`default_derive`] as the last derive: `, Default` or nothing.
+fn last_default_derive(fields: &[FieldDef]) -> TokenStream {
+    if fields.iter().any(is_required) {
+        TokenStream::new()
+    } else {
+        quote! { , Default }
     }
 }
 
