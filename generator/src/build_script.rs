@@ -54,6 +54,17 @@ impl BuildScript {
         println!("cargo:rerun-if-env-changed={}", var("SPECS_ROOT"));
         let api_root = std::env::var_os(var("SPECS"))
             .map_or_else(|| self.default_api_root.clone(), PathBuf::from);
+        if !api_root.is_dir() {
+            // Else the API features would find no folder and quietly generate nothing.
+            return Err(Error::single(crate::Diagnostic::error(
+                format!(
+                    "the API root {} is not a folder (set {} to the spec's API root)",
+                    api_root.display(),
+                    var("SPECS")
+                ),
+                None,
+            )));
+        }
         let operations = list_var(&var("OPERATIONS"));
         let mut tags = list_var(&var("TAGS"));
         let path_prefixes = list_var(&var("PATH_PREFIXES"));
@@ -120,8 +131,13 @@ impl BuildScript {
     /// A file of nothing but the header: what an empty selection generates (no selection at
     /// all would mean everything).
     fn write_empty(&self) -> Result<(), Error> {
-        let out =
-            PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join(&self.file_name);
+        let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+            Error::single(crate::Diagnostic::error(
+                "OUT_DIR is not set: a build script runs under cargo",
+                None,
+            ))
+        })?;
+        let out = Path::new(&out_dir).join(&self.file_name);
         let content = format!("{}\n", crate::emit::HEADER);
         crate::write_if_changed(&out, &content)
             .map(drop)

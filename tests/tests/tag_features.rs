@@ -1,5 +1,5 @@
-//! `matrix-api`'s `tag-*` features: one per tag of the specs it is built from, each
-//! generating only the operations with that tag.
+//! `matrix-api`'s features: the `tag-*` ones, one per tag of the specs it is built from, each
+//! generating only the operations with that tag, and what `server` and `events` add.
 
 mod support;
 
@@ -180,4 +180,82 @@ fn a_tag_feature_generates_only_its_operations() {
         "{stderr}"
     );
     assert!(!code.contains("pub mod"), "{code}");
+}
+
+/// The `events` module of `code`, up to the end of the file (it is emitted last).
+fn events_module(code: &str) -> &str {
+    let at = code.find("pub mod events {").expect("an events module");
+    &code[at..]
+}
+
+/// What the `server` and `events` features leave out is not generated at all (rustc would
+/// parse `#[cfg]`'d code only to drop it): no server module, and an `events` module of JSON
+/// objects only; with them on, both are there, and nothing is gated either way.
+#[test]
+fn server_and_events_are_generated_only_with_their_features() {
+    let (off, _) = check_matrix_api(
+        &["--no-default-features", "--features", "client-server"],
+        &[],
+    );
+    assert!(
+        !off.contains("pub mod server {"),
+        "a server module without `server`"
+    );
+    assert!(!off.contains("cfg ("), "gated code");
+    let events = events_module(&off);
+    assert!(events.contains("pub type "), "{events}");
+    assert!(
+        !events.contains("pub enum ") && !events.contains("pub struct "),
+        "{events}"
+    );
+
+    let features = "client-server,server,events";
+    let (on, _) = check_matrix_api(&["--no-default-features", "--features", features], &[]);
+    assert!(
+        on.contains("pub mod server {"),
+        "no server module with `server`"
+    );
+    assert!(!on.contains("cfg ("), "gated code");
+    let events = events_module(&on);
+    assert!(
+        events.contains("pub enum ") && events.contains("pub struct "),
+        "untyped events"
+    );
+    assert!(
+        !events.contains("pub type Any"),
+        "kinds left as JSON with `events`"
+    );
+    // The API's own code is the same either way, up to the server module (the line it starts
+    // on holds its doc attribute).
+    let on_api = &on[..on.find("pub mod events {").unwrap_or(on.len())];
+    let server_at = on_api.find("pub mod server {").expect("the server module");
+    let line_start = on_api[..server_at].rfind('\n').unwrap_or(0);
+    assert_eq!(&on_api[..line_start], &off[..line_start]);
+}
+
+/// An API root that is not a folder is the build's error, not an empty crate.
+#[test]
+fn a_missing_api_root_fails_the_build() {
+    let mut command = cargo(
+        "selection-check",
+        &[
+            "check",
+            "-p",
+            "matrix-api",
+            "--no-default-features",
+            "--features",
+            "client-server",
+        ],
+    );
+    command.env(
+        "MATRIX_API_SPECS",
+        workspace_root().join("no-such-api-root"),
+    );
+    let output = command.output().expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no-such-api-root is not a folder"),
+        "{stderr}"
+    );
 }
