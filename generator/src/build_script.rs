@@ -37,6 +37,8 @@ pub struct BuildScript {
 }
 
 impl BuildScript {
+    /// The settings of `matrix-api`'s layout (`crate::runtime`, `matrix_api.rs`) with this
+    /// default API root and variable prefix; change the fields for another layout.
     pub fn new(default_api_root: impl Into<PathBuf>, env_prefix: impl Into<String>) -> Self {
         BuildScript {
             default_api_root: default_api_root.into(),
@@ -232,4 +234,35 @@ fn tags_of_features(features: &[String], spec_tags: &[String], apis: &str) -> Ve
         }
     }
     tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_folders_are_the_sub_folders_sorted() {
+        let root = std::env::temp_dir().join(format!("build-script-{}", std::process::id()));
+        for folder in ["identity", "client-server"] {
+            std::fs::create_dir_all(root.join(folder)).expect("a folder");
+        }
+        std::fs::write(root.join("README.md"), "not an API").expect("a file");
+        let folders = api_folders(&root);
+        std::fs::remove_dir_all(&root).expect("cleaned up");
+        assert_eq!(folders, ["client-server", "identity"]);
+        assert!(api_folders(Path::new("/no/such/folder")).is_empty());
+    }
+
+    #[test]
+    fn a_tag_feature_stands_for_every_tag_of_its_name() {
+        let spec_tags = ["Room participation", "Room-participation", "Media"].map(String::from);
+        let features = [
+            "tag-room-participation".to_owned(),
+            "tag-nothing".to_owned(),
+        ];
+        assert_eq!(
+            tags_of_features(&features, &spec_tags, "this spec"),
+            ["Room participation", "Room-participation"]
+        );
+    }
 }

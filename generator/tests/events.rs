@@ -297,17 +297,24 @@ fn split_at_events_module(code: &str) -> (&str, &str) {
 
 /// Without event types (a build script whose `events` feature is off), the APIs are the same
 /// code, and the module holds one JSON alias per name the typed module gives its kind enums
-/// and timeline unions: on today's spec, whose API fields name those enums.
+/// and timeline unions: on both corpora, whose API fields name those enums.
 #[test]
 fn untyped_events_leave_the_api_as_it_is() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/matrix-spec-d0ba2aa/data/api");
-    if !root.is_dir() {
-        eprintln!("skipped: {} is absent", root.display());
-        return;
+    for corpus in ["matrix-spec-d0ba2aa/data/api", "matrix-doc-3148184/api"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/corpus")
+            .join(corpus);
+        if root.is_dir() {
+            untyped_events_leave_the_api_of(&root);
+        } else {
+            eprintln!("skipped: {} is absent", root.display());
+        }
     }
+}
+
+fn untyped_events_leave_the_api_of(root: &Path) {
     let generate = |typed: bool| {
-        Config::new(&root)
+        Config::new(root)
             .apis(["client-server"])
             .typed_events(typed)
             .generate()

@@ -1263,9 +1263,9 @@ fn is_required(field: &FieldDef) -> bool {
     !field.optional && !field.nullable && !field.flatten
 }
 
-/// `Default` is derived only where no field is required: a default that invents a required
-/// value (an empty room ID) would build requests the server refuses.
-/// `Default` (and its comma, before the next derive) when every field may be absent.
+/// `Default,` (with the comma before the next derive), derived only where no field is
+/// required: a default that invents a required value (an empty room ID) would build requests
+/// the server refuses.
 fn default_derive(fields: &[FieldDef]) -> TokenStream {
     if fields.iter().any(is_required) {
         TokenStream::new()
