@@ -4,8 +4,9 @@
 //!
 //! The crate's features, read from cargo's `CARGO_FEATURE_*` variables:
 //! - `all-apis`: every API folder of the spec. Without it, the API folders whose name is an
-//!   enabled feature (`client-server`, `identity`, ...), none if none is (an empty module);
-//!   a feature the spec has no folder for selects nothing.
+//!   enabled feature (`client-server`, `identity`, ...; not the features below, nor `client`
+//!   and `default`), none if none is (an empty module); a feature the spec has no folder for
+//!   selects nothing.
 //! - `server`: each API's server trait and router; without it they are not generated at all.
 //! - `events`: the typed `events` module; without it, only the JSON objects the API's event
 //!   fields name ([`Config::typed_events`]).
@@ -93,7 +94,7 @@ impl BuildScript {
             println!("cargo:rerun-if-changed={}", api_root.display());
             let chosen: Vec<String> = api_folders(&api_root)
                 .into_iter()
-                .filter(|api| feature_on(api))
+                .filter(|api| is_api_feature(api) && feature_on(api))
                 .filter(|api| narrowed.is_empty() || narrowed.contains(api))
                 .collect();
             if chosen.is_empty() {
@@ -150,6 +151,15 @@ impl BuildScript {
                 ))
             })
     }
+}
+
+/// The features of this layout that mean something else than an API: a spec folder of one of
+/// these names is not selected by turning the feature on.
+const OTHER_FEATURES: &[&str] = &["default", "all-apis", "client", "server", "events"];
+
+/// Whether a feature of this name selects the API folder of the same name.
+fn is_api_feature(name: &str) -> bool {
+    !OTHER_FEATURES.contains(&name) && !name.starts_with("tag-")
 }
 
 /// The folder names under the API root, sorted: the APIs an API feature can name.
@@ -251,6 +261,21 @@ mod tests {
         std::fs::remove_dir_all(&root).expect("cleaned up");
         assert_eq!(folders, ["client-server", "identity"]);
         assert!(api_folders(Path::new("/no/such/folder")).is_empty());
+    }
+
+    #[test]
+    fn only_api_folders_answer_to_their_feature() {
+        assert!(is_api_feature("client-server") && is_api_feature("identity"));
+        for other in [
+            "server",
+            "events",
+            "client",
+            "all-apis",
+            "default",
+            "tag-media",
+        ] {
+            assert!(!is_api_feature(other), "{other}");
+        }
     }
 
     #[test]
