@@ -419,14 +419,7 @@ impl Config {
             Some(dir) => events::kind_document_sets(dir),
             None => Vec::new(),
         };
-        let mut sources = load::load_with_documents(
-            &load::LoadOptions {
-                api_root: self.api_root.clone(),
-                boundary: self.boundary.clone(),
-                apis: self.apis.clone(),
-            },
-            &event_sets,
-        )?;
+        let mut sources = load::load_with_documents(&self.load_options(), &event_sets)?;
         let files_read = sources.files_read.clone();
         let mut api_dirs = sources.api_dirs.clone();
         api_dirs.extend(event_dir.iter().cloned());
@@ -513,14 +506,19 @@ impl Config {
         })
     }
 
-    /// The distinct tags of the chosen APIs' operations, sorted: what [`Config::tags`] can
-    /// select (the selectors are not applied). Loads and models the spec, generates nothing.
-    pub fn operation_tags(&self) -> Result<Vec<String>, Error> {
-        let options = load::LoadOptions {
+    /// What the load stage reads: the API root, the boundary and the chosen APIs.
+    fn load_options(&self) -> load::LoadOptions {
+        load::LoadOptions {
             api_root: self.api_root.clone(),
             boundary: self.boundary.clone(),
             apis: self.apis.clone(),
-        };
+        }
+    }
+
+    /// The distinct tags of the chosen APIs' operations, sorted: what [`Config::tags`] can
+    /// select (the selectors are not applied). Loads and models the spec, generates nothing.
+    pub fn operation_tags(&self) -> Result<Vec<String>, Error> {
+        let options = self.load_options();
         let run = || -> Result<Vec<String>, Error> {
             let spec = model::build(&resolve::resolve(load::load(&options)?)?)?;
             let tags: std::collections::BTreeSet<&String> = spec

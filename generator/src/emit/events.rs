@@ -90,12 +90,6 @@ impl Emitter {
             Gate::Off => return TokenStream::new(),
             Gate::Always => (TokenStream::new(), TokenStream::new()),
             Gate::Feature(feature) => {
-                let names: Vec<&str> = events
-                    .kinds
-                    .iter()
-                    .map(|k| k.enum_name.as_str())
-                    .chain(unions.iter().map(|u| u.name.as_str()))
-                    .collect();
                 let doc = format!(
                     " The events the API's fields hold, as JSON objects (the `{feature}` \
                      feature, which types them, is off)."
@@ -103,7 +97,8 @@ impl Emitter {
                 (
                     quote! { #[cfg(feature = #feature)] },
                     super::events_stand_in(
-                        &names,
+                        events.kinds.iter().map(|k| k.enum_name.as_str()),
+                        unions,
                         quote! { #[cfg(not(feature = #feature))] },
                         &doc,
                     ),

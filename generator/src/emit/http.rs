@@ -625,27 +625,24 @@ impl Emitter {
         let method_name = ident(&op.ident);
         let op_module = ident(&op.ident);
         let request = quote! { super::#op_module::Request };
-        let (parse, parsed, credential_arg) = match &op.auth {
-            Auth::AccessToken => (
+        // An operation that needs a token gets it from parsing (checked present); the others
+        // take what the request presented, if anything.
+        let (parse, parsed) = if op.auth == Auth::AccessToken {
+            (
                 quote! { #rt::server::parse_with_token::<#request>(&incoming) },
                 quote! { (access_token, request) },
-                quote! { access_token, },
-            ),
-            Auth::None => (
+            )
+        } else {
+            (
                 quote! { #rt::server::parse::<#request>(&incoming) },
                 quote! { request },
-                TokenStream::new(),
-            ),
-            Auth::OptionalAccessToken => (
-                quote! { #rt::server::parse::<#request>(&incoming) },
-                quote! { request },
-                quote! { incoming.access_token, },
-            ),
-            Auth::Other(_) => (
-                quote! { #rt::server::parse::<#request>(&incoming) },
-                quote! { request },
-                quote! { incoming.authorization, },
-            ),
+            )
+        };
+        let credential_arg = match &op.auth {
+            Auth::None => TokenStream::new(),
+            Auth::AccessToken => quote! { access_token, },
+            Auth::OptionalAccessToken => quote! { incoming.access_token, },
+            Auth::Other(_) => quote! { incoming.authorization, },
         };
         let doc = format!(" `{} {}`", op.method, op.path);
         quote! {

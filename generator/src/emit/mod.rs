@@ -137,19 +137,13 @@ pub fn emit_with_events(
         EventsModule::Typed(events, gate) => {
             emitter.events_module(events, &ir.timeline_unions, gate)
         }
-        EventsModule::Json(kinds) => {
-            let names: Vec<&str> = kinds
-                .iter()
-                .map(String::as_str)
-                .chain(ir.timeline_unions.iter().map(|u| u.name.as_str()))
-                .collect();
-            events_stand_in(
-                &names,
-                TokenStream::new(),
-                " The events the API's fields hold, as JSON objects (generated without the \
+        EventsModule::Json(kinds) => events_stand_in(
+            kinds.iter().map(String::as_str),
+            &ir.timeline_unions,
+            TokenStream::new(),
+            " The events the API's fields hold, as JSON objects (generated without the \
                  event types).",
-            )
-        }
+        ),
     });
     // Moved, not interpolated: `quote!` copies every stream it interpolates.
     let mut tokens = TokenStream::new();
@@ -1323,10 +1317,17 @@ fn constant_enums(
     constants
 }
 
-/// The `events` module of JSON objects: each of `names` an alias of a JSON object, so that
-/// the API's event fields compile without the event types.
-fn events_stand_in(names: &[&str], cfg: TokenStream, doc: &str) -> TokenStream {
-    let names = names.iter().map(|n| ident(n));
+/// The `events` module of JSON objects: each kind enum (by name) and each timeline union an
+/// alias of a JSON object, so that the API's event fields compile without the event types.
+fn events_stand_in<'a>(
+    kind_enums: impl Iterator<Item = &'a str>,
+    unions: &'a [crate::ir::TimelineUnion],
+    cfg: TokenStream,
+    doc: &str,
+) -> TokenStream {
+    let names = kind_enums
+        .chain(unions.iter().map(|u| u.name.as_str()))
+        .map(ident);
     quote! {
         #cfg
         #[doc = #doc]
