@@ -11,7 +11,7 @@ use matrix_api::client_server;
 use matrix_api::runtime::MatrixError;
 use matrix_api::runtime::server::AccessToken;
 use matrix_api_tests::fixtures::styles::thirdparty::{
-    download, get_labelled, query_user_by_protocol,
+    download, get_labelled, get_wide, query_user_by_protocol,
 };
 use tower::ServiceExt;
 
@@ -204,4 +204,41 @@ fn response_headers_round_trip_without_a_server() {
     assert_eq!(back.content_disposition.as_deref(), Some("inline"));
     assert_eq!(back.extra_headers["x-extra"], "1");
     assert_eq!(back.cache_control, None);
+}
+
+/// `getWide` has seventeen parameters, one more than the runtime's `Params::values` takes as
+/// a tuple: its generated code takes them one by one, with the same results.
+#[test]
+fn more_parameters_than_one_tuple_are_read_one_by_one() {
+    let mut request = get_wide::Request::new("w".into());
+    request.q1 = Some(1);
+    request.q16 = Some(16);
+    let http = request
+        .try_into_http_request("https://hs.example.org", None)
+        .expect("builds");
+    assert_eq!(http.uri().query(), Some("q1=1&q16=16"));
+    let back = get_wide::Request::try_from_http_request(http, &["w".into()]).expect("parses");
+    assert_same(&back, &request);
+
+    // The first parameter that does not parse is the error, as with a tuple.
+    let http = http::Request::builder()
+        .uri("/_matrix/client/v3/wide/w?q2=x&q16=y")
+        .body(Vec::new())
+        .expect("request");
+    let error = get_wide::Request::try_from_http_request(http, &["w".into()])
+        .expect_err("q2 is not an integer");
+    assert!(error.to_string().contains("q2"), "{error}");
+}
+
+/// An operation within the tuple's reach reports the first parameter that does not parse,
+/// in the operation's order, as one taken one by one does.
+#[test]
+fn the_first_parameter_that_does_not_parse_is_the_error() {
+    let http = http::Request::builder()
+        .uri("/_matrix/client/v3/thirdparty/user/irc?limit=many&tags=a")
+        .body(Vec::new())
+        .expect("request");
+    let error = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
+        .expect_err("limit is not an integer");
+    assert!(error.to_string().contains("limit"), "{error}");
 }

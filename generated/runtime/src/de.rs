@@ -112,46 +112,99 @@ impl<'de> Visitor<'de> for Fields {
     }
 }
 
-/// Reads the value of a declared key into its slot: an error if the key came before.
-pub fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+/// A generated `from_map`'s reading of a JSON object: the next key, then its value into a
+/// slot (or kept, or skipped). The first error is kept and ends the keys, so the generated
+/// loop has no early return of its own (see [`struct_deserialize`] for why that matters).
+pub struct MapReader<'de, A: MapAccess<'de>> {
+    map: A,
+    fields: Fields,
+    error: Option<A::Error>,
+    _de: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> MapReader<'de, A> {
+    /// Reads `map`, whose declared keys are `fields`.
+    pub fn new(map: A, fields: Fields) -> Self {
+        MapReader {
+            map,
+            fields,
+            error: None,
+            _de: PhantomData,
+        }
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
 
-/// Skips the value of a key the struct does not keep.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
-}
+    /// The next key; `None` at the end of the object, or after an error.
+    pub fn key(&mut self) -> Option<Key<'de>> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.map.next_key_seed(self.fields) {
+            Ok(key) => key,
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
+        }
+    }
 
-/// Keeps an unknown key and its value in a free-form `extra` map (a repeated key: the last).
-pub fn keep_json<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    extra: &mut serde_json::Map<String, serde_json::Value>,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    extra.insert(key.into_owned(), value);
-    Ok(())
-}
+    fn keep_error(&mut self, read: Result<(), A::Error>) {
+        if let Err(error) = read {
+            self.error = Some(error);
+        }
+    }
 
-/// Keeps an unknown key and its value in a typed `extra` map: the key is parsed as `K` (a
-/// string or an identifier), the value as `V` (a repeated key: the last).
-pub fn keep<'de, A: MapAccess<'de>, K: Deserialize<'de> + Ord, V: Deserialize<'de>>(
-    map: &mut A,
-    extra: &mut BTreeMap<K, V>,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    let key = K::deserialize(de::value::CowStrDeserializer::<A::Error>::new(key))?;
-    let value = map.next_value()?;
-    extra.insert(key, value);
-    Ok(())
+    /// Reads the value of a declared key into its slot: an error if the key came before.
+    pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>, name: &'static str) {
+        let read = if slot.is_some() {
+            Err(de::Error::duplicate_field(name))
+        } else {
+            self.map.next_value().map(|value| *slot = Some(value))
+        };
+        self.keep_error(read);
+    }
+
+    /// Skips the value of a key the struct does not keep.
+    pub fn skip(&mut self) {
+        let read = self.map.next_value::<IgnoredAny>().map(|_| ());
+        self.keep_error(read);
+    }
+
+    /// Keeps an unknown key and its value in a free-form `extra` map (a repeated key: the
+    /// last).
+    pub fn keep_json(
+        &mut self,
+        extra: &mut serde_json::Map<String, serde_json::Value>,
+        key: Cow<'de, str>,
+    ) {
+        let read = self.map.next_value().map(|value| {
+            extra.insert(key.into_owned(), value);
+        });
+        self.keep_error(read);
+    }
+
+    /// Keeps an unknown key and its value in a typed `extra` map: the key is parsed as `K` (a
+    /// string or an identifier), the value as `V` (a repeated key: the last).
+    pub fn keep<K: Deserialize<'de> + Ord, V: Deserialize<'de>>(
+        &mut self,
+        extra: &mut BTreeMap<K, V>,
+        key: Cow<'de, str>,
+    ) {
+        let read =
+            K::deserialize(de::value::CowStrDeserializer::<A::Error>::new(key)).and_then(|key| {
+                let value = self.map.next_value()?;
+                extra.insert(key, value);
+                Ok(())
+            });
+        self.keep_error(read);
+    }
+
+    /// The end of the object: the first error, if there was one.
+    pub fn end(self) -> Result<(), A::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The error of a union whose members all refused the value.
@@ -200,21 +253,21 @@ pub mod nullable {
 }
 
 /// Writes a generated struct's entries as a map, keeping the first error: the generated
-/// `serialize` then has no early return per field (see [`struct_deserialize`] for why that
+/// `serialize` then has no early return at all (see [`struct_deserialize`] for why that
 /// matters to compile time). After an error the remaining entries are not written.
 pub struct MapWriter<M: SerializeMap> {
-    map: M,
-    error: Option<M::Error>,
+    /// The map being written, or the first error.
+    state: Result<M, M::Error>,
 }
 
 impl<M: SerializeMap> MapWriter<M> {
+    /// Starts the map; its error, if any, comes back from [`MapWriter::end`].
     pub fn new<S: serde::Serializer<SerializeMap = M, Ok = M::Ok, Error = M::Error>>(
         serializer: S,
-    ) -> Result<Self, M::Error> {
-        Ok(MapWriter {
-            map: serializer.serialize_map(None)?,
-            error: None,
-        })
+    ) -> Self {
+        MapWriter {
+            state: serializer.serialize_map(None),
+        }
     }
 
     /// One entry (a declared key, or a kept unknown one).
@@ -223,10 +276,10 @@ impl<M: SerializeMap> MapWriter<M> {
         key: &K,
         value: &V,
     ) {
-        if self.error.is_none()
-            && let Err(error) = self.map.serialize_entry(key, value)
+        if let Ok(map) = &mut self.state
+            && let Err(error) = map.serialize_entry(key, value)
         {
-            self.error = Some(error);
+            self.state = Err(error);
         }
     }
 
@@ -247,12 +300,19 @@ impl<M: SerializeMap> MapWriter<M> {
         }
     }
 
+    /// The kept unknown keys, after the declared ones.
+    pub fn extra<'a, K: serde::Serialize + 'a, V: serde::Serialize + 'a>(
+        &mut self,
+        extra: impl IntoIterator<Item = (&'a K, &'a V)>,
+    ) {
+        for (key, value) in extra {
+            self.entry(key, value);
+        }
+    }
+
     /// The map, or the first error.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        match self.error {
-            Some(error) => Err(error),
-            None => self.map.end(),
-        }
+        self.state?.end()
     }
 }
 
@@ -265,11 +325,9 @@ macro_rules! __struct_serialize {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
-                let mut map = $crate::de::MapWriter::new(serializer)?;
+                let mut map = $crate::de::MapWriter::new(serializer);
                 $(map.$kind($wire, &self.$field);)*
-                $(for (key, value) in &self.$extra {
-                    map.entry(key, value);
-                })?
+                $(map.extra(&self.$extra);)?
                 map.end()
             }
         }
@@ -289,13 +347,13 @@ pub fn missing<E: de::Error>(present: &[bool], names: &[&'static str]) -> E {
 }
 
 /// `Deserialize` of a generated struct: the fields as for [`struct_serialize`], then those of
-/// them whose absence is an error (`required { field "wire", ... }`), `extra` with the function
-/// that keeps an unknown key ([`keep_json`], [`keep`]), then the fields outside the object
-/// (`Default` when read).
+/// them whose absence is an error (`required { field "wire", ... }`), `extra` with the
+/// [`MapReader`] method that keeps an unknown key ([`MapReader::keep_json`],
+/// [`MapReader::keep`]), then the fields outside the object (`Default` when read).
 ///
-/// The generated function has a constant number of early returns (a failed key, a failed value,
-/// a missing required key), not one per field: each early return drops every slot, so one per
-/// field would make the function's MIR, and the compiler's work on it, quadratic in the fields.
+/// The generated function has two early returns (the first error [`MapReader`] kept, a missing
+/// required key), not one per field: each early return drops every slot, so one per field would
+/// make the function's MIR, and the compiler's work on it, quadratic in the fields.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_deserialize {
@@ -309,27 +367,21 @@ macro_rules! __struct_deserialize {
         }
         impl<'de> $crate::de::FromMap<'de> for $name {
             const EXPECTING: &'static str = concat!("struct ", stringify!($name));
-            fn from_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+            fn from_map<A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
                 use $crate::de as de;
                 $(let mut $field = None;)*
                 $(let mut $extra = ::std::default::Default::default();)?
                 let fields = de::Fields::new(&[$($wire),*], false $(|| { let _ = stringify!($extra); true })?);
-                loop {
-                    let key = match ::serde::de::MapAccess::next_key_seed(&mut map, fields) {
-                        ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
-                        ::std::result::Result::Ok(::std::option::Option::None) => break,
-                        ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-                    };
+                let mut reader = de::MapReader::new(map, fields);
+                while let ::std::option::Option::Some(key) = reader.key() {
                     #[allow(unreachable_patterns)]
-                    let read = match key {
-                        $(de::Key::Field($index) => de::value(&mut map, &mut $field, $wire),)*
-                        $(de::Key::Unknown(key) => de::$keep(&mut map, &mut $extra, key),)?
-                        _ => de::skip(&mut map),
-                    };
-                    if let ::std::result::Result::Err(error) = read {
-                        return ::std::result::Result::Err(error);
+                    match key {
+                        $(de::Key::Field($index) => reader.value(&mut $field, $wire),)*
+                        $(de::Key::Unknown(key) => reader.$keep(&mut $extra, key),)?
+                        _ => reader.skip(),
                     }
                 }
+                reader.end()?;
                 $(
                     let present = [$($req.is_some()),+];
                     let ($(::std::option::Option::Some($req),)+) = ($($req,)+) else {
@@ -364,7 +416,7 @@ mod tests {
     fn map_writer_keeps_the_first_error_and_writes_nothing_after_it() {
         let mut out = Vec::new();
         let mut serializer = serde_json::Serializer::new(&mut out);
-        let mut map = MapWriter::new(&mut serializer).expect("a map");
+        let mut map = MapWriter::new(&mut serializer);
         map.required("a", &1);
         map.optional::<u8>("skipped", &None);
         map.entry("b", &Refused);
@@ -380,7 +432,7 @@ mod tests {
     fn map_writer_writes_present_fields_in_order() {
         let mut out = Vec::new();
         let mut serializer = serde_json::Serializer::new(&mut out);
-        let mut map = MapWriter::new(&mut serializer).expect("a map");
+        let mut map = MapWriter::new(&mut serializer);
         map.required("a", &1);
         map.optional("b", &None::<u8>);
         map.optional("c", &Some("x"));

@@ -26,8 +26,8 @@ pub mod server;
 
 pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
 pub use operation::{
-    Body, IncomingRequest, IncomingResponse, Kind, OutgoingRequest, OutgoingResponse, Param,
-    ParamValue, Params, Place, Styled, request_extras, write_request,
+    Body, FromParams, IncomingRequest, IncomingResponse, Kind, OutgoingRequest, OutgoingResponse,
+    Param, ParamValue, Params, Place, Styled, request_extras, write_request,
 };
 
 /// What a request carries beyond the parameters its operation's spec lists: vendor-prefixed

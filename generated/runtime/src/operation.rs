@@ -401,7 +401,48 @@ impl Params {
     pub fn extras(&mut self) -> Extras {
         std::mem::take(&mut self.extras)
     }
+
+    /// Every parameter at once, as a tuple in [`Params::read`]'s order: what generated code
+    /// reads its parameters with, so that it has one early return, not one per parameter.
+    /// The first value that does not parse is the error, as with [`Params::take`].
+    pub fn values<T: FromParams>(&mut self) -> Result<T, MatrixError> {
+        T::from_params(self)
+    }
 }
+
+/// A tuple of parameter values, read by [`Params::values`]: implemented for tuples of up to
+/// sixteen values (the generator takes the parameters of a larger operation one by one).
+pub trait FromParams: Sized {
+    /// Takes the values `0..n` in order.
+    fn from_params(params: &mut Params) -> Result<Self, MatrixError>;
+}
+
+macro_rules! from_params_tuple {
+    ($($value:ident $index:tt),+) => {
+        impl<$($value: DeserializeOwned),+> FromParams for ($($value,)+) {
+            fn from_params(params: &mut Params) -> Result<Self, MatrixError> {
+                Ok(($(params.take::<$value>($index)?,)+))
+            }
+        }
+    };
+}
+
+from_params_tuple!(A 0);
+from_params_tuple!(A 0, B 1);
+from_params_tuple!(A 0, B 1, C 2);
+from_params_tuple!(A 0, B 1, C 2, D 3);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
 
 /// The extras of a request without declared parameters.
 pub fn request_extras(parts: &http::request::Parts) -> Extras {

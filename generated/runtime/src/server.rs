@@ -112,9 +112,9 @@ pub async fn prepare(
 pub type Reply<'a> =
     Pin<Box<dyn Future<Output = Result<axum::response::Response, MatrixError>> + Send + 'a>>;
 
-/// The generated code of one route: reads the [`prepare`]d request as its operation (or, on
-/// a route several operations share, as each in turn: [`SharedRoute`]) and calls the
-/// service's method ([`call`]), or refuses the request ([`refuse`]). A plain function pointer,
+/// The generated code of one route: reads the [`prepare`]d request as its operation and calls
+/// the service's method ([`handle`] and its variants), or, on a route several operations
+/// share, tries each in turn ([`SharedRoute`]). A plain function pointer,
 /// so that the router's generic code is instantiated once per service type, not once per
 /// operation; and no async block of its own, so that type checking an operation's handler
 /// costs little.
@@ -209,6 +209,79 @@ pub fn parse_with_token<Req: IncomingRequest>(
 ) -> Result<(AccessToken, Req), MatrixError> {
     let request = parse(incoming)?;
     Ok((required_token(incoming)?, request))
+}
+
+/// The reply of a [`Handler`] of one operation whose method takes only the request: the
+/// request read as `Req`, then passed to `method` (the trait's method, `S::name`), or
+/// refused. The generated handler is this one call, so that type checking it costs little.
+pub fn handle<'a, S, Req, Resp, Answer>(
+    service: &'a S,
+    incoming: Incoming,
+    method: impl FnOnce(&'a S, Req) -> Answer,
+) -> Reply<'a>
+where
+    Req: IncomingRequest,
+    Resp: OutgoingResponse,
+    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+{
+    match parse::<Req>(&incoming) {
+        Ok(request) => call(method(service, request)),
+        Err(error) => refuse(error),
+    }
+}
+
+/// [`handle`] for an operation that needs an access token: the method also takes the token
+/// (checked present by [`prepare`]; the request is read first, so its errors come first).
+pub fn handle_with_token<'a, S, Req, Resp, Answer>(
+    service: &'a S,
+    incoming: Incoming,
+    method: impl FnOnce(&'a S, AccessToken, Req) -> Answer,
+) -> Reply<'a>
+where
+    Req: IncomingRequest,
+    Resp: OutgoingResponse,
+    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+{
+    match parse_with_token::<Req>(&incoming) {
+        Ok((access_token, request)) => call(method(service, access_token, request)),
+        Err(error) => refuse(error),
+    }
+}
+
+/// [`handle`] for an operation whose token is optional: the method also takes the token the
+/// request presented, if any.
+pub fn handle_with_optional_token<'a, S, Req, Resp, Answer>(
+    service: &'a S,
+    incoming: Incoming,
+    method: impl FnOnce(&'a S, Option<AccessToken>, Req) -> Answer,
+) -> Reply<'a>
+where
+    Req: IncomingRequest,
+    Resp: OutgoingResponse,
+    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+{
+    match parse::<Req>(&incoming) {
+        Ok(request) => call(method(service, incoming.access_token, request)),
+        Err(error) => refuse(error),
+    }
+}
+
+/// [`handle`] for an operation authenticated by another scheme: the method also takes the
+/// raw `Authorization` header, if any.
+pub fn handle_with_authorization<'a, S, Req, Resp, Answer>(
+    service: &'a S,
+    incoming: Incoming,
+    method: impl FnOnce(&'a S, Option<String>, Req) -> Answer,
+) -> Reply<'a>
+where
+    Req: IncomingRequest,
+    Resp: OutgoingResponse,
+    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+{
+    match parse::<Req>(&incoming) {
+        Ok(request) => call(method(service, incoming.authorization, request)),
+        Err(error) => refuse(error),
+    }
 }
 
 /// The reply of a [`Handler`] that called its method: what the method answers, as a

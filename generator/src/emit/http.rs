@@ -58,6 +58,10 @@ impl Shape {
     }
 }
 
+/// The most parameters the runtime's `Params::values` takes as one tuple (its `FromParams`
+/// impls); an operation with more takes them one by one.
+pub(crate) const MAX_PARAMS_TUPLE: usize = 16;
+
 /// A parameter the plain rules do not write (an object, a non-exploded or delimited array,
 /// a non-`simple` path value, an array or object header): the runtime's style functions take
 /// it, with its style as data.
@@ -272,6 +276,7 @@ impl Emitter {
         let mut field_inits = Vec::new();
         let mut uses_body = false;
         let mut index = 0usize;
+        let mut param_locals = Vec::new();
         for field in &op.request_fields {
             let field_name = ident(&field.ident);
             let value = match field.source {
@@ -283,6 +288,12 @@ impl Emitter {
                         _ => quote! { #rt::wire::request_json(body)? },
                     }
                 }
+                _ if params.len() <= MAX_PARAMS_TUPLE => {
+                    let local = format_ident!("p{index}");
+                    index += 1;
+                    param_locals.push(local.clone());
+                    quote! { #local }
+                }
                 _ => {
                     let at = Literal::usize_unsuffixed(index);
                     index += 1;
@@ -291,6 +302,13 @@ impl Emitter {
             };
             field_inits.push(quote! { #field_name: #value, });
         }
+        // All parameters in one call when the runtime's tuples reach that far: one `?`
+        // instead of one per parameter (each early return drops what came before it).
+        let take_params = if param_locals.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { let (#(#param_locals,)*) = params.values()?; }
+        };
         let uses_path_args = !params.is_empty();
         let body_parse = match &op.request_body {
             RequestBody::Fields if !params.is_empty() => {
@@ -309,6 +327,7 @@ impl Emitter {
         } else {
             quote! {
                 let mut params = #rt::Params::read(parts, path_args, &METADATA, PARAMS);
+                #take_params
                 Ok(Self { #(#field_inits)* #extras_name: params.extras() })
             }
         };
@@ -617,41 +636,24 @@ impl Emitter {
         }
     }
 
-    /// The handler of a route one operation has: parse, then call (`runtime::server::call`),
-    /// without an async block of its own.
+    /// The handler of a route one operation has: one call to `runtime::server::handle` (or
+    /// the variant that also passes the operation's credential) with the trait's method.
     fn single_handler(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let name = handler_name(op);
         let method_name = ident(&op.ident);
-        let op_module = ident(&op.ident);
-        let request = quote! { super::#op_module::Request };
-        // An operation that needs a token gets it from parsing (checked present); the others
-        // take what the request presented, if anything.
-        let (parse, parsed) = if op.auth == Auth::AccessToken {
-            (
-                quote! { #rt::server::parse_with_token::<#request>(&incoming) },
-                quote! { (access_token, request) },
-            )
-        } else {
-            (
-                quote! { #rt::server::parse::<#request>(&incoming) },
-                quote! { request },
-            )
-        };
-        let credential_arg = match &op.auth {
-            Auth::None => TokenStream::new(),
-            Auth::AccessToken => quote! { access_token, },
-            Auth::OptionalAccessToken => quote! { incoming.access_token, },
-            Auth::Other(_) => quote! { incoming.authorization, },
+        // What the method takes besides the request picks the runtime's handler.
+        let handle = match &op.auth {
+            Auth::None => quote! { handle },
+            Auth::AccessToken => quote! { handle_with_token },
+            Auth::OptionalAccessToken => quote! { handle_with_optional_token },
+            Auth::Other(_) => quote! { handle_with_authorization },
         };
         let doc = format!(" `{} {}`", op.method, op.path);
         quote! {
             #[doc = #doc]
             fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
-                match #parse {
-                    Ok(#parsed) => #rt::server::call(service.#method_name(#credential_arg request)),
-                    Err(error) => #rt::server::refuse(error),
-                }
+                #rt::server::#handle(service, incoming, S::#method_name)
             }
         }
     }
