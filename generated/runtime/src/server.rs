@@ -362,6 +362,15 @@ pub fn required_token(incoming: &Incoming) -> Result<AccessToken, MatrixError> {
         .ok_or_else(MatrixError::missing_token)
 }
 
+/// The answer of a trait method the service does not implement (its default body, which
+/// takes the method's arguments): 404 `M_UNRECOGNIZED`, as for a path no operation has.
+pub fn unsupported<Arguments, Resp>(
+    arguments: Arguments,
+) -> std::future::Ready<Result<Resp, MatrixError>> {
+    drop(arguments);
+    std::future::ready(Err(MatrixError::unrecognized()))
+}
+
 /// 404 `M_UNRECOGNIZED`, for paths no operation has.
 pub async fn unrecognized() -> axum::response::Response {
     error_response(&MatrixError::no_such_endpoint())

@@ -539,7 +539,7 @@ impl Emitter {
                 );
                 quote! { #[doc = ""] #[doc = #text] }
             };
-            let (credential_param, credential_discard) = credentials(op, rt);
+            let (credential_param, credential_arg) = credentials(op, rt);
             methods.push(quote! {
                 #[doc = #doc]
                 #shared_doc
@@ -548,8 +548,7 @@ impl Emitter {
                     #credential_param
                     request: super::#op_module::Request,
                 ) -> impl ::std::future::Future<Output = Result<super::#op_module::Response, #rt::MatrixError>> + Send {
-                    let _ = (#credential_discard request,);
-                    ::std::future::ready(Err(#rt::MatrixError::unrecognized()))
+                    #rt::server::unsupported((#credential_arg request,))
                 }
             });
         }
@@ -726,8 +725,8 @@ fn handler_name(op: &OperationIr) -> proc_macro2::Ident {
     format_ident!("serve_{}", op.ident)
 }
 
-/// How an operation's trait method takes its credential: (parameter, name in the default
-/// body).
+/// How an operation's trait method takes its credential: (parameter, argument its default
+/// body passes on).
 fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream) {
     match &op.auth {
         Auth::None => (TokenStream::new(), TokenStream::new()),
