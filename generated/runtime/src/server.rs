@@ -224,10 +224,12 @@ where
     Resp: OutgoingResponse,
     Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
 {
-    match parse::<Req>(&incoming) {
-        Ok(request) => call(method(service, request)),
-        Err(error) => refuse(error),
-    }
+    handle_with(
+        service,
+        incoming,
+        |_| Ok(()),
+        |service, (), request| method(service, request),
+    )
 }
 
 /// [`handle`] for an operation that needs an access token: the method also takes the token
@@ -242,10 +244,7 @@ where
     Resp: OutgoingResponse,
     Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
 {
-    match parse_with_token::<Req>(&incoming) {
-        Ok((access_token, request)) => call(method(service, access_token, request)),
-        Err(error) => refuse(error),
-    }
+    handle_with(service, incoming, required_token, method)
 }
 
 /// [`handle`] for an operation whose token is optional: the method also takes the token the
@@ -260,10 +259,12 @@ where
     Resp: OutgoingResponse,
     Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
 {
-    match parse::<Req>(&incoming) {
-        Ok(request) => call(method(service, incoming.access_token, request)),
-        Err(error) => refuse(error),
-    }
+    handle_with(
+        service,
+        incoming,
+        |incoming| Ok(incoming.access_token.clone()),
+        method,
+    )
 }
 
 /// [`handle`] for an operation authenticated by another scheme: the method also takes the
@@ -278,8 +279,29 @@ where
     Resp: OutgoingResponse,
     Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
 {
-    match parse::<Req>(&incoming) {
-        Ok(request) => call(method(service, incoming.authorization, request)),
+    handle_with(
+        service,
+        incoming,
+        |incoming| Ok(incoming.authorization.clone()),
+        method,
+    )
+}
+
+/// The handlers above: the request, then the credential the method takes, then the call.
+fn handle_with<'a, S, Credential, Req, Resp, Answer>(
+    service: &'a S,
+    incoming: Incoming,
+    credential: impl FnOnce(&Incoming) -> Result<Credential, MatrixError>,
+    method: impl FnOnce(&'a S, Credential, Req) -> Answer,
+) -> Reply<'a>
+where
+    Req: IncomingRequest,
+    Resp: OutgoingResponse,
+    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
+{
+    let read = parse::<Req>(&incoming).and_then(|request| Ok((credential(&incoming)?, request)));
+    match read {
+        Ok((credential, request)) => call(method(service, credential, request)),
         Err(error) => refuse(error),
     }
 }
