@@ -60,7 +60,7 @@ impl Shape {
 
 /// The most parameters the runtime's `Params::values` takes as one tuple (its `FromParams`
 /// impls); an operation with more takes them one by one.
-pub(crate) const MAX_PARAMS_TUPLE: usize = 16;
+const MAX_PARAMS_TUPLE: usize = 16;
 
 /// A parameter the plain rules do not write (an object, a non-exploded or delimited array,
 /// a non-`simple` path value, an array or object header): the runtime's style functions take
