@@ -126,7 +126,7 @@ mod stage {
     fn load(bencher: Bencher, name: &str) {
         let options = load_options(name);
         let event_sets = events::discover(&api_root(name))
-            .map(|dir| events::document_sets(&dir))
+            .map(|dir| events::document_sets(&dir, true))
             .unwrap_or_default();
         bencher.bench_local(|| load::load_with_documents(&options, &event_sets).expect("loads"));
     }

@@ -92,7 +92,7 @@ impl BuildScript {
             // A feature is a wish, not a requirement: only the API folders the spec has. The
             // root is watched, so an API folder added later is picked up.
             println!("cargo:rerun-if-changed={}", api_root.display());
-            let chosen: Vec<String> = api_folders(&api_root)
+            let chosen: Vec<String> = crate::load::list_dirs(&api_root)
                 .into_iter()
                 .filter(|api| is_api_feature(api) && feature_on(api))
                 .filter(|api| narrowed.is_empty() || narrowed.contains(api))
@@ -160,19 +160,6 @@ const OTHER_FEATURES: &[&str] = &["default", "all-apis", "client", "server", "ev
 /// Whether a feature of this name selects the API folder of the same name.
 fn is_api_feature(name: &str) -> bool {
     !OTHER_FEATURES.contains(&name) && !name.starts_with("tag-")
-}
-
-/// The folder names under the API root, sorted: the APIs an API feature can name.
-fn api_folders(api_root: &Path) -> Vec<String> {
-    let mut folders: Vec<String> = std::fs::read_dir(api_root)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().is_dir())
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
-    folders.sort();
-    folders
 }
 
 /// A comma-separated environment variable's entries (trimmed, empty ones dropped), watched.
@@ -257,10 +244,10 @@ mod tests {
             std::fs::create_dir_all(root.join(folder)).expect("a folder");
         }
         std::fs::write(root.join("README.md"), "not an API").expect("a file");
-        let folders = api_folders(&root);
+        let folders = crate::load::list_dirs(&root);
         std::fs::remove_dir_all(&root).expect("cleaned up");
         assert_eq!(folders, ["client-server", "identity"]);
-        assert!(api_folders(Path::new("/no/such/folder")).is_empty());
+        assert!(crate::load::list_dirs(Path::new("/no/such/folder")).is_empty());
     }
 
     #[test]

@@ -45,32 +45,25 @@ pub fn discover(api_root: &Path) -> Option<PathBuf> {
 
 /// The three document sets of a schema folder: the event schemas, the core schemas
 /// (`core-event-schema/`), and the examples (`../examples/`), each sorted by name. A file
-/// counts whatever its extension (the older spec writes none); hidden files do not.
-pub fn document_sets(schema_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
+/// counts whatever its extension (the older spec writes none); hidden files do not. Without
+/// `typed` events ([`crate::Config::typed_events`]) only the core schemas are listed: the
+/// kinds' names and shapes come from them, and that is all the module then needs.
+pub fn document_sets(schema_dir: &Path, typed: bool) -> Vec<(String, Vec<PathBuf>)> {
+    let core = (
+        CORE_SET.to_owned(),
+        files_in(&schema_dir.join("core-event-schema")),
+    );
+    if !typed {
+        return vec![(SCHEMA_SET.to_owned(), Vec::new()), core];
+    }
     let examples = schema_dir
         .parent()
         .map(|p| p.join("examples"))
         .unwrap_or_default();
     vec![
         (SCHEMA_SET.to_owned(), files_in(schema_dir)),
-        (
-            CORE_SET.to_owned(),
-            files_in(&schema_dir.join("core-event-schema")),
-        ),
+        core,
         (EXAMPLE_SET.to_owned(), files_in(&examples)),
-    ]
-}
-
-/// [`document_sets`] with only the core schemas: what the kinds' names and shapes come
-/// from, all that the events module needs without its event types
-/// ([`crate::Config::typed_events`]).
-pub fn kind_document_sets(schema_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
-    vec![
-        (SCHEMA_SET.to_owned(), Vec::new()),
-        (
-            CORE_SET.to_owned(),
-            files_in(&schema_dir.join("core-event-schema")),
-        ),
     ]
 }
 

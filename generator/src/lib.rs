@@ -414,11 +414,10 @@ impl Config {
             (_, Some(dir)) => Some(dir.clone()),
             (_, None) => events::discover(&self.api_root),
         };
-        let event_sets = match event_dir.as_deref() {
-            Some(dir) if self.typed_events => events::document_sets(dir),
-            Some(dir) => events::kind_document_sets(dir),
-            None => Vec::new(),
-        };
+        let event_sets = event_dir
+            .as_deref()
+            .map(|dir| events::document_sets(dir, self.typed_events))
+            .unwrap_or_default();
         let mut sources = load::load_with_documents(&self.load_options(), &event_sets)?;
         let files_read = sources.files_read.clone();
         let mut api_dirs = sources.api_dirs.clone();

@@ -603,7 +603,9 @@ fn discover_apis(api_root: &Path, wanted: &[String]) -> Result<Vec<(String, Vec<
     Ok(apis)
 }
 
-fn list_dirs(root: &Path) -> Vec<String> {
+/// The names of the folders under `root`, sorted (none if it cannot be listed): the APIs
+/// an API root holds.
+pub(crate) fn list_dirs(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .into_iter()
         .flatten()

@@ -27,6 +27,14 @@ fn lookup_request() -> query_user_by_protocol::Request {
     request
 }
 
+/// A bodiless request to `uri`, as a server receives it.
+fn get(uri: &str) -> http::Request<Vec<u8>> {
+    http::Request::builder()
+        .uri(uri)
+        .body(Vec::new())
+        .expect("request")
+}
+
 /// Requests have no `PartialEq` (as in ruma's): two are the same when all they hold is,
 /// which their derived `Debug` shows field by field.
 fn assert_same<T: std::fmt::Debug>(read: &T, written: &T) {
@@ -50,10 +58,8 @@ fn object_query_parameter_is_exploded_and_read_back() {
 
 #[test]
 fn exploded_object_takes_every_unclaimed_query_key() {
-    let http = http::Request::builder()
-        .uri("/_matrix/client/v3/thirdparty/user/irc?limit=2&network=irc&nick=bob&access_token=t")
-        .body(Vec::new())
-        .expect("request");
+    let http =
+        get("/_matrix/client/v3/thirdparty/user/irc?limit=2&network=irc&nick=bob&access_token=t");
     let request = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
         .expect("parses");
     assert_eq!(request.limit, Some(2));
@@ -221,10 +227,7 @@ fn more_parameters_than_one_tuple_are_read_one_by_one() {
     assert_same(&back, &request);
 
     // The first parameter that does not parse is the error, as with a tuple.
-    let http = http::Request::builder()
-        .uri("/_matrix/client/v3/wide/w?q2=x&q16=y")
-        .body(Vec::new())
-        .expect("request");
+    let http = get("/_matrix/client/v3/wide/w?q2=x&q16=y");
     let error = get_wide::Request::try_from_http_request(http, &["w".into()])
         .expect_err("q2 is not an integer");
     assert!(error.to_string().contains("q2"), "{error}");
@@ -234,10 +237,7 @@ fn more_parameters_than_one_tuple_are_read_one_by_one() {
 /// in the operation's order, as one taken one by one does.
 #[test]
 fn the_first_parameter_that_does_not_parse_is_the_error() {
-    let http = http::Request::builder()
-        .uri("/_matrix/client/v3/thirdparty/user/irc?limit=many&tags=a")
-        .body(Vec::new())
-        .expect("request");
+    let http = get("/_matrix/client/v3/thirdparty/user/irc?limit=many&tags=a");
     let error = query_user_by_protocol::Request::try_from_http_request(http, &["irc".into()])
         .expect_err("limit is not an integer");
     assert!(error.to_string().contains("limit"), "{error}");

@@ -202,15 +202,6 @@ pub fn parse<Req: IncomingRequest>(incoming: &Incoming) -> Result<Req, MatrixErr
     Req::from_http_parts(&incoming.parts, &incoming.body, &incoming.path_args)
 }
 
-/// Reads the request as the operation `Req`, which needs an access token: the token (checked
-/// present by [`prepare`]) and the request.
-pub fn parse_with_token<Req: IncomingRequest>(
-    incoming: &Incoming,
-) -> Result<(AccessToken, Req), MatrixError> {
-    let request = parse(incoming)?;
-    Ok((required_token(incoming)?, request))
-}
-
 /// The reply of a [`Handler`] of one operation whose method takes only the request: the
 /// request read as `Req`, then passed to `method` (the trait's method, `S::name`), or
 /// refused. The generated handler is this one call, so that type checking it costs little.
@@ -232,63 +223,10 @@ where
     )
 }
 
-/// [`handle`] for an operation that needs an access token: the method also takes the token
-/// (checked present by [`prepare`]; the request is read first, so its errors come first).
-pub fn handle_with_token<'a, S, Req, Resp, Answer>(
-    service: &'a S,
-    incoming: Incoming,
-    method: impl FnOnce(&'a S, AccessToken, Req) -> Answer,
-) -> Reply<'a>
-where
-    Req: IncomingRequest,
-    Resp: OutgoingResponse,
-    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
-{
-    handle_with(service, incoming, required_token, method)
-}
-
-/// [`handle`] for an operation whose token is optional: the method also takes the token the
-/// request presented, if any.
-pub fn handle_with_optional_token<'a, S, Req, Resp, Answer>(
-    service: &'a S,
-    incoming: Incoming,
-    method: impl FnOnce(&'a S, Option<AccessToken>, Req) -> Answer,
-) -> Reply<'a>
-where
-    Req: IncomingRequest,
-    Resp: OutgoingResponse,
-    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
-{
-    handle_with(
-        service,
-        incoming,
-        |incoming| Ok(incoming.access_token.clone()),
-        method,
-    )
-}
-
-/// [`handle`] for an operation authenticated by another scheme: the method also takes the
-/// raw `Authorization` header, if any.
-pub fn handle_with_authorization<'a, S, Req, Resp, Answer>(
-    service: &'a S,
-    incoming: Incoming,
-    method: impl FnOnce(&'a S, Option<String>, Req) -> Answer,
-) -> Reply<'a>
-where
-    Req: IncomingRequest,
-    Resp: OutgoingResponse,
-    Answer: Future<Output = Result<Resp, MatrixError>> + Send + 'a,
-{
-    handle_with(
-        service,
-        incoming,
-        |incoming| Ok(incoming.authorization.clone()),
-        method,
-    )
-}
-
-/// The handlers above: the request, then the credential the method takes, then the call.
-fn handle_with<'a, S, Credential, Req, Resp, Answer>(
+/// [`handle`] for an operation whose method also takes a credential: the request is read
+/// first (so its errors come first), then `credential` takes what the method needs from it
+/// ([`required_token`], [`presented_token`] or [`presented_authorization`]).
+pub fn handle_with<'a, S, Credential, Req, Resp, Answer>(
     service: &'a S,
     incoming: Incoming,
     credential: impl FnOnce(&Incoming) -> Result<Credential, MatrixError>,
@@ -391,6 +329,18 @@ pub fn unsupported<Arguments, Resp>(
 ) -> std::future::Ready<Result<Resp, MatrixError>> {
     drop(arguments);
     std::future::ready(Err(MatrixError::unrecognized()))
+}
+
+/// The access token the request presented, if any: the credential of an operation whose
+/// token is optional.
+pub fn presented_token(incoming: &Incoming) -> Result<Option<AccessToken>, MatrixError> {
+    Ok(incoming.access_token.clone())
+}
+
+/// The raw `Authorization` header, if any: the credential of an operation authenticated by
+/// another scheme.
+pub fn presented_authorization(incoming: &Incoming) -> Result<Option<String>, MatrixError> {
+    Ok(incoming.authorization.clone())
 }
 
 /// 404 `M_UNRECOGNIZED`, for paths no operation has.

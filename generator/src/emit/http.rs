@@ -636,23 +636,29 @@ impl Emitter {
     }
 
     /// The handler of a route one operation has: one call to `runtime::server::handle` (or
-    /// the variant that also passes the operation's credential) with the trait's method.
+    /// `handle_with` and the function that takes the operation's credential) with the
+    /// trait's method.
     fn single_handler(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let name = handler_name(op);
         let method_name = ident(&op.ident);
-        // What the method takes besides the request picks the runtime's handler.
-        let handle = match &op.auth {
-            Auth::None => quote! { handle },
-            Auth::AccessToken => quote! { handle_with_token },
-            Auth::OptionalAccessToken => quote! { handle_with_optional_token },
-            Auth::Other(_) => quote! { handle_with_authorization },
+        let credential = match &op.auth {
+            Auth::None => None,
+            Auth::AccessToken => Some(quote! { required_token }),
+            Auth::OptionalAccessToken => Some(quote! { presented_token }),
+            Auth::Other(_) => Some(quote! { presented_authorization }),
+        };
+        let call = match credential {
+            None => quote! { #rt::server::handle(service, incoming, S::#method_name) },
+            Some(credential) => quote! {
+                #rt::server::handle_with(service, incoming, #rt::server::#credential, S::#method_name)
+            },
         };
         let doc = format!(" `{} {}`", op.method, op.path);
         quote! {
             #[doc = #doc]
             fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
-                #rt::server::#handle(service, incoming, S::#method_name)
+                #call
             }
         }
     }

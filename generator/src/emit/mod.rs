@@ -538,7 +538,7 @@ impl Emitter {
             .map(|f| self.field(f, Scope::Operation))
             .collect();
         let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
-        let default = last_default_derive(&op.request_fields);
+        let default = default_derive(&op.request_fields);
         let methods = self.struct_methods_with(
             &ident("Request"),
             &op.request_fields,
@@ -563,7 +563,7 @@ impl Emitter {
             });
             return quote! {
                 #doc
-                #[derive(Clone, Debug #default)]
+                #[derive(Clone, Debug #(, #default)*)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
@@ -582,7 +582,7 @@ impl Emitter {
                 .filter(|f| f.source == FieldSource::Body)
                 .cloned()
                 .collect();
-            let body_default = last_default_derive(&body_only);
+            let body_default = default_derive(&body_only);
             let body_fields = body_only.iter().map(|f| self.field(f, Scope::Operation));
             let body_name = ident("RequestBody");
             let body_methods = self.struct_methods(&body_name, &body_only, Scope::Operation);
@@ -601,7 +601,7 @@ impl Emitter {
             });
             return quote! {
                 #doc
-                #[derive(Clone, Debug #default)]
+                #[derive(Clone, Debug #(, #default)*)]
                 #[non_exhaustive]
                 pub struct Request {
                     #(#fields)*
@@ -611,7 +611,7 @@ impl Emitter {
                 #methods
                 /// The JSON body of the request, as a server reads it: the body fields of
                 /// [`Request`].
-                #[derive(Clone, Debug #body_default)]
+                #[derive(Clone, Debug #(, #body_default)*)]
                 #[non_exhaustive]
                 pub struct RequestBody {
                     #(#body_fields)*
@@ -641,7 +641,7 @@ impl Emitter {
         };
         quote! {
             #doc
-            #[derive(Clone, Debug #default)]
+            #[derive(Clone, Debug #(, #default)*)]
             #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
@@ -674,7 +674,7 @@ impl Emitter {
             ResponseIr::Fields(def) => {
                 let doc = self.doc_attr(def.doc.as_deref().or(Some("The response body.")));
                 let fields = def.fields.iter().map(|f| self.field(f, Scope::Operation));
-                let default = last_default_derive(&def.fields);
+                let default = default_derive(&def.fields);
                 let all: Vec<FieldDef> = def
                     .fields
                     .iter()
@@ -695,7 +695,7 @@ impl Emitter {
                 });
                 quote! {
                     #doc
-                    #[derive(Clone, Debug #default)]
+                    #[derive(Clone, Debug #(, #default)*)]
                     #[non_exhaustive]
                     pub struct Response {
                         #(#fields)*
@@ -826,7 +826,7 @@ impl Emitter {
         });
         quote! {
             #doc
-            #[derive(Clone, Debug, #default PartialEq)]
+            #[derive(Clone, Debug, #(#default,)* PartialEq)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
@@ -1257,24 +1257,13 @@ fn is_required(field: &FieldDef) -> bool {
     !field.optional && !field.nullable && !field.flatten
 }
 
-/// `Default,` (with the comma before the next derive), derived only where no field is
-/// required: a default that invents a required value (an empty room ID) would build requests
-/// the server refuses.
-fn default_derive(fields: &[FieldDef]) -> TokenStream {
-    if fields.iter().any(is_required) {
-        TokenStream::new()
-    } else {
-        quote! { Default, }
-    }
-}
-
-/// [`default_derive`] as the last derive: `, Default` or nothing.
-fn last_default_derive(fields: &[FieldDef]) -> TokenStream {
-    if fields.iter().any(is_required) {
-        TokenStream::new()
-    } else {
-        quote! { , Default }
-    }
+/// `Default`, derived only where no field is required: a default that invents a required
+/// value (an empty room ID) would build requests the server refuses. Interpolated as
+/// `#(#default,)*` or `#(, #default)*`, wherever it falls among the derives.
+fn default_derive(fields: &[FieldDef]) -> impl Iterator<Item = TokenStream> {
+    (!fields.iter().any(is_required))
+        .then(|| quote! { Default })
+        .into_iter()
 }
 
 /// The string enums with a single value, by name, over every module (see
