@@ -8,18 +8,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
-/// A 1-based line and column in a source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Loc {
-    pub line: u32,
-    pub column: u32,
-}
-
-impl Loc {
-    pub const fn new(line: u32, column: u32) -> Self {
-        Loc { line, column }
-    }
-}
+pub use matrix_codegen_yaml::Loc;
 
 /// A place in the spec: a file (relative to the spec boundary), a position and a JSON pointer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
