@@ -14,7 +14,9 @@
 //! The schemas go through the same load, resolve and model stages as the API, and the contents
 //! through the same type space.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -551,8 +553,8 @@ pub fn build(
     let mut pending = Vec::new();
     let mut diagnostics = Vec::new();
     // (event type, discriminator value) → the variant's schema; event type → discriminator.
-    let mut variant_schemas_by_value: HashMap<(String, String), usize> = HashMap::new();
-    let mut discriminators: HashMap<String, String> = HashMap::new();
+    let mut variant_schemas_by_value: HashMap<(String, String), usize> = HashMap::default();
+    let mut discriminators: HashMap<String, String> = HashMap::default();
     for (event_type, group) in &plan.groups {
         let name = take(&content_name(event_type), None, &mut taken);
         let head = group.base.or(group.variants.first().map(|(_, i)| *i));

@@ -43,6 +43,12 @@ pub mod resolve;
 
 use std::path::{Path, PathBuf};
 
+/// The generator's hash maps and sets: foldhash rather than SipHash. Every stage hashes the
+/// spec's names and pointers, and SipHash was a few percent of generation; iteration order is
+/// random either way, so nothing emitted depends on it.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 pub use diagnostic::{Diagnostic, Error, Severity};
 pub use emit::Gate;
 

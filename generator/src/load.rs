@@ -4,7 +4,7 @@
 //! This is the only stage that touches the file system. It enforces the spec boundary (no
 //! file outside it is ever opened) and records every file read, for `rerun-if-changed`.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -226,8 +226,8 @@ pub fn load_with_documents(
             files_read: Vec::new(),
             api_dirs: Vec::new(),
             warnings: Vec::new(),
-            by_path: HashMap::new(),
-            ref_files: HashMap::new(),
+            by_path: HashMap::default(),
+            ref_files: HashMap::default(),
         },
         diagnostics: Diagnostics::default(),
         queue: Vec::new(),

@@ -5,7 +5,7 @@
 //! target's content now: those are merged here, and a cycle through them is an error. A chain
 //! of bare links that never reaches content (`a → b → a`) is an error too.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -343,7 +343,7 @@ pub fn resolve(sources: SourceSet) -> Result<ResolvedSpec, Error> {
         set: &sources,
         targets: Vec::new(),
         slots: Vec::new(),
-        index: HashMap::new(),
+        index: HashMap::default(),
         pending: Vec::new(),
         diagnostics: Diagnostics::default(),
         current: None,

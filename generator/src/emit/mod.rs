@@ -312,7 +312,7 @@ struct Emitter {
     runtime: TokenStream,
     /// String enums with one value (a discriminator such as `msgtype: m.text`), by name: their
     /// only variant. A required field of one is a constant, which `new` fills in itself.
-    constants: std::collections::HashMap<String, String>,
+    constants: crate::HashMap<String, String>,
     server: Gate,
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
@@ -332,18 +332,29 @@ fn ident(name: &str) -> Ident {
 }
 
 fn doc_attr(text: Option<&str>, links: &Links) -> TokenStream {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => {
-            let markdown = to_markdown_with(text, links);
-            let lines = markdown.lines().map(|l| {
-                let line = format!(" {l}");
-                let line = line.trim_end();
-                quote! { #[doc = #line] }
-            });
-            quote! { #(#lines)* }
-        }
-        None => TokenStream::new(),
+    use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenTree};
+    let mut tokens = TokenStream::new();
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return tokens;
+    };
+    // `#[doc = " line"]` per line, built as trees: a `quote!` per line and one to join them
+    // allocated and copied each line's stream twice, in the most frequent item of the output.
+    let mut line = String::new();
+    for markdown_line in to_markdown_with(text, links).lines() {
+        line.clear();
+        line.push(' ');
+        line.push_str(markdown_line);
+        let attr = [
+            TokenTree::Ident(Ident::new("doc", Span::call_site())),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(Literal::string(line.trim_end())),
+        ];
+        tokens.extend([
+            TokenTree::Punct(Punct::new('#', Spacing::Alone)),
+            TokenTree::Group(Group::new(Delimiter::Bracket, attr.into_iter().collect())),
+        ]);
     }
+    tokens
 }
 
 impl Emitter {
@@ -1272,7 +1283,7 @@ fn default_derive(fields: &[FieldDef]) -> impl Iterator<Item = TokenStream> {
 fn constant_enums(
     ir: &Ir,
     events: Option<&crate::events::EventsIr>,
-) -> std::collections::HashMap<String, String> {
+) -> crate::HashMap<String, String> {
     let mut defs: Vec<&TypeDef> = Vec::new();
     for module in &ir.modules {
         defs.extend(&module.types);
@@ -1283,8 +1294,8 @@ fn constant_enums(
     if let Some(events) = events {
         defs.extend(&events.types);
     }
-    let mut constants = std::collections::HashMap::new();
-    let mut ambiguous = std::collections::HashSet::new();
+    let mut constants = crate::HashMap::default();
+    let mut ambiguous = crate::HashSet::default();
     for def in defs {
         let (name, single) = match def {
             TypeDef::StringEnum(e) if e.variants.len() == 1 => (&e.name, Some(&e.variants[0].0)),

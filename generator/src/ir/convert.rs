@@ -5,7 +5,7 @@
 //! is used. Nothing here decides where a type lives or what it is finally called: the space
 //! does that once every use is known.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::rc::Rc;
 
 use super::space::{
@@ -26,7 +26,7 @@ use crate::resolve::TargetId;
 pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
     let mut modules = Vec::new();
     let mut examples = Vec::new();
-    let mut module_names: HashMap<String, String> = HashMap::new();
+    let mut module_names: HashMap<String, String> = HashMap::default();
     let mut timeline_unions = std::collections::BTreeSet::new();
     let acronyms = Acronyms::from_identifiers(
         spec.apis
@@ -71,7 +71,7 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
         .iter()
         .map(|op| acronyms.snake_case(&op.operation_id))
         .collect();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, name) in base.iter().enumerate() {
         by_name.entry(name).or_default().push(i);
     }
@@ -176,7 +176,7 @@ impl<'a> ApiBuilder<'a> {
             api,
             options,
             entries: Vec::new(),
-            converted: HashMap::new(),
+            converted: HashMap::default(),
             in_progress: Vec::new(),
             titled: titled_objects(spec),
             timeline_unions: std::collections::BTreeSet::new(),
@@ -220,7 +220,7 @@ impl<'a> ApiBuilder<'a> {
         };
 
         let mut request_fields: Vec<RawField> = Vec::new();
-        let mut used: HashMap<String, ()> = HashMap::new();
+        let mut used: HashMap<String, ()> = HashMap::default();
         for param in &op.parameters {
             let source = match param.location {
                 ParamLocation::Path => FieldSource::Path,
@@ -516,7 +516,7 @@ impl<'a> ApiBuilder<'a> {
     /// a flattened `extra` map holding them, so nothing a peer sends is lost.
     fn fields(&mut self, object: &ObjectSchema, hint: &Hint) -> Vec<RawField> {
         let mut fields = Vec::new();
-        let mut used: HashMap<String, ()> = HashMap::new();
+        let mut used: HashMap<String, ()> = HashMap::default();
         for (wire, prop) in &object.properties {
             let mut ident = field_ident(wire);
             if used.contains_key(&ident) {
@@ -1002,7 +1002,7 @@ fn nullable(ty: Ty, schema: &Schema) -> Ty {
 
 /// Shared object schemas (with properties) by title.
 fn titled_objects(spec: &Spec) -> HashMap<String, Vec<TargetId>> {
-    let mut titled: HashMap<String, Vec<TargetId>> = HashMap::new();
+    let mut titled: HashMap<String, Vec<TargetId>> = HashMap::default();
     for (target, schema) in spec.schemas.iter().enumerate() {
         if let Some(Schema {
             title: Some(title),

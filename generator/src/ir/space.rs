@@ -7,7 +7,9 @@
 //! included — are one type, whatever route reached them. Docs and names are not part of a
 //! shape, so a copy of a schema with other wording is still the same type.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value as Json;
@@ -261,7 +263,7 @@ fn intern(entries: &[Entry]) -> Vec<usize> {
     let mut group = vec![0usize; entries.len()];
     let mut count = 1;
     loop {
-        let mut ids: HashMap<(usize, Shape), usize> = HashMap::new();
+        let mut ids: HashMap<(usize, Shape), usize> = HashMap::default();
         let next: Vec<usize> = entries
             .iter()
             .enumerate()

@@ -2,7 +2,9 @@
 //! responses and security requirements. Where Swagger 2.0 and OpenAPI 3.x differ, the builder
 //! asks the document's [`Dialect`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::HashSet;
 
 use indexmap::IndexMap;
 
@@ -574,7 +576,7 @@ impl<'a> Builder<'a> {
             }
         }
         // A query parameter of the same name may already exist: the path's one was a slip.
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         parameters.retain(|p| seen.insert((p.name.clone(), p.location)));
         for name in &in_template {
             let declared = parameters
