@@ -439,11 +439,6 @@ impl Emitter {
     pub(super) fn shared_responses(&self, module: &ApiModule) -> BTreeMap<String, String> {
         let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
         let mut shared = BTreeMap::new();
-        // Docs do not count: the spec's descriptions are not even rendered.
-        let bare = Emitter {
-            docs: false,
-            ..self.clone()
-        };
         for op in &module.operations {
             let own_types = match &op.response {
                 ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),
@@ -456,9 +451,7 @@ impl Emitter {
             if own_types {
                 continue;
             }
-            let mut shape = String::new();
-            without_docs(bare.response(op), &mut shape);
-            without_docs(bare.response_conversions(op), &mut shape);
+            let shape = response_shape(op);
             match first_by_shape.get(&shape) {
                 Some(owner) => {
                     shared.insert(op.operation_id.clone(), owner.clone());
@@ -764,38 +757,34 @@ fn names_operation_type(ty: &RustType) -> bool {
     }
 }
 
-/// The tokens as text without their `#[doc = ...]` attributes: what two emitted items are
-/// compared by when their docs do not matter.
-fn without_docs(tokens: TokenStream, out: &mut String) {
-    use proc_macro2::{Delimiter, TokenTree};
-    use std::fmt::Write as _;
-    let mut tokens = tokens.into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match token {
-            TokenTree::Punct(p) if p.as_char() == '#' => {
-                let is_doc = matches!(tokens.peek(), Some(TokenTree::Group(g))
-                    if g.delimiter() == Delimiter::Bracket
-                        && g.stream().into_iter().next().is_some_and(|t| t.to_string() == "doc"));
-                if is_doc {
-                    tokens.next();
-                } else {
-                    out.push('#');
-                }
-            }
-            TokenTree::Group(group) => {
-                let (open, close) = super::delimiters(group.delimiter());
-                let stream = group.stream();
-                // With the group gone, iterating its stream takes the tokens without a copy.
-                drop(group);
-                out.push_str(open);
-                without_docs(stream, out);
-                out.push_str(close);
-            }
-            other => {
-                let _ = write!(out, "{other} ");
-            }
-        }
-    }
+/// Everything an operation's `Response` and its two conversions are emitted from
+/// (`Emitter::response`, `Emitter::response_conversions`), docs aside, as text: two operations
+/// with one shape emit the same items. Written from the IR rather than from the emitted items
+/// with their docs stripped: that emitted each response a second time. The struct's own name is
+/// left out (it is always `Response`); everything else is kept, so equal text can only mean
+/// equal items.
+fn response_shape(op: &OperationIr) -> String {
+    let undocumented = |field: &FieldDef| FieldDef {
+        doc: None,
+        ..field.clone()
+    };
+    let response = match &op.response {
+        ResponseIr::Fields(def) => ResponseIr::Fields(crate::ir::StructDef {
+            name: String::new(),
+            doc: None,
+            fields: def.fields.iter().map(undocumented).collect(),
+        }),
+        ResponseIr::Whole { ty, .. } => ResponseIr::Whole {
+            ty: ty.clone(),
+            doc: None,
+        },
+        ResponseIr::Binary { content_type, .. } => ResponseIr::Binary {
+            content_type: content_type.clone(),
+            doc: None,
+        },
+    };
+    let headers: Vec<FieldDef> = op.response_headers.iter().map(undocumented).collect();
+    format!("{:?}", (response, headers, op.success_status))
 }
 
 /// `/_matrix/client/{client_major_version}/rooms/{roomId}` → `/_matrix/client/{p0}/rooms/{p1}`.

@@ -111,7 +111,6 @@ pub fn emit_with_events(
         server: options.server.clone(),
         path_defaults: options.path_defaults.clone(),
         links: Links::default(),
-        docs: true,
         format_types,
         constants: constant_enums(
             ir,
@@ -317,9 +316,6 @@ struct Emitter {
     path_defaults: Vec<(String, String)>,
     /// Where the links of the current API's docs lead.
     links: Links,
-    /// Whether spec descriptions become doc attributes; off where emitted items are only
-    /// compared by shape (`shared_responses`).
-    docs: bool,
     /// (format, its Rust type)
     format_types: Vec<(String, TokenStream)>,
 }
@@ -358,13 +354,9 @@ fn doc_attr(text: Option<&str>, links: &Links) -> TokenStream {
 }
 
 impl Emitter {
-    /// The doc attributes of a spec description (none when `docs` is off).
+    /// The doc attributes of a spec description.
     fn doc_attr(&self, text: Option<&str>) -> TokenStream {
-        if self.docs {
-            doc_attr(text, &self.links)
-        } else {
-            TokenStream::new()
-        }
+        doc_attr(text, &self.links)
     }
 
     fn api_module(&self, module: &ApiModule) -> TokenStream {
