@@ -15,12 +15,11 @@
 //! through the same type space.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use crate::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
+use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Error, Place};
 use crate::ir::{FieldDef, IrOptions, TypeDef};
 use crate::load::{FileId, Node, SourceSet, place};

@@ -4,11 +4,11 @@
 //! This is the only stage that touches the file system. It enforces the spec boundary (no
 //! file outside it is ever opened) and records every file read, for `rerun-if-changed`.
 
-use crate::HashMap;
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place, SourceTexts};
 
 /// The trees themselves are `matrix-codegen-yaml`'s, a crate of its own so that a build

@@ -5,12 +5,12 @@
 //! target's content now: those are merged here, and a cycle through them is an error. A chain
 //! of bare links that never reaches content (`a → b → a`) is an error too.
 
-use crate::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place};
 use crate::load::{FileId, Node, SourceSet, Value, escape_pointer, is_example_key, place};
 

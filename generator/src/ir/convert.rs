@@ -5,7 +5,6 @@
 //! is used. Nothing here decides where a type lives or what it is finally called: the space
 //! does that once every use is known.
 
-use crate::HashMap;
 use std::rc::Rc;
 
 use super::space::{
@@ -15,6 +14,7 @@ use super::{
     ExampleIr, FieldDef, FieldSource, Ir, IrOptions, OperationIr, RequestBody, ResponseIr,
     StructDef,
 };
+use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
     Additional, Api, Body, BodyKind, ObjectSchema, Operation, ParamLocation, Parameter, Schema,

@@ -8,8 +8,6 @@
 //! shape, so a copy of a schema with other wording is still the same type.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use crate::HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value as Json;
@@ -18,6 +16,7 @@ use super::{
     ApiModule, ExampleIr, FieldDef, OperationIr, ResponseIr, RustType, Scope, StringEnumDef,
     StructDef, TypeDef, UnionDef,
 };
+use crate::HashMap;
 use crate::diagnostic::Place;
 use crate::naming::{unique, unraw, upper_camel};
 

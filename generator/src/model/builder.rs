@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::HashSet;
-
 use indexmap::IndexMap;
 
 use super::openapi3::OpenApi3;
@@ -15,6 +13,7 @@ use super::{
     ParamLocation, ParamStyle, Parameter, Property, Response, Schema, SchemaKind, Status,
     template_variables,
 };
+use crate::HashSet;
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
 use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
