@@ -431,39 +431,6 @@ impl Emitter {
         }
     }
 
-    /// Operations whose success response has the shape of an earlier one's (same fields and
-    /// types, headers, status, content type; docs aside), by operationId → the module of the
-    /// first operation with that shape, which defines the one `Response` type the others
-    /// re-export. A response naming a type of its own operation's module is never shared:
-    /// two such types may have one name and different shapes.
-    pub(super) fn shared_responses(&self, module: &ApiModule) -> BTreeMap<String, String> {
-        let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
-        let mut shared = BTreeMap::new();
-        for op in &module.operations {
-            let own_types = match &op.response {
-                ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),
-                ResponseIr::Whole { ty, .. } => names_operation_type(ty),
-                ResponseIr::Binary { .. } => false,
-            } || op
-                .response_headers
-                .iter()
-                .any(|f| names_operation_type(&f.ty));
-            if own_types {
-                continue;
-            }
-            let shape = response_shape(op);
-            match first_by_shape.get(&shape) {
-                Some(owner) => {
-                    shared.insert(op.operation_id.clone(), owner.clone());
-                }
-                None => {
-                    first_by_shape.insert(shape, op.ident.clone());
-                }
-            }
-        }
-        shared
-    }
-
     /// The API's server trait (one method per operation, each answering 404 `M_UNRECOGNIZED`
     /// until implemented) and its axum router.
     pub(super) fn server_module(&self, module: &ApiModule) -> TokenStream {
@@ -755,6 +722,39 @@ fn names_operation_type(ty: &RustType) -> bool {
         RustType::Tuple(items) => items.iter().any(names_operation_type),
         _ => false,
     }
+}
+
+/// Operations whose success response has the shape of an earlier one's (same fields and
+/// types, headers, status, content type; docs aside), by operationId → the module of the
+/// first operation with that shape, which defines the one `Response` type the others
+/// re-export. A response naming a type of its own operation's module is never shared:
+/// two such types may have one name and different shapes.
+pub(super) fn shared_responses(module: &ApiModule) -> BTreeMap<String, String> {
+    let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
+    let mut shared = BTreeMap::new();
+    for op in &module.operations {
+        let own_types = match &op.response {
+            ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),
+            ResponseIr::Whole { ty, .. } => names_operation_type(ty),
+            ResponseIr::Binary { .. } => false,
+        } || op
+            .response_headers
+            .iter()
+            .any(|f| names_operation_type(&f.ty));
+        if own_types {
+            continue;
+        }
+        let shape = response_shape(op);
+        match first_by_shape.get(&shape) {
+            Some(owner) => {
+                shared.insert(op.operation_id.clone(), owner.clone());
+            }
+            None => {
+                first_by_shape.insert(shape, op.ident.clone());
+            }
+        }
+    }
+    shared
 }
 
 /// Everything an operation's `Response` and its two conversions are emitted from

@@ -368,7 +368,7 @@ impl Emitter {
         );
         let types = module.types.iter().map(|t| self.type_def(t, Scope::Api));
         let reexports = local_reexports(module);
-        let shared_responses = self.shared_responses(module);
+        let shared_responses = http::shared_responses(module);
         let operations = module
             .operations
             .iter()
