@@ -540,16 +540,15 @@ fn naming_hazards_become_valid_distinct_identifiers() {
     ] {
         assert!(body.contains(expected), "missing `{expected}` in:\n{body}");
     }
-    // Each field is read and written under its wire name (the runtime's serde macros take
-    // `field "wire" index kind`); the body's `type` meets the query parameter `type`: renamed,
-    // wire name kept.
+    // Each field is read and written under its wire name: the serde impls list the wire names
+    // in the fields' order, beside the fields' entries and bindings in that order. The body's
+    // `type` meets the query parameter `type`: renamed, wire name kept.
     let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
-        "type_body \"type\" 0 required,",
-        "r#override \"override\" 1 optional,",
-        "m_relates_to \"m.relates_to\" 2 optional,",
-        "og_image \"og:image\" 3 optional,",
-        "sdp_mid \"sdpMid\" 4 optional,",
+        r#"&["type", "override", "m.relates_to", "og:image", "sdpMid"],"#,
+        "required::Entry(&self.type_body), ::matrix_api::runtime::de::optional::Entry(&self.r#override),",
+        "let ((type_body, r#override, m_relates_to, og_image, sdp_mid), extra) =",
+        "required::Slot<Type>, ::matrix_api::runtime::de::optional::Slot<bool>,",
     ] {
         assert!(flat.contains(expected), "missing `{expected}`");
     }

@@ -233,6 +233,48 @@ fn more_parameters_than_one_tuple_are_read_one_by_one() {
     assert!(error.to_string().contains("q2"), "{error}");
 }
 
+/// A body with more fields than one tuple of the runtime's slots takes (18: nested as 16 and
+/// 2): each value lands in its own field, the second group's required field and its nullable
+/// one keep their rules, and writing gives back what was read.
+#[test]
+fn an_object_wider_than_a_tuple_reads_and_writes_every_field() {
+    let mut object = serde_json::Map::new();
+    for i in 1..=17 {
+        object.insert(format!("k{i}"), i.into());
+    }
+    object.insert("m.last".into(), "end".into());
+    object.insert("vendor.key".into(), true.into());
+    let json = serde_json::Value::Object(object);
+    let read: get_wide::Response = serde_json::from_value(json.clone()).expect("reads");
+    assert_eq!(
+        (read.k1, read.k2, read.k16, read.k17),
+        (Some(1), 2, Some(16), 17)
+    );
+    assert_eq!(read.m_last.as_deref(), Some("end"));
+    assert_eq!(read.extra.get("vendor.key"), Some(&true.into()));
+    assert_eq!(serde_json::to_value(&read).expect("writes"), json);
+
+    // The first required field absent, in the struct's order, is the error.
+    let error = serde_json::from_str::<get_wide::Response>(r#"{"m.last": null}"#)
+        .expect_err("k2 and k17 are required");
+    assert!(error.to_string().contains("missing field `k2`"), "{error}");
+    let error = serde_json::from_str::<get_wide::Response>(r#"{"k2": 2, "m.last": null}"#)
+        .expect_err("k17 is required");
+    assert!(error.to_string().contains("missing field `k17`"), "{error}");
+    let error = serde_json::from_str::<get_wide::Response>(r#"{"k2": 2, "k17": 1, "k17": 2}"#)
+        .expect_err("k17 twice");
+    assert!(error.to_string().contains("duplicate field `k17`"), "{error}");
+
+    // Required but nullable: absent reads as `None`, and `None` is written as `null`.
+    let read: get_wide::Response =
+        serde_json::from_str(r#"{"k2": 2, "k17": 17}"#).expect("m.last may be absent");
+    assert_eq!(read.m_last, None);
+    assert_eq!(
+        serde_json::to_value(&read).expect("writes"),
+        serde_json::json!({"k2": 2, "k17": 17, "m.last": null})
+    );
+}
+
 /// An operation within the tuple's reach reports the first parameter that does not parse,
 /// in the operation's order, as one taken one by one does.
 #[test]

@@ -1,8 +1,10 @@
 //! For generated code only: the shared parts of the generated `Deserialize` and `Serialize`
-//! impls of structs and unions. Each struct's impl is a loop over its JSON object's keys; what
-//! every struct would otherwise repeat (recognising a key, reading a value once, keeping or
-//! skipping an unknown key, the visitor itself) lives here once, so the generated code per type
-//! is a few lines and the compiler instantiates these functions once per value type.
+//! impls of structs and unions. A struct is read by [`read_fields`], generic over the tuple of
+//! its fields' [`Slots`]: the loop over the object's keys, recognising a key, reading a value
+//! once, keeping or skipping an unknown key and the required fields' check are here once. The
+//! generated `deserialize` is one call and the struct's literal, so `cargo check` of the generated
+//! crate has little to do per struct; the loop is compiled once per struct only where a build
+//! uses it.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -13,32 +15,35 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 
-/// A struct read from a JSON object by its generated `from_map`.
-pub trait FromMap<'de>: Sized {
-    /// What the error message says was expected (`struct Foo`).
-    const EXPECTING: &'static str;
-    /// Reads the struct from the object's entries.
-    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
-}
-
-/// The `Deserialize::deserialize` of every generated struct: it asks for a map.
-pub fn deserialize_struct<'de, D: Deserializer<'de>, T: FromMap<'de>>(
+/// The `Deserialize::deserialize` of every generated struct: it asks for a map and reads it
+/// with [`read_fields`] (`expecting`, as `struct Foo`, is what an error says was expected).
+pub fn deserialize_struct<'de, D: Deserializer<'de>, S: Slots<'de>, X: Extra<'de>>(
     deserializer: D,
-) -> Result<T, D::Error> {
-    deserializer.deserialize_map(StructVisitor(PhantomData))
+    expecting: &'static str,
+    names: &'static [&'static str],
+) -> Result<(S::Output, X), D::Error> {
+    deserializer.deserialize_map(StructVisitor::<S, X> {
+        expecting,
+        names,
+        _read: PhantomData,
+    })
 }
 
-struct StructVisitor<T>(PhantomData<T>);
+struct StructVisitor<S, X> {
+    expecting: &'static str,
+    names: &'static [&'static str],
+    _read: PhantomData<fn() -> (S, X)>,
+}
 
-impl<'de, T: FromMap<'de>> Visitor<'de> for StructVisitor<T> {
-    type Value = T;
+impl<'de, S: Slots<'de>, X: Extra<'de>> Visitor<'de> for StructVisitor<S, X> {
+    type Value = (S::Output, X);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::EXPECTING)
+        f.write_str(self.expecting)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::from_map(map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        read_fields::<A, S, X>(map, self.names)
     }
 }
 
@@ -112,9 +117,9 @@ impl<'de> Visitor<'de> for Fields {
     }
 }
 
-/// A generated `from_map`'s reading of a JSON object: the next key, then its value into a
-/// slot (or kept, or skipped). The first error is kept and ends the keys, so the generated
-/// loop has no early return of its own (see [`struct_deserialize`] for why that matters).
+/// [`read_fields`]' reading of a JSON object: the next key, then its value into a slot (or
+/// kept, or skipped). The first error is kept and ends the keys, so the loop has no early
+/// return of its own.
 pub struct MapReader<'de, A: MapAccess<'de>> {
     map: A,
     fields: Fields,
@@ -207,6 +212,232 @@ impl<'de, A: MapAccess<'de>> MapReader<'de, A> {
     }
 }
 
+/// The slots a struct's declared fields are read into: a field's slot ([`required::Slot`],
+/// [`optional::Slot`], [`nullable::Slot`]), or a tuple of slots. Tuples nest, so any number
+/// of fields fits.
+pub trait Slots<'de> {
+    /// How many fields.
+    const LEN: usize;
+    /// The fields' values.
+    type Output;
+    /// Every slot empty.
+    fn empty() -> Self;
+    /// Reads the value of field `index` (of `names`, these slots' keys) into its slot.
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        reader: &mut MapReader<'de, A>,
+        names: &[&'static str],
+    );
+    /// The values, once the object has ended: an error for the first required one absent.
+    fn finish<E: de::Error>(self, names: &[&'static str]) -> Result<Self::Output, E>;
+}
+
+/// A struct's declared fields as they are written: a field's entry ([`required::Entry`],
+/// [`optional::Entry`], [`nullable::Entry`]), or a tuple of entries (nesting as [`Slots`]).
+pub trait Entries {
+    /// How many fields.
+    const LEN: usize;
+    /// Writes the fields under `names`, these entries' keys, in order.
+    fn write<M: SerializeMap>(&self, names: &[&'static str], map: &mut MapWriter<M>);
+}
+
+/// A field's own key: the first of the names its slot or entry is given.
+fn first(names: &[&'static str]) -> &'static str {
+    names.first().copied().unwrap_or("?")
+}
+
+/// The keys after the first `len`: those of the next slot or entry of a tuple.
+fn after<'a>(names: &'a [&'static str], len: usize) -> &'a [&'static str] {
+    names.get(len..).unwrap_or_default()
+}
+
+/// [`Slots`] and [`Entries`] for a tuple of them.
+macro_rules! tuple_fields {
+    ($($part:ident $i:tt),+) => {
+        impl<'de, $($part: Slots<'de>),+> Slots<'de> for ($($part,)+) {
+            const LEN: usize = 0 $(+ $part::LEN)+;
+            type Output = ($($part::Output,)+);
+            fn empty() -> Self {
+                ($($part::empty(),)+)
+            }
+            #[allow(unused_assignments)]
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                mut index: usize,
+                reader: &mut MapReader<'de, A>,
+                mut names: &[&'static str],
+            ) {
+                $(
+                    if index < $part::LEN {
+                        return self.$i.read(index, reader, names);
+                    }
+                    index -= $part::LEN;
+                    names = after(names, $part::LEN);
+                )+
+                // Not one of these fields (the names and the slots disagree): still read past it.
+                reader.skip();
+            }
+            #[allow(unused_assignments)]
+            fn finish<E: de::Error>(self, mut names: &[&'static str]) -> Result<Self::Output, E> {
+                Ok(($({
+                    let value = self.$i.finish(names)?;
+                    names = after(names, $part::LEN);
+                    value
+                },)+))
+            }
+        }
+
+        impl<$($part: Entries),+> Entries for ($($part,)+) {
+            const LEN: usize = 0 $(+ $part::LEN)+;
+            #[allow(unused_assignments)]
+            fn write<M: SerializeMap>(&self, mut names: &[&'static str], map: &mut MapWriter<M>) {
+                $(
+                    self.$i.write(names, map);
+                    names = after(names, $part::LEN);
+                )+
+            }
+        }
+    };
+}
+
+// Up to the generator's `MAX_SLOTS_TUPLE`; a struct with more fields nests tuples.
+tuple_fields!(F0 0);
+tuple_fields!(F0 0, F1 1);
+tuple_fields!(F0 0, F1 1, F2 2);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14);
+tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14, F15 15);
+
+/// A struct with no declared fields.
+impl<'de> Slots<'de> for () {
+    const LEN: usize = 0;
+    type Output = ();
+    fn empty() -> Self {}
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        _: usize,
+        reader: &mut MapReader<'de, A>,
+        _: &[&'static str],
+    ) {
+        reader.skip();
+    }
+    fn finish<E: de::Error>(self, _: &[&'static str]) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+impl Entries for () {
+    const LEN: usize = 0;
+    fn write<M: SerializeMap>(&self, _: &[&'static str], _: &mut MapWriter<M>) {}
+}
+
+/// Where a struct's unknown keys go when read: a free-form or typed `extra` map, or nowhere
+/// ([`NoExtra`]).
+pub trait Extra<'de>: Default {
+    /// Whether unknown keys are kept (else skipped, without a copy of the key).
+    const KEEPS: bool;
+    /// Keeps `key` and its value.
+    fn keep<A: MapAccess<'de>>(&mut self, reader: &mut MapReader<'de, A>, key: Cow<'de, str>);
+}
+
+/// A struct's kept unknown keys as they are written, after its declared fields.
+pub trait ExtraEntries {
+    /// Writes every kept key and its value.
+    fn write<M: SerializeMap>(&self, map: &mut MapWriter<M>);
+}
+
+/// The unknown keys of a struct that keeps none.
+#[derive(Default)]
+pub struct NoExtra;
+
+impl<'de> Extra<'de> for NoExtra {
+    const KEEPS: bool = false;
+    fn keep<A: MapAccess<'de>>(&mut self, reader: &mut MapReader<'de, A>, _: Cow<'de, str>) {
+        reader.skip();
+    }
+}
+
+impl ExtraEntries for NoExtra {
+    fn write<M: SerializeMap>(&self, _: &mut MapWriter<M>) {}
+}
+
+impl<'de> Extra<'de> for serde_json::Map<String, serde_json::Value> {
+    const KEEPS: bool = true;
+    fn keep<A: MapAccess<'de>>(&mut self, reader: &mut MapReader<'de, A>, key: Cow<'de, str>) {
+        reader.keep_json(self, key);
+    }
+}
+
+impl ExtraEntries for serde_json::Map<String, serde_json::Value> {
+    fn write<M: SerializeMap>(&self, map: &mut MapWriter<M>) {
+        map.extra(self);
+    }
+}
+
+impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Extra<'de> for BTreeMap<K, V> {
+    const KEEPS: bool = true;
+    fn keep<A: MapAccess<'de>>(&mut self, reader: &mut MapReader<'de, A>, key: Cow<'de, str>) {
+        reader.keep(self, key);
+    }
+}
+
+impl<K: serde::Serialize, V: serde::Serialize> ExtraEntries for BTreeMap<K, V> {
+    fn write<M: SerializeMap>(&self, map: &mut MapWriter<M>) {
+        map.extra(self);
+    }
+}
+
+/// A generated struct's object: the object's declared keys (`names`, in the order of the
+/// slots `S`) read into their slots, its unknown keys kept in `X` or skipped, then the values
+/// in field order, or an error for the first absent required one (so the first error in the
+/// object's order, then the first missing field in the struct's order, as serde's derive).
+///
+/// Every field's work is here, not in the generated code: there a struct's `deserialize` is
+/// one call of [`deserialize_struct`] and the struct's literal, which `cargo check` reads in a
+/// fraction of the time of a loop with a match arm per field.
+pub fn read_fields<'de, A: MapAccess<'de>, S: Slots<'de>, X: Extra<'de>>(
+    map: A,
+    names: &'static [&'static str],
+) -> Result<(S::Output, X), A::Error> {
+    let mut slots = S::empty();
+    let mut extra = X::default();
+    let mut reader = MapReader::new(map, Fields::new(names, X::KEEPS));
+    while let Some(key) = reader.key() {
+        match key {
+            Key::Field(index) => slots.read(index, &mut reader, names),
+            Key::Unknown(key) => extra.keep(&mut reader, key),
+            Key::Skip => reader.skip(),
+        }
+    }
+    reader.end()?;
+    Ok((slots.finish(names)?, extra))
+}
+
+/// The `Serialize::serialize` of every generated struct: its declared fields (`entries`,
+/// under `names`) as a map, then its kept unknown keys.
+pub fn serialize_struct<S: serde::Serializer, E: Entries, X: ExtraEntries>(
+    serializer: S,
+    names: &'static [&'static str],
+    entries: E,
+    extra: &X,
+) -> Result<S::Ok, S::Error> {
+    let mut map = MapWriter::new(serializer);
+    entries.write(names, &mut map);
+    extra.write(&mut map);
+    map.end()
+}
+
 /// The error of a union whose members all refused the value.
 pub fn no_variant<E: de::Error>(name: &str) -> E {
     E::custom(format_args!(
@@ -226,35 +457,120 @@ pub fn member<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
-/// What a declared field's absence means when read, by the name generated code gives its kind
-/// in [`struct_deserialize`] (its writing: the [`MapWriter`] method of that name). A required
-/// field's absence is an error.
+/// A field whose absence is an error: read with [`required::Slot`], always written.
 pub mod required {
-    /// The value of a required field, already taken out of its slot (see
-    /// [`struct_deserialize`](crate::de::struct_deserialize)).
-    pub fn take<T>(value: T) -> T {
-        value
+    use super::*;
+
+    /// The slot of a required field of type `T`.
+    pub struct Slot<T>(Option<T>);
+
+    impl<'de, T: Deserialize<'de>> Slots<'de> for Slot<T> {
+        const LEN: usize = 1;
+        type Output = T;
+        fn empty() -> Self {
+            Slot(None)
+        }
+        fn read<A: MapAccess<'de>>(
+            &mut self,
+            _: usize,
+            reader: &mut MapReader<'de, A>,
+            names: &[&'static str],
+        ) {
+            reader.value(&mut self.0, first(names));
+        }
+        fn finish<E: de::Error>(self, names: &[&'static str]) -> Result<T, E> {
+            self.0.ok_or_else(|| E::missing_field(first(names)))
+        }
+    }
+
+    /// A required field's value, to be written.
+    pub struct Entry<'a, T>(pub &'a T);
+
+    impl<T: serde::Serialize> Entries for Entry<'_, T> {
+        const LEN: usize = 1;
+        fn write<M: SerializeMap>(&self, names: &[&'static str], map: &mut MapWriter<M>) {
+            map.required(first(names), self.0);
+        }
     }
 }
 
 /// A field that may be absent: written only when `Some`; absent (or `null`) reads as `None`.
 pub mod optional {
-    pub fn take<T>(slot: Option<Option<T>>) -> Option<T> {
-        slot.flatten()
+    use super::*;
+
+    /// The slot of an optional field of type `Option<T>`.
+    pub struct Slot<T>(Option<Option<T>>);
+
+    impl<'de, T: Deserialize<'de>> Slots<'de> for Slot<T> {
+        const LEN: usize = 1;
+        type Output = Option<T>;
+        fn empty() -> Self {
+            Slot(None)
+        }
+        fn read<A: MapAccess<'de>>(
+            &mut self,
+            _: usize,
+            reader: &mut MapReader<'de, A>,
+            names: &[&'static str],
+        ) {
+            reader.value(&mut self.0, first(names));
+        }
+        fn finish<E: de::Error>(self, _: &[&'static str]) -> Result<Option<T>, E> {
+            Ok(self.0.flatten())
+        }
+    }
+
+    /// An optional field's value, to be written if it is `Some`.
+    pub struct Entry<'a, T>(pub &'a Option<T>);
+
+    impl<T: serde::Serialize> Entries for Entry<'_, T> {
+        const LEN: usize = 1;
+        fn write<M: SerializeMap>(&self, names: &[&'static str], map: &mut MapWriter<M>) {
+            map.optional(first(names), self.0);
+        }
     }
 }
 
 /// A field that must be present but may be `null`: always written (`None` as `null`); absent
 /// reads as `None`, as serde's `default` did.
 pub mod nullable {
-    pub fn take<T: Default>(slot: Option<T>) -> T {
-        slot.unwrap_or_default()
+    use super::*;
+
+    /// The slot of a nullable field of type `T`.
+    pub struct Slot<T>(Option<T>);
+
+    impl<'de, T: Deserialize<'de> + Default> Slots<'de> for Slot<T> {
+        const LEN: usize = 1;
+        type Output = T;
+        fn empty() -> Self {
+            Slot(None)
+        }
+        fn read<A: MapAccess<'de>>(
+            &mut self,
+            _: usize,
+            reader: &mut MapReader<'de, A>,
+            names: &[&'static str],
+        ) {
+            reader.value(&mut self.0, first(names));
+        }
+        fn finish<E: de::Error>(self, _: &[&'static str]) -> Result<T, E> {
+            Ok(self.0.unwrap_or_default())
+        }
+    }
+
+    /// A nullable field's value, to be written even when `None`.
+    pub struct Entry<'a, T>(pub &'a T);
+
+    impl<T: serde::Serialize> Entries for Entry<'_, T> {
+        const LEN: usize = 1;
+        fn write<M: SerializeMap>(&self, names: &[&'static str], map: &mut MapWriter<M>) {
+            map.nullable(first(names), self.0);
+        }
     }
 }
 
-/// Writes a generated struct's entries as a map, keeping the first error: the generated
-/// `serialize` then has no early return at all (see [`struct_deserialize`] for why that
-/// matters to compile time). After an error the remaining entries are not written.
+/// Writes a generated struct's entries as a map, keeping the first error, so writing an entry
+/// returns nothing to check; after an error the remaining entries are not written.
 pub struct MapWriter<M: SerializeMap> {
     /// The map being written, or the first error.
     state: Result<M, M::Error>,
@@ -315,89 +631,6 @@ impl<M: SerializeMap> MapWriter<M> {
         self.state?.end()
     }
 }
-
-/// `Serialize` of a generated struct: `name` `{ field "wire" index kind, ... }`, then
-/// `extra` and the map of unknown keys, written after the declared ones.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __struct_serialize {
-    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* } $(extra $extra:ident $keep:ident)?) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #[allow(unused_mut)]
-                let mut map = $crate::de::MapWriter::new(serializer);
-                $(map.$kind($wire, &self.$field);)*
-                $(map.extra(&self.$extra);)?
-                map.end()
-            }
-        }
-    };
-}
-pub use crate::__struct_serialize as struct_serialize;
-
-/// The error for the first of a struct's required keys that was absent (`present[i]` false for
-/// `names[i]`).
-pub fn missing<E: de::Error>(present: &[bool], names: &[&'static str]) -> E {
-    let name = present
-        .iter()
-        .zip(names)
-        .find(|(present, _)| !**present)
-        .map_or("?", |(_, name)| *name);
-    E::missing_field(name)
-}
-
-/// `Deserialize` of a generated struct: the fields as for [`struct_serialize`], then those of
-/// them whose absence is an error (`required { field "wire", ... }`), `extra` with the
-/// [`MapReader`] method that keeps an unknown key ([`MapReader::keep_json`],
-/// [`MapReader::keep`]), then the fields outside the object (`Default` when read).
-///
-/// The generated function has two early returns (the first error [`MapReader`] kept, a missing
-/// required key), not one per field: each early return drops every slot, so one per field would
-/// make the function's MIR, and the compiler's work on it, quadratic in the fields.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __struct_deserialize {
-    ($name:ident { $($field:ident $wire:literal $index:literal $kind:ident,)* }
-     $(required { $($req:ident $req_wire:literal,)+ })?
-     $(extra $extra:ident $keep:ident)? ; $($other:ident)*) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::de::deserialize_struct(deserializer)
-            }
-        }
-        impl<'de> $crate::de::FromMap<'de> for $name {
-            const EXPECTING: &'static str = concat!("struct ", stringify!($name));
-            fn from_map<A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
-                use $crate::de as de;
-                $(let mut $field = None;)*
-                $(let mut $extra = ::std::default::Default::default();)?
-                let fields = de::Fields::new(&[$($wire),*], false $(|| { let _ = stringify!($extra); true })?);
-                let mut reader = de::MapReader::new(map, fields);
-                while let ::std::option::Option::Some(key) = reader.key() {
-                    #[allow(unreachable_patterns)]
-                    match key {
-                        $(de::Key::Field($index) => reader.value(&mut $field, $wire),)*
-                        $(de::Key::Unknown(key) => reader.$keep(&mut $extra, key),)?
-                        _ => reader.skip(),
-                    }
-                }
-                reader.end()?;
-                $(
-                    let present = [$($req.is_some()),+];
-                    let ($(::std::option::Option::Some($req),)+) = ($($req,)+) else {
-                        return ::std::result::Result::Err(de::missing(&present, &[$($req_wire),+]));
-                    };
-                )?
-                ::std::result::Result::Ok(Self {
-                    $($field: de::$kind::take($field),)*
-                    $($extra,)?
-                    $($other: ::std::default::Default::default(),)*
-                })
-            }
-        }
-    };
-}
-pub use crate::__struct_deserialize as struct_deserialize;
 
 #[cfg(test)]
 mod tests {

@@ -563,6 +563,7 @@ impl Emitter {
                 fields: &op.request_fields,
                 extras: &[EXTRA_PARAMS],
                 deserialize: true,
+                scope: Scope::Operation,
             });
             return quote! {
                 #doc
@@ -595,12 +596,14 @@ impl Emitter {
                 fields: &op.request_fields,
                 extras: &[EXTRA_PARAMS],
                 deserialize: false,
+                scope: Scope::Operation,
             });
             let body_serde = self.struct_serde(&SerdeStruct {
                 name: &body_name,
                 fields: &body_only,
                 extras: &[],
                 deserialize: true,
+                scope: Scope::Operation,
             });
             return quote! {
                 #doc
@@ -695,6 +698,7 @@ impl Emitter {
                     fields: &all,
                     extras: &[EXTRA_HEADERS],
                     deserialize: true,
+                    scope: Scope::Operation,
                 });
                 quote! {
                     #doc
@@ -826,6 +830,7 @@ impl Emitter {
             fields: &def.fields,
             extras: &[],
             deserialize: true,
+            scope,
         });
         quote! {
             #doc

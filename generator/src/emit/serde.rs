@@ -1,14 +1,20 @@
 //! The `Serialize` and `Deserialize` impls of generated structs and unions, written out instead
 //! of derived: serde's derive generates a field enum, a visitor with `visit_seq` and
 //! `visit_map`, and for a `#[serde(flatten)]` map a buffer of every unknown key as `Content`
-//! — most of the crate's compile time. Here a struct is read by one loop over its object's
-//! keys, calling small shared functions of the runtime's `de` module, and written as a map.
+//! — most of the crate's compile time. Here a struct is read by one call of the runtime's
+//! `de::deserialize_struct`, generic over the tuple of its fields' slots, and written by one
+//! call of `de::serialize_struct` with the tuple of its fields: the per-field loops are the
+//! runtime's, compiled only where a build uses them, so `cargo check` has little per struct.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{Emitter, ident};
-use crate::ir::{FieldDef, FieldSource, RustType, UnionDef};
+use crate::ir::{FieldDef, FieldSource, RustType, Scope, UnionDef};
+
+/// The most slots one tuple holds: the runtime's `de::Slots` is implemented for tuples up to
+/// this length, and a struct with more fields nests them (tuples of tuples).
+const MAX_SLOTS_TUPLE: usize = 16;
 
 /// What the generated impls of a struct cover.
 pub(super) struct SerdeStruct<'a> {
@@ -19,6 +25,8 @@ pub(super) struct SerdeStruct<'a> {
     pub extras: &'a [&'a str],
     /// Both impls; `false`: `Serialize` only.
     pub deserialize: bool,
+    /// Where the struct is, for its fields' type paths.
+    pub scope: Scope,
 }
 
 impl Emitter {
@@ -34,72 +42,88 @@ impl Emitter {
         quote! { #serialize #deserialize }
     }
 
-    /// The struct's body fields as the runtime's macros take them: `ident "wire" index kind,`
-    /// for each declared key, and `extra ident keep_fn` for the map of unknown keys.
-    fn macro_fields(&self, def: &SerdeStruct<'_>) -> (TokenStream, TokenStream) {
-        let declared = body_fields(def).enumerate().map(|(index, f)| {
-            let field = ident(&f.ident);
-            let wire = &f.wire;
-            let index = proc_macro2::Literal::usize_unsuffixed(index);
-            let kind = if f.optional {
-                quote! { optional }
-            } else if absent_is_error(f) {
-                quote! { required }
-            } else {
-                quote! { nullable }
-            };
-            quote! { #field #wire #index #kind, }
-        });
-        let extra = match def
-            .fields
-            .iter()
-            .find(|f| f.source == FieldSource::Body && f.flatten)
-        {
-            Some(f) => {
-                let field = ident(&f.ident);
-                let keep = if f.ty == RustType::JsonObject {
-                    quote! { keep_json }
-                } else {
-                    quote! { keep }
-                };
-                quote! { extra #field #keep }
-            }
-            None => TokenStream::new(),
-        };
-        (quote! { { #(#declared)* } }, extra)
-    }
-
+    /// `Serialize` as one call of the runtime's `serialize_struct`: the declared fields as a
+    /// tuple of entries (each its kind's `Entry`), then the map of unknown keys.
     fn struct_serialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
         let rt = &self.runtime;
         let name = def.name;
-        let (fields, extra) = self.macro_fields(def);
-        quote! { #rt::de::struct_serialize! { #name #fields #extra } }
+        let declared: Vec<&FieldDef> = body_fields(def).collect();
+        let entries = nest(declared.iter().map(|f| {
+            let field = ident(&f.ident);
+            let kind = kind(f);
+            quote! { #rt::de::#kind::Entry(&self.#field) }
+        }));
+        let wires = declared.iter().map(|f| &f.wire);
+        let extra = match extra_field(def) {
+            Some(f) => {
+                let field = ident(&f.ident);
+                quote! { &self.#field }
+            }
+            None => quote! { &#rt::de::NoExtra },
+        };
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    #rt::de::serialize_struct(serializer, &[#(#wires),*], #entries, #extra)
+                }
+            }
+        }
     }
 
+    /// `Deserialize` as one call of the runtime's `deserialize_struct` with the fields' slot
+    /// types: the values come back in field order (the first required one absent is an error
+    /// there), so the function has one early return and no per-field code but its literal.
     fn struct_deserialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
         let rt = &self.runtime;
         let name = def.name;
-        let (fields, extra) = self.macro_fields(def);
-        let required: Vec<TokenStream> = body_fields(def)
-            .filter(|f| absent_is_error(f))
-            .map(|f| {
+        let expecting = format!("struct {name}");
+        let declared: Vec<&FieldDef> = body_fields(def).collect();
+        let bindings = nest(declared.iter().map(|f| {
+            let field = ident(&f.ident);
+            quote! { #field }
+        }));
+        let slots = nest(declared.iter().map(|f| {
+            let kind = kind(f);
+            let ty = self.rust_type(&f.ty, def.scope);
+            let ty = if f.nullable && !f.optional {
+                quote! { Option<#ty> }
+            } else {
+                ty
+            };
+            quote! { #rt::de::#kind::Slot<#ty> }
+        }));
+        let wires = declared.iter().map(|f| &f.wire);
+        let (extra_pattern, extra_type, extra_value) = match extra_field(def) {
+            Some(f) => {
                 let field = ident(&f.ident);
-                let wire = &f.wire;
-                quote! { #field #wire, }
-            })
-            .collect();
-        let required = if required.is_empty() {
-            TokenStream::new()
-        } else {
-            quote! { required { #(#required)* } }
+                let ty = self.rust_type(&f.ty, def.scope);
+                (quote! { #field }, ty, quote! { #field, })
+            }
+            None => (
+                quote! { #rt::de::NoExtra },
+                quote! { #rt::de::NoExtra },
+                TokenStream::new(),
+            ),
         };
+        let fields = declared.iter().map(|f| ident(&f.ident));
         let others = def
             .fields
             .iter()
             .filter(|f| f.source != FieldSource::Body)
             .map(|f| ident(&f.ident))
             .chain(def.extras.iter().map(|e| ident(e)));
-        quote! { #rt::de::struct_deserialize! { #name #fields #required #extra ; #(#others)* } }
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (#bindings, #extra_pattern) = #rt::de::deserialize_struct::<D, #slots, #extra_type>(
+                        deserializer,
+                        #expecting,
+                        &[#(#wires),*],
+                    )?;
+                    Ok(Self { #(#fields,)* #extra_value #(#others: Default::default(),)* })
+                }
+            }
+        }
     }
 
     /// A response that is its whole body (`body`), with headers beside it that the body does
@@ -165,6 +189,40 @@ fn body_fields<'a>(def: &'a SerdeStruct<'_>) -> impl Iterator<Item = &'a FieldDe
     def.fields
         .iter()
         .filter(|f| f.source == FieldSource::Body && !f.flatten)
+}
+
+/// The field that keeps the object's unknown keys, if the struct has one.
+fn extra_field<'a>(def: &'a SerdeStruct<'_>) -> Option<&'a FieldDef> {
+    def.fields
+        .iter()
+        .find(|f| f.source == FieldSource::Body && f.flatten)
+}
+
+/// How a declared field is read and written, as the name of the runtime's `de` module for it:
+/// `required` (absent is an error), `optional` (absent is `None`, `None` is not written) or
+/// `nullable` (absent is `None`, `None` is written as `null`).
+fn kind(field: &FieldDef) -> Ident {
+    let kind = if field.optional {
+        "optional"
+    } else if absent_is_error(field) {
+        "required"
+    } else {
+        "nullable"
+    };
+    ident(kind)
+}
+
+/// Items as a tuple, `(a, b,)`; more than [`MAX_SLOTS_TUPLE`] of them as a tuple of tuples,
+/// so the runtime's impls for tuples up to that length cover any number of fields.
+fn nest(items: impl Iterator<Item = TokenStream>) -> TokenStream {
+    let mut items: Vec<TokenStream> = items.collect();
+    while items.len() > MAX_SLOTS_TUPLE {
+        items = items
+            .chunks(MAX_SLOTS_TUPLE)
+            .map(|chunk| quote! { (#(#chunk,)*) })
+            .collect();
+    }
+    quote! { (#(#items,)*) }
 }
 
 /// Whether reading an object without the field is an error: required, not `null`-able, and
