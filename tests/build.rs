@@ -29,6 +29,8 @@ fn main() {
     // The same selection `matrix-api`'s build script makes, so that the table names only
     // types that crate has.
     let mut config = matrix_codegen::Config::new(&api_root);
+    // The examples are checked against their schemas.
+    config.example_schemas(true);
     if let Some(root) = std::env::var_os("MATRIX_API_SPECS_ROOT") {
         config.boundary(root);
     }

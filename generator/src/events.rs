@@ -245,7 +245,7 @@ fn stem_of(name: &str) -> String {
 fn properties<'a>(
     resolved: &'a ResolvedSpec,
     node: &'a RNode,
-) -> Option<&'a indexmap::IndexMap<String, RNode>> {
+) -> Option<&'a crate::IndexMap<String, RNode>> {
     node.get("properties")
         .map(|p| resolved.deref(p))
         .and_then(RNode::as_map)

@@ -48,6 +48,9 @@ use std::path::{Path, PathBuf};
 /// random either way, so nothing emitted depends on it.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 pub(crate) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+/// The resolved tree's and the model's ordered maps, hashed likewise (the order is the
+/// insertion order, whatever the hasher).
+pub type IndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
 
 pub use diagnostic::{Diagnostic, Error, Severity};
 pub use emit::Gate;
@@ -75,6 +78,8 @@ pub struct Config {
     typed_events: bool,
     /// [`Config::event_schemas`]; `None`: found beside the API root.
     event_schemas: Option<PathBuf>,
+    /// [`Config::example_schemas`]
+    example_schemas: bool,
 }
 
 /// Whether `generate` and `write_to` format when [`Config::formatted`] was not called: only
@@ -224,6 +229,7 @@ impl Config {
             events: Gate::Always,
             typed_events: true,
             event_schemas: None,
+            example_schemas: false,
         }
     }
 
@@ -242,6 +248,15 @@ impl Config {
     /// code is the same either way. `true` by default; no effect with `Gate::Off`.
     pub fn typed_events(&mut self, typed: bool) -> &mut Self {
         self.typed_events = typed;
+        self
+    }
+
+    /// Whether the examples in [`Generated`]'s IR carry their schemas, as self-contained JSON
+    /// Schema to check them against (the project's own tests do). No generated code needs them
+    /// and rendering them is a tenth of a generation, so `false` by default.
+    #[doc(hidden)]
+    pub fn example_schemas(&mut self, keep: bool) -> &mut Self {
+        self.example_schemas = keep;
         self
     }
 
@@ -440,7 +455,8 @@ impl Config {
             .as_ref()
             .map(events::Plan::roots)
             .unwrap_or_default();
-        let (mut spec, root_schemas) = model::build_with_schemas(&resolved, &roots)?;
+        let (mut spec, root_schemas) =
+            model::build_with_schemas(&resolved, &roots, self.example_schemas)?;
         self.selection.apply(&mut spec);
         let format_types = self.format_table();
         let ir_options = ir::IrOptions {

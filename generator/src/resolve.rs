@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Diagnostics, Error, Loc, Place};
@@ -630,7 +630,8 @@ impl Resolver<'_> {
                         return self.resolve_reference(node, reference, in_example, file, pointer);
                     }
                 }
-                let mut entries = IndexMap::with_capacity(m.entries.len());
+                let mut entries =
+                    IndexMap::with_capacity_and_hasher(m.entries.len(), Default::default());
                 for (key, child) in &m.entries {
                     let len = pointer.len();
                     let _ = write!(pointer, "/{}", escape_pointer(key));
@@ -693,7 +694,7 @@ impl Resolver<'_> {
             .any(|k| SHAPE_KEYS.contains(&k.as_str()) || k == "required");
         if only_annotations && !in_example {
             // Only annotations beside the `$ref`: keep the link, carry the annotations.
-            let mut annotations = IndexMap::new();
+            let mut annotations = IndexMap::default();
             for (key, child) in map.entries.iter().filter(|(k, _)| *k != "$ref") {
                 let len = pointer.len();
                 let _ = write!(pointer, "/{}", escape_pointer(key));
@@ -767,7 +768,7 @@ impl Resolver<'_> {
         if let Some(link) = self.single_reference(&all_of, &outer, file, loc) {
             return link;
         }
-        let mut merged: IndexMap<String, RNode> = IndexMap::new();
+        let mut merged: IndexMap<String, RNode> = IndexMap::default();
         let members = match all_of.value {
             RValue::Seq(items) => items,
             _ => {
@@ -843,7 +844,7 @@ impl Resolver<'_> {
             return None;
         };
         let mut target = None;
-        let mut annotations: IndexMap<String, RNode> = IndexMap::new();
+        let mut annotations: IndexMap<String, RNode> = IndexMap::default();
         for member in members {
             let extra = match &member.value {
                 RValue::Ref(t, extra) => {

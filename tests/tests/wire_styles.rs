@@ -263,7 +263,10 @@ fn an_object_wider_than_a_tuple_reads_and_writes_every_field() {
     assert!(error.to_string().contains("missing field `k17`"), "{error}");
     let error = serde_json::from_str::<get_wide::Response>(r#"{"k2": 2, "k17": 1, "k17": 2}"#)
         .expect_err("k17 twice");
-    assert!(error.to_string().contains("duplicate field `k17`"), "{error}");
+    assert!(
+        error.to_string().contains("duplicate field `k17`"),
+        "{error}"
+    );
 
     // Required but nullable: absent reads as `None`, and `None` is written as `null`.
     let read: get_wide::Response =

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use super::openapi3::OpenApi3;
 use super::swagger2::Swagger2;
@@ -97,6 +97,8 @@ pub(super) struct Builder<'a> {
     /// The JSON Schema draft of the document being read (Swagger 2.0: draft 4, OpenAPI 3.1:
     /// 2020-12), named as `$schema` in the schemas examples keep.
     draft: Option<&'static str>,
+    /// Whether examples keep their schemas ([`Builder::example_schema`]).
+    example_schemas: bool,
 }
 
 /// Document-wide settings an operation inherits.
@@ -119,7 +121,7 @@ pub(super) enum SecurityScheme {
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(spec: &'a ResolvedSpec) -> Self {
+    pub(super) fn new(spec: &'a ResolvedSpec, example_schemas: bool) -> Self {
         Builder {
             spec,
             schemas: vec![None; spec.targets.len()],
@@ -128,17 +130,22 @@ impl<'a> Builder<'a> {
             diagnostics: Diagnostics::default(),
             chain: Vec::new(),
             draft: None,
+            example_schemas,
         }
     }
 
     /// The schema `node` as self-contained JSON, for checking examples against: `$ref`s
     /// inlined, recursion cut (see [`ResolvedSpec::schema_json`]), the draft as `$schema`.
-    pub(super) fn example_schema(&self, node: &RNode) -> Json {
+    /// `None` unless examples keep their schemas.
+    pub(super) fn example_schema(&self, node: &RNode) -> Option<Json> {
+        if !self.example_schemas {
+            return None;
+        }
         let mut json = self.spec.schema_json(node);
         if let (Some(draft), Json::Object(map)) = (self.draft, &mut json) {
             map.insert("$schema".to_owned(), Json::String(draft.to_owned()));
         }
-        json
+        Some(json)
     }
 
     pub(super) fn place(&self, node: &RNode, pointer: &str) -> Place {
@@ -657,7 +664,11 @@ impl<'a> Builder<'a> {
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "application/json".to_owned());
-                let schema = (!examples.is_empty()).then(|| self.example_schema(schema_node));
+                let schema = if examples.is_empty() {
+                    None
+                } else {
+                    self.example_schema(schema_node)
+                };
                 return Some(ParameterOrBody::Body(Body {
                     content_type,
                     kind,
@@ -923,7 +934,7 @@ impl<'a> Builder<'a> {
                     .get("example")
                     .and_then(|e| self.spec.to_json(e));
                 if schema.example.is_some() {
-                    schema.example_schema = Some(self.example_schema(node));
+                    schema.example_schema = self.example_schema(node);
                 }
                 (schema.added_in, schema.changed_in) = self.version_notes(annotations);
             }
@@ -953,7 +964,7 @@ impl<'a> Builder<'a> {
         schema.default = map.get("default").and_then(|d| self.spec.to_json(d));
         schema.example = map.get("example").and_then(|e| self.spec.to_json(e));
         if schema.example.is_some() {
-            schema.example_schema = Some(self.example_schema(node));
+            schema.example_schema = self.example_schema(node);
         }
         schema.deprecated = map
             .get("deprecated")

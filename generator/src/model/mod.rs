@@ -16,7 +16,7 @@ mod swagger2;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 use serde_json::Value as Json;
 
 use crate::diagnostic::{Diagnostic, Error, Place};
@@ -328,16 +328,19 @@ impl Schema {
 
 /// Builds the model from the resolved spec.
 pub fn build(resolved: &ResolvedSpec) -> Result<Spec, Error> {
-    build_with_schemas(resolved, &[]).map(|(spec, _)| spec)
+    build_with_schemas(resolved, &[], true).map(|(spec, _)| spec)
 }
 
 /// [`build`], plus the schemas at `roots` (a resolved node and its JSON pointer, e.g. the
 /// event schemas): converted like the API's, their `$ref` targets in [`Spec::schemas`].
+/// Without `example_schemas`, examples have no schema to be checked against
+/// ([`Body::schema`], [`Schema::example_schema`] are `None`).
 pub fn build_with_schemas(
     resolved: &ResolvedSpec,
     roots: &[(&crate::resolve::RNode, &str)],
+    example_schemas: bool,
 ) -> Result<(Spec, Vec<Schema>), Error> {
-    let mut builder = Builder::new(resolved);
+    let mut builder = Builder::new(resolved, example_schemas);
     let mut apis = Vec::new();
     for api in &resolved.apis {
         let mut operations = Vec::new();

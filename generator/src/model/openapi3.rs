@@ -1,7 +1,7 @@
 //! OpenAPI 3.x: `servers`, `components/securitySchemes`, parameters with a `schema`,
 //! `requestBody`, and `content` by media type with `example`/`examples`.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
 use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
@@ -206,7 +206,7 @@ fn content(b: &mut Builder<'_>, content: Option<&RNode>, pointer: &str) -> Optio
         required: true,
         schema: schema_node
             .filter(|_| !examples.is_empty())
-            .map(|s| b.example_schema(s)),
+            .and_then(|s| b.example_schema(s)),
         examples,
     })
 }

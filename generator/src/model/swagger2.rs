@@ -2,7 +2,7 @@
 //! `consumes`/`produces`, `in: body` parameters, non-body parameters typed on the parameter
 //! itself, response `schema` and `examples` by media type.
 
-use indexmap::IndexMap;
+use crate::IndexMap;
 
 use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
 use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
@@ -110,7 +110,11 @@ impl Dialect for Swagger2 {
             },
             description: None,
             required: true,
-            schema: (!examples.is_empty()).then(|| b.example_schema(schema_node)),
+            schema: if examples.is_empty() {
+                None
+            } else {
+                b.example_schema(schema_node)
+            },
             examples,
         })
     }
