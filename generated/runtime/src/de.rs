@@ -634,7 +634,58 @@ impl<M: SerializeMap> MapWriter<M> {
 
 #[cfg(test)]
 mod tests {
-    use super::MapWriter;
+    use super::{MapWriter, NoExtra, deserialize_struct, nullable, optional, required};
+
+    type Wide = (
+        (required::Slot<u8>, optional::Slot<String>),
+        (nullable::Slot<Option<bool>>,),
+    );
+
+    /// What [`Wide`] reads: its values, grouped as its slots.
+    type WideValues = ((u8, Option<String>), (Option<bool>,));
+
+    fn read_wide(text: &str) -> Result<WideValues, String> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deserialize_struct::<_, Wide, NoExtra>(&mut deserializer, "struct Wide", &["a", "b", "c"])
+            .map(|(values, NoExtra)| values)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn nested_slots_take_their_own_keys() {
+        assert_eq!(
+            read_wide(r#"{"c": true, "x": [1], "b": "s", "a": 7}"#),
+            Ok(((7, Some("s".to_owned())), (Some(true),)))
+        );
+        assert_eq!(
+            read_wide(r#"{"a": 7, "b": null}"#),
+            Ok(((7, None), (None,)))
+        );
+        let missing = read_wide(r#"{"b": "s"}"#).expect_err("a is required");
+        assert!(missing.starts_with("missing field `a`"), "{missing}");
+        let twice = read_wide(r#"{"a": 1, "c": true, "c": false}"#).expect_err("c twice");
+        assert!(twice.starts_with("duplicate field `c`"), "{twice}");
+        let not_object = read_wide("[1]").expect_err("not an object");
+        assert!(not_object.contains("expected struct Wide"), "{not_object}");
+    }
+
+    #[test]
+    fn a_key_beyond_the_slots_is_read_past() {
+        // More names than slots (never generated): the value is still consumed, so the
+        // object goes on parsing.
+        let mut deserializer =
+            serde_json::Deserializer::from_str(r#"{"b": {"deep": [1]}, "a": 3}"#);
+        let read = deserialize_struct::<_, (required::Slot<u8>,), NoExtra>(
+            &mut deserializer,
+            "struct One",
+            &["a", "b"],
+        );
+        assert!(
+            matches!(read, Ok(((3,), NoExtra))),
+            "{:?}",
+            read.map(|(v, _)| v)
+        );
+    }
 
     /// A value whose serialization fails.
     struct Refused;
