@@ -547,7 +547,7 @@ fn naming_hazards_become_valid_distinct_identifiers() {
     for expected in [
         r#"&["type", "override", "m.relates_to", "og:image", "sdpMid"],"#,
         "required::Entry(&self.type_body), ::matrix_api::runtime::de::optional::Entry(&self.r#override),",
-        "let ((type_body, r#override, m_relates_to, og_image, sdp_mid), extra) =",
+        "Ok( ((type_body, r#override, m_relates_to, og_image, sdp_mid), extra), ) =>",
         "required::Slot<Type>, ::matrix_api::runtime::de::optional::Slot<bool>,",
     ] {
         assert!(flat.contains(expected), "missing `{expected}`");

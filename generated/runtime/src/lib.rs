@@ -27,7 +27,7 @@ pub mod server;
 pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
 pub use operation::{
     Body, FromParams, IncomingRequest, IncomingResponse, Kind, OutgoingRequest, OutgoingResponse,
-    Param, ParamValue, Params, Place, Styled, request_extras, write_request,
+    Param, ParamValue, Params, Place, Styled, json_body, request_extras, write_request,
 };
 
 /// What a request carries beyond the parameters its operation's spec lists: vendor-prefixed

@@ -239,19 +239,30 @@ pub struct Body<'a> {
     pub content_type: Option<&'a str>,
 }
 
+/// `value` as a JSON body, or the error of serializing it (which [`write_request`] returns).
+pub fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body<'static>, IntoHttpError> {
+    Ok(Body {
+        bytes: serde_json::to_vec(value)?,
+        content_type: Some("application/json"),
+    })
+}
+
 /// Builds an operation's HTTP request: `values` are the fields of `params`, in its order;
-/// plain query parameters come first, then styled ones, then `extras`.
+/// plain query parameters come first, then styled ones, then `extras`. `body` may be the
+/// error of making it, returned as is: the generated caller then needs no `?` of its own
+/// (each costs the compiler a trait resolution per call site).
 #[allow(clippy::too_many_arguments)]
 pub fn write_request(
     metadata: &Metadata,
     params: &[Param],
     values: &[&dyn ParamValue],
-    body: Body<'_>,
+    body: Result<Body<'_>, IntoHttpError>,
     base_url: &str,
     access_token: Option<&str>,
     path_variables: &[(&str, &str)],
     extras: &Extras,
 ) -> Result<http::Request<Vec<u8>>, IntoHttpError> {
+    let body = body?;
     let mut path_values: Vec<(&str, String)> = Vec::new();
     let mut query: Vec<(&str, String)> = Vec::new();
     let mut headers: Vec<(&str, String)> = Vec::new();

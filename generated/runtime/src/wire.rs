@@ -165,15 +165,16 @@ pub fn response(
 }
 
 /// A response with its status, content type, body and headers: the declared ones
-/// (`(name, value)`, `None` omitted) and the extra ones.
+/// (`(name, value)`, `None` omitted) and the extra ones. `body` may be the error of
+/// serializing it, returned as is (as [`write_request`](crate::write_request)'s).
 pub fn write_response(
     status: u16,
     content_type: &str,
-    body: Vec<u8>,
+    body: Result<Vec<u8>, serde_json::Error>,
     declared: &[(&str, Option<&str>)],
     extra: &http::HeaderMap,
 ) -> Result<http::Response<Vec<u8>>, IntoHttpError> {
-    let mut response = response(status, Some(content_type), body)?;
+    let mut response = response(status, Some(content_type), body?)?;
     set_response_headers(&mut response, declared, extra)?;
     Ok(response)
 }

@@ -66,11 +66,12 @@ impl Emitter {
                     #(#params,)*
                     content: &C,
                 ) -> Result<Self, ::serde_json::Error> {
-                    let body = match ::serde_json::to_value(content)? {
-                        ::serde_json::Value::Object(body) => body,
-                        _ => return Err(<::serde_json::Error as ::serde::ser::Error>::custom(
+                    let body = match ::serde_json::to_value(content) {
+                        Ok(::serde_json::Value::Object(body)) => body,
+                        Ok(_) => return Err(<::serde_json::Error as ::serde::ser::Error>::custom(
                             "an event's content must be a JSON object",
                         )),
+                        Err(error) => return Err(error),
                     };
                     Ok(Self::new(#(#args),*))
                 }
@@ -121,6 +122,8 @@ impl Emitter {
             #cfg
             #[doc = #doc]
             #[allow(deprecated)]
+            // Early returns as `match`es, as in the API modules (emit/mod.rs says why).
+            #[allow(clippy::question_mark)]
             pub mod events {
                 #(#types)*
                 #(#contents)*
@@ -180,7 +183,10 @@ impl Emitter {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     use ::serde::de::Error as _;
-                    let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                    let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
+                        Ok(json) => json,
+                        Err(error) => return Err(error),
+                    };
                     let is_state = json.contains_key("state_key");
                     let json = ::serde_json::Value::Object(json);
                     if is_state {
@@ -268,7 +274,10 @@ impl Emitter {
                         impl<'de> ::serde::Deserialize<'de> for #name {
                             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                                 use ::serde::de::Error as _;
-                                let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                                let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
+                        Ok(json) => json,
+                        Err(error) => return Err(error),
+                    };
                                 let value = json.get(#discriminator).and_then(|v| v.as_str()).map(str::to_owned);
                                 match value.as_deref() {
                                     #(Some(#values) => ::serde_json::from_value(::serde_json::Value::Object(json))
@@ -392,7 +401,10 @@ impl Emitter {
             impl<'de> ::serde::Deserialize<'de> for #enum_name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     use ::serde::de::Error as _;
-                    let json = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
+                    let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
+                        Ok(json) => json,
+                        Err(error) => return Err(error),
+                    };
                     let event_type = json.get("type").and_then(|v| v.as_str()).map(str::to_owned);
                     match event_type.as_deref() {
                         #(Some(#types) => ::serde_json::from_value(::serde_json::Value::Object(json))

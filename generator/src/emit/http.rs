@@ -244,18 +244,14 @@ impl Emitter {
         let has_content_type_header = params.iter().any(|f| {
             f.source == FieldSource::Header && f.wire.eq_ignore_ascii_case("content-type")
         });
-        let (bytes, content_type) = match &op.request_body {
-            RequestBody::None => (quote! { Vec::new() }, quote! { None }),
-            RequestBody::Fields => (
-                quote! { ::serde_json::to_vec(self)? },
-                quote! { Some("application/json") },
-            ),
+        // The body, or the error of serializing it: `write_request` returns that error, so
+        // no `?` here (each costs a trait resolution in every operation's check).
+        let body = match &op.request_body {
+            RequestBody::None => quote! { Ok(#rt::Body { bytes: Vec::new(), content_type: None }) },
+            RequestBody::Fields => quote! { #rt::json_body(self) },
             RequestBody::Whole(field) => {
                 let field_name = ident(field);
-                (
-                    quote! { ::serde_json::to_vec(&self.#field_name)? },
-                    quote! { Some("application/json") },
-                )
+                quote! { #rt::json_body(&self.#field_name) }
             }
             RequestBody::Binary {
                 field,
@@ -267,7 +263,7 @@ impl Emitter {
                 } else {
                     quote! { Some(#content_type) }
                 };
-                (quote! { self.#field_name.clone() }, content_type)
+                quote! { Ok(#rt::Body { bytes: self.#field_name.clone(), content_type: #content_type }) }
             }
         };
         let extras_name = ident(EXTRA_PARAMS);
@@ -285,7 +281,12 @@ impl Emitter {
                     match &op.request_body {
                         RequestBody::Fields => quote! { body.#field_name },
                         RequestBody::Binary { .. } => quote! { body.to_vec() },
-                        _ => quote! { #rt::wire::request_json(body)? },
+                        _ => quote! {
+                            match #rt::wire::request_json(body) {
+                                Ok(value) => value,
+                                Err(error) => return Err(error),
+                            }
+                        },
                     }
                 }
                 _ if params.len() <= MAX_PARAMS_TUPLE => {
@@ -302,25 +303,41 @@ impl Emitter {
             };
             field_inits.push(quote! { #field_name: #value, });
         }
-        // All parameters in one call when the runtime's tuples reach that far: one `?`
-        // instead of one per parameter (each early return drops what came before it).
+        // All parameters in one call when the runtime's tuples reach that far: one early
+        // return instead of one per parameter (each drops what came before it). Early returns
+        // are `match`es, not `?`: the compiler resolves `?`'s traits at every site.
         let take_params = if param_locals.is_empty() {
             TokenStream::new()
         } else {
-            quote! { let (#(#param_locals,)*) = params.values()?; }
+            quote! {
+                let (#(#param_locals,)*) = match params.values() {
+                    Ok(values) => values,
+                    Err(error) => return Err(error),
+                };
+            }
         };
         let uses_path_args = !params.is_empty();
         let body_parse = match &op.request_body {
             RequestBody::Fields if !params.is_empty() => {
                 uses_body = true;
-                quote! { let body: RequestBody = #rt::wire::request_json(body)?; }
+                quote! {
+                    let body: RequestBody = match #rt::wire::request_json(body) {
+                        Ok(body) => body,
+                        Err(error) => return Err(error),
+                    };
+                }
             }
             _ => TokenStream::new(),
         };
         let construct = if params.is_empty() {
             if op.request_body == RequestBody::Fields {
                 uses_body = true;
-                quote! { Ok(Self { #extras_name: #rt::request_extras(parts), ..#rt::wire::request_json(body)? }) }
+                quote! {
+                    match #rt::wire::request_json::<Self>(body) {
+                        Ok(request) => Ok(Self { #extras_name: #rt::request_extras(parts), ..request }),
+                        Err(error) => Err(error),
+                    }
+                }
             } else {
                 quote! { Ok(Self { #(#field_inits)* #extras_name: #rt::request_extras(parts) }) }
             }
@@ -356,8 +373,7 @@ impl Emitter {
                     access_token: Option<&str>,
                     path_variables: &[(&str, &str)],
                 ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
-                    let body = #rt::Body { bytes: #bytes, content_type: #content_type };
-                    #rt::write_request(&METADATA, PARAMS, &[#(#values),*], body, base_url, access_token, path_variables, &self.#extras_name)
+                    #rt::write_request(&METADATA, PARAMS, &[#(#values),*], #body, base_url, access_token, path_variables, &self.#extras_name)
                 }
             }
 
@@ -403,12 +419,29 @@ impl Emitter {
                     Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec(), #own_reads })
                 },
                 quote! { self.content_type.as_deref().unwrap_or(#content_type) },
-                quote! { self.body.clone() },
+                quote! { Ok(self.body.clone()) },
             ),
             _ => (
-                quote! { Ok(Self { #own_reads ..#rt::wire::response_json(body)? }) },
+                {
+                    // Assigned, not a struct update: a response whose body has no field would
+                    // leave the base unused.
+                    let header_assigns = op.response_headers.iter().map(|h| {
+                        let (name, wire) = (ident(&h.ident), &h.wire);
+                        quote! { response.#name = #rt::wire::response_header(&parts.headers, #wire); }
+                    });
+                    quote! {
+                        match #rt::wire::response_json::<Self>(body) {
+                            Ok(mut response) => {
+                                #(#header_assigns)*
+                                response.#extra_name = #rt::wire::unclaimed_headers(&parts.headers, &[#(#header_names),*], #rt::wire::OWN_RESPONSE_HEADERS);
+                                Ok(response)
+                            }
+                            Err(error) => Err(error),
+                        }
+                    }
+                },
                 quote! { "application/json" },
-                quote! { ::serde_json::to_vec(self)? },
+                quote! { ::serde_json::to_vec(self) },
             ),
         };
         quote! {

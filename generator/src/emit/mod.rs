@@ -376,11 +376,15 @@ impl Emitter {
         let server = self.server_module(module);
         // Fields the spec deprecates are `#[deprecated]` for users; the generated code itself
         // (derives, conversions, the router) reads and writes them all.
-        let allow = if has_deprecated_fields(module) {
+        let deprecated = if has_deprecated_fields(module) {
             quote! { #[allow(deprecated)] }
         } else {
             TokenStream::new()
         };
+        // Early returns are `match`es, not `?`, which clippy would have back: each `?` costs
+        // `cargo check` a trait resolution (`Try`, `FromResidual`, `From`) at its site, and
+        // the generated code has hundreds of them.
+        let allow = quote! { #deprecated #[allow(clippy::question_mark)] };
         // The body is moved into its group, not interpolated: `quote!` copies every stream it
         // interpolates, and these hold nearly all of the output.
         let mut body = TokenStream::new();
@@ -1037,8 +1041,10 @@ impl Emitter {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_ref()))
+                    match <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer) {
+                        Ok(value) => Ok(Self::from(value.as_ref())),
+                        Err(error) => Err(error),
+                    }
                 }
             }
         }

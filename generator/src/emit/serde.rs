@@ -115,12 +115,16 @@ impl Emitter {
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let (#bindings, #extra_pattern) = #rt::de::deserialize_struct::<D, #slots, #extra_type>(
+                    match #rt::de::deserialize_struct::<D, #slots, #extra_type>(
                         deserializer,
                         #expecting,
                         &[#(#wires),*],
-                    )?;
-                    Ok(Self { #(#fields,)* #extra_value #(#others: Default::default(),)* })
+                    ) {
+                        Ok((#bindings, #extra_pattern)) => {
+                            Ok(Self { #(#fields,)* #extra_value #(#others: Default::default(),)* })
+                        }
+                        Err(error) => Err(error),
+                    }
                 }
             }
         }
@@ -141,7 +145,10 @@ impl Emitter {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    Ok(Self { body: ::serde::Deserialize::deserialize(deserializer)?, #(#others)* })
+                    match ::serde::Deserialize::deserialize(deserializer) {
+                        Ok(body) => Ok(Self { body, #(#others)* }),
+                        Err(error) => Err(error),
+                    }
                 }
             }
         }
@@ -175,7 +182,10 @@ impl Emitter {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = #rt::de::union_value(deserializer)?;
+                    let value = match #rt::de::union_value(deserializer) {
+                        Ok(value) => value,
+                        Err(error) => return Err(error),
+                    };
                     #(#tries)*
                     Err(#rt::de::no_variant(#wire_name))
                 }
