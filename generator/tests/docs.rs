@@ -144,7 +144,9 @@ fn version_notes_and_deprecations_reach_fields_and_types() {
     // login.yaml deprecates properties of the login request: users are warned, the generated
     // code, which reads every field, is not.
     assert!(code.contains("#[deprecated(note = \"deprecated by the Matrix spec\")]"));
-    assert!(code.contains("#[allow(deprecated)]\n#[allow(clippy::question_mark)]\npub mod client_server {"));
+    assert!(code.contains(
+        "#[allow(deprecated)]\n#[allow(clippy::question_mark)]\npub mod client_server {"
+    ));
     // Deprecated operations say so.
     assert!(code.contains("/// **Deprecated** by the Matrix spec."));
 }

@@ -60,6 +60,8 @@ pub struct Metadata {
     pub added_in: Option<&'static str>,
     /// Defaults of the base path's variables (`client_major_version` → `v3`).
     pub path_defaults: &'static [(&'static str, &'static str)],
+    /// The path, query and header parameters, in `Request`'s field order.
+    pub params: &'static [Param],
 }
 
 /// What the caller must present.

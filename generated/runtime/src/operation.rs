@@ -247,14 +247,13 @@ pub fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body<'static
     })
 }
 
-/// Builds an operation's HTTP request: `values` are the fields of `params`, in its order;
+/// Builds an operation's HTTP request: `values` are the fields of `metadata.params`, in its order;
 /// plain query parameters come first, then styled ones, then `extras`. `body` may be the
 /// error of making it, returned as is: the generated caller then needs no `?` of its own
 /// (each costs the compiler a trait resolution per call site).
 #[allow(clippy::too_many_arguments)]
 pub fn write_request(
     metadata: &Metadata,
-    params: &[Param],
     values: &[&dyn ParamValue],
     body: Result<Body<'_>, IntoHttpError>,
     base_url: &str,
@@ -267,7 +266,7 @@ pub fn write_request(
     let mut query: Vec<(&str, String)> = Vec::new();
     let mut headers: Vec<(&str, String)> = Vec::new();
     let mut styled_query = Vec::new();
-    for (param, value) in params.iter().zip(values) {
+    for (param, value) in metadata.params.iter().zip(values) {
         let value = value.param_value()?;
         match (param.place, param.styled) {
             (Place::Path, Some(styled)) => path_values.push((
@@ -357,14 +356,10 @@ pub struct Params {
 }
 
 impl Params {
-    /// Reads every parameter of `params` from the request. Nothing fails here: each value's
-    /// error comes back from [`Params::take`], so errors are reported in field order.
-    pub fn read(
-        parts: &http::request::Parts,
-        path_args: &[String],
-        metadata: &Metadata,
-        params: &[Param],
-    ) -> Self {
+    /// Reads every parameter of `metadata.params` from the request. Nothing fails here: each
+    /// value's error comes back from [`Params::take`], so errors are reported in field order.
+    pub fn read(parts: &http::request::Parts, path_args: &[String], metadata: &Metadata) -> Self {
+        let params = metadata.params;
         let query = wire::parse_query(&parts.uri);
         let query_names: Vec<&str> = params
             .iter()

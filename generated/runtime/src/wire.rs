@@ -1115,6 +1115,7 @@ mod tests {
             deprecated: false,
             added_in: None,
             path_defaults: &[],
+            params: &[],
         }
     }
 

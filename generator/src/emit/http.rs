@@ -165,7 +165,8 @@ impl Emitter {
     }
 
     /// The operation's path, query and header parameters (every `Request` field but the
-    /// body's), in field order: the order of `PARAMS` and of the values handed to the runtime.
+    /// body's), in field order: the order of `Metadata::params` and of the values handed to
+    /// the runtime.
     fn params<'a>(&self, op: &'a OperationIr) -> Vec<&'a FieldDef> {
         op.request_fields
             .iter()
@@ -173,8 +174,10 @@ impl Emitter {
             .collect()
     }
 
-    /// `PARAMS`, the static table of the operation's parameters: one `runtime::Param` each.
-    fn param_table(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
+    /// `METADATA`'s `params`, the static table of the operation's parameters: one
+    /// `runtime::Param` each (in the one const, not a second: each const item costs the
+    /// compiler's checks of its own).
+    pub(super) fn param_table(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let entries = self.params(op).into_iter().map(|field| {
             let wire = &field.wire;
@@ -218,23 +221,19 @@ impl Emitter {
             }
             entry
         });
-        quote! {
-            /// The path, query and header parameters, in `Request`'s field order.
-            pub const PARAMS: &[#rt::Param] = &[#(#entries),*];
-        }
+        quote! { &[#(#entries),*] }
     }
 
-    /// `PARAMS`, and `Request`'s impls of `OutgoingRequest` (client) and `IncomingRequest`
+    /// `Request`'s impls of `OutgoingRequest` (client) and `IncomingRequest`
     /// (server): the values of its fields in table order one way, one typed read per field
     /// the other; the runtime does the rest.
     ///
     /// The conversions of requests and responses are `#[inline]`: like generic code, they are
     /// then compiled to machine code in the crate that calls them, for the operations it uses,
     /// not for all of them in every build of this crate.
-    pub(super) fn request_conversions(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
+    pub(super) fn request_conversions(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
         let params = self.params(op);
-        let table = self.param_table(module, op);
 
         // Client side.
         let values = params.iter().map(|f| {
@@ -343,7 +342,7 @@ impl Emitter {
             }
         } else {
             quote! {
-                let mut params = #rt::Params::read(parts, path_args, &METADATA, PARAMS);
+                let mut params = #rt::Params::read(parts, path_args, &METADATA);
                 #take_params
                 Ok(Self { #(#field_inits)* #extras_name: params.extras() })
             }
@@ -360,8 +359,6 @@ impl Emitter {
         };
 
         quote! {
-            #table
-
             impl #rt::OutgoingRequest for Request {
                 type Response = Response;
                 const METADATA: &'static #rt::Metadata = &METADATA;
@@ -373,7 +370,7 @@ impl Emitter {
                     access_token: Option<&str>,
                     path_variables: &[(&str, &str)],
                 ) -> Result<::http::Request<Vec<u8>>, #rt::IntoHttpError> {
-                    #rt::write_request(&METADATA, PARAMS, &[#(#values),*], #body, base_url, access_token, path_variables, &self.#extras_name)
+                    #rt::write_request(&METADATA, &[#(#values),*], #body, base_url, access_token, path_variables, &self.#extras_name)
                 }
             }
 

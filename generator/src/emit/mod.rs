@@ -467,7 +467,7 @@ impl Emitter {
         });
         let request = self.request(op);
         let event_constructor = self.event_constructor(op);
-        let request_conversions = self.request_conversions(module, op);
+        let request_conversions = self.request_conversions(op);
         let (response, response_conversions) = match shared_response {
             Some(owner) => {
                 let owner = ident(owner);
@@ -482,6 +482,7 @@ impl Emitter {
             None => (self.response(op), self.response_conversions(op)),
         };
         let types = op.types.iter().map(|t| self.type_def(t, Scope::Operation));
+        let params = self.param_table(module, op);
         quote! {
             #doc
             pub mod #name {
@@ -495,6 +496,7 @@ impl Emitter {
                     deprecated: #deprecated,
                     added_in: #added_in,
                     path_defaults: &[#(#path_defaults),*],
+                    params: #params,
                 };
                 #request
                 #event_constructor
