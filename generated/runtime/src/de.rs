@@ -1,10 +1,11 @@
 //! For generated code only: the shared parts of the generated `Deserialize` and `Serialize`
-//! impls of structs and unions. A struct is read by [`read_fields`], generic over the tuple of
-//! its fields' [`Slots`]: the loop over the object's keys, recognising a key, reading a value
-//! once, keeping or skipping an unknown key and the required fields' check are here once. The
-//! generated `deserialize` is one call and the struct's literal, so `cargo check` of the generated
-//! crate has little to do per struct; the loop is compiled once per struct only where a build
-//! uses it.
+//! impls of structs and unions. A struct is read by [`deserialize_struct`] and [`read_fields`],
+//! generic over the tuple of its fields' [`Slots`], and written by [`serialize_struct`] with
+//! the tuple of its fields' [`Entries`]: the loop over the object's keys, recognising a key,
+//! reading a value once, keeping or skipping an unknown key, the required fields' check and
+//! the writing are here once. The generated `deserialize` is one call and the struct's
+//! literal, `serialize` one call, so `cargo check` of the generated crate has little to do per
+//! struct; the loops are compiled once per struct only where a build uses them.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

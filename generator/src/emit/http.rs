@@ -297,7 +297,12 @@ impl Emitter {
                 _ => {
                     let at = Literal::usize_unsuffixed(index);
                     index += 1;
-                    quote! { params.take(#at)? }
+                    quote! {
+                        match params.take(#at) {
+                            Ok(value) => value,
+                            Err(error) => return Err(error),
+                        }
+                    }
                 }
             };
             field_inits.push(quote! { #field_name: #value, });
@@ -331,9 +336,14 @@ impl Emitter {
         let construct = if params.is_empty() {
             if op.request_body == RequestBody::Fields {
                 uses_body = true;
+                // Assigned, not a struct update: a body without fields would leave the base
+                // unused.
                 quote! {
                     match #rt::wire::request_json::<Self>(body) {
-                        Ok(request) => Ok(Self { #extras_name: #rt::request_extras(parts), ..request }),
+                        Ok(mut request) => {
+                            request.#extras_name = #rt::request_extras(parts);
+                            Ok(request)
+                        }
                         Err(error) => Err(error),
                     }
                 }
