@@ -303,22 +303,7 @@ macro_rules! tuple_fields {
 }
 
 // Up to the generator's `MAX_SLOTS_TUPLE`; a struct with more fields nests tuples.
-tuple_fields!(F0 0);
-tuple_fields!(F0 0, F1 1);
-tuple_fields!(F0 0, F1 1, F2 2);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14);
-tuple_fields!(F0 0, F1 1, F2 2, F3 3, F4 4, F5 5, F6 6, F7 7, F8 8, F9 9, F10 10, F11 11, F12 12, F13 13, F14 14, F15 15);
+for_each_tuple!(tuple_fields);
 
 /// A struct with no declared fields.
 impl<'de> Slots<'de> for () {
@@ -458,16 +443,11 @@ pub fn member<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
-/// A field whose absence is an error: read with [`required::Slot`], always written.
-pub mod required {
-    use super::*;
-
-    /// The slot of a required field of type `T`.
-    pub struct Slot<T>(Option<T>);
-
-    impl<'de, T: Deserialize<'de>> Slots<'de> for Slot<T> {
+/// What the slots of every kind share in their [`Slots`] impl: one field, whose value is read
+/// once into the slot's `Option`.
+macro_rules! one_field_slot {
+    () => {
         const LEN: usize = 1;
-        type Output = T;
         fn empty() -> Self {
             Slot(None)
         }
@@ -479,6 +459,19 @@ pub mod required {
         ) {
             reader.value(&mut self.0, first(names));
         }
+    };
+}
+
+/// A field whose absence is an error: read with [`required::Slot`], always written.
+pub mod required {
+    use super::*;
+
+    /// The slot of a required field of type `T`.
+    pub struct Slot<T>(Option<T>);
+
+    impl<'de, T: Deserialize<'de>> Slots<'de> for Slot<T> {
+        type Output = T;
+        one_field_slot!();
         fn finish<E: de::Error>(self, names: &[&'static str]) -> Result<T, E> {
             self.0.ok_or_else(|| E::missing_field(first(names)))
         }
@@ -503,19 +496,8 @@ pub mod optional {
     pub struct Slot<T>(Option<Option<T>>);
 
     impl<'de, T: Deserialize<'de>> Slots<'de> for Slot<T> {
-        const LEN: usize = 1;
         type Output = Option<T>;
-        fn empty() -> Self {
-            Slot(None)
-        }
-        fn read<A: MapAccess<'de>>(
-            &mut self,
-            _: usize,
-            reader: &mut MapReader<'de, A>,
-            names: &[&'static str],
-        ) {
-            reader.value(&mut self.0, first(names));
-        }
+        one_field_slot!();
         fn finish<E: de::Error>(self, _: &[&'static str]) -> Result<Option<T>, E> {
             Ok(self.0.flatten())
         }
@@ -541,19 +523,8 @@ pub mod nullable {
     pub struct Slot<T>(Option<T>);
 
     impl<'de, T: Deserialize<'de> + Default> Slots<'de> for Slot<T> {
-        const LEN: usize = 1;
         type Output = T;
-        fn empty() -> Self {
-            Slot(None)
-        }
-        fn read<A: MapAccess<'de>>(
-            &mut self,
-            _: usize,
-            reader: &mut MapReader<'de, A>,
-            names: &[&'static str],
-        ) {
-            reader.value(&mut self.0, first(names));
-        }
+        one_field_slot!();
         fn finish<E: de::Error>(self, _: &[&'static str]) -> Result<T, E> {
             Ok(self.0.unwrap_or_default())
         }

@@ -10,6 +10,30 @@
 // unsized identifier type) is allowed where it is written.
 #![deny(unsafe_code)]
 
+/// Calls `$m!(T0 0, T1 1, ..)` once per tuple length from 1 to 16: a type parameter and the
+/// index of each element, for the runtime's impls on tuples (a struct's slots and entries, an
+/// operation's parameters). Defined before the modules that use it.
+macro_rules! for_each_tuple {
+    ($m:ident) => {
+        $m!(T0 0);
+        $m!(T0 0, T1 1);
+        $m!(T0 0, T1 1, T2 2);
+        $m!(T0 0, T1 1, T2 2, T3 3);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11, T12 12);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11, T12 12, T13 13);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11, T12 12, T13 13, T14 14);
+        $m!(T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11, T12 12, T13 13, T14 14, T15 15);
+    };
+}
+
 #[doc(hidden)]
 pub mod de;
 mod error;

@@ -433,22 +433,8 @@ macro_rules! from_params_tuple {
     };
 }
 
-from_params_tuple!(A 0);
-from_params_tuple!(A 0, B 1);
-from_params_tuple!(A 0, B 1, C 2);
-from_params_tuple!(A 0, B 1, C 2, D 3);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
-from_params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+// Up to the generator's `MAX_PARAMS_TUPLE`.
+for_each_tuple!(from_params_tuple);
 
 /// The extras of a request without declared parameters.
 pub fn request_extras(parts: &http::request::Parts) -> Extras {
