@@ -50,7 +50,7 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub(crate) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 /// The resolved tree's and the model's ordered maps, hashed likewise (the order is the
 /// insertion order, whatever the hasher).
-pub type IndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type IndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
 
 pub use diagnostic::{Diagnostic, Error, Severity};
 pub use emit::Gate;
