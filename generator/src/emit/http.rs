@@ -552,7 +552,9 @@ impl Emitter {
                 }
             });
         }
-        // Per route, its handler fn and its entry in the router's table.
+        // Per route, its entry in the router's table: a route of one operation calls the
+        // trait's method from a closure in the table (a function of its own per operation
+        // would cost `cargo check` an item each); a shared route has a handler fn.
         let mut handlers = Vec::new();
         let mut table = Vec::new();
         for (path, methods_here) in &routes {
@@ -560,18 +562,20 @@ impl Emitter {
                 let (handler, metadata_op) = match ops.as_slice() {
                     [op] => (self.single_handler(op), *op),
                     ops => match self.shared_handler(ops) {
-                        Some(handler) => handler,
+                        Some((handler_fn, op)) => {
+                            handlers.push(handler_fn);
+                            let name = handler_name(op);
+                            (quote! { #name::<S> }, op)
+                        }
                         None => continue,
                     },
                 };
-                let handler_name = handler_name(metadata_op);
                 let metadata_module = ident(&metadata_op.ident);
-                handlers.push(handler);
                 table.push(quote! {
                     #rt::server::Route {
                         path: #path,
                         metadata: &super::#metadata_module::METADATA,
-                        handler: #handler_name::<S>,
+                        handler: #handler,
                     }
                 });
             }
@@ -635,12 +639,11 @@ impl Emitter {
         }
     }
 
-    /// The handler of a route one operation has: one call to `runtime::server::handle` (or
-    /// `handle_with` and the function that takes the operation's credential) with the
-    /// trait's method.
+    /// The handler of a route one operation has, as a closure: one call to
+    /// `runtime::server::handle` (or `handle_with` and the function that takes the operation's
+    /// credential) with the trait's method.
     fn single_handler(&self, op: &OperationIr) -> TokenStream {
         let rt = &self.runtime;
-        let name = handler_name(op);
         let method_name = ident(&op.ident);
         let credential = match &op.auth {
             Auth::None => None,
@@ -648,18 +651,13 @@ impl Emitter {
             Auth::OptionalAccessToken => Some(quote! { presented_token }),
             Auth::Other(_) => Some(quote! { presented_authorization }),
         };
-        let call = match credential {
-            None => quote! { #rt::server::handle(service, incoming, S::#method_name) },
-            Some(credential) => quote! {
-                #rt::server::handle_with(service, incoming, #rt::server::#credential, S::#method_name)
-            },
-        };
-        let doc = format!(" `{} {}`", op.method, op.path);
-        quote! {
-            #[doc = #doc]
-            fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
-                #call
+        match credential {
+            None => {
+                quote! { |service, incoming| #rt::server::handle(service, incoming, S::#method_name) }
             }
+            Some(credential) => quote! {
+                |service, incoming| #rt::server::handle_with(service, incoming, #rt::server::#credential, S::#method_name)
+            },
         }
     }
 
