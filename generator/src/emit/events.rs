@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, Gate, ident, is_required};
+use super::{Emitter, Gate, ident, is_required, value_or_return};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
 use crate::ir::{
     FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
@@ -122,7 +122,7 @@ impl Emitter {
             #cfg
             #[doc = #doc]
             #[allow(deprecated)]
-            // Early returns as `match`es, as in the API modules (emit/mod.rs says why).
+            // Early returns as `match`es, as in the API modules (`value_or_return`).
             #[allow(clippy::question_mark)]
             pub mod events {
                 #(#types)*
@@ -145,6 +145,7 @@ impl Emitter {
              message-like one (`{}`) otherwise.",
             union.state, union.message_like
         );
+        let read_object = read_json_object();
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
@@ -183,10 +184,7 @@ impl Emitter {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     use ::serde::de::Error as _;
-                    let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
-                        Ok(json) => json,
-                        Err(error) => return Err(error),
-                    };
+                    let json = #read_object;
                     let is_state = json.contains_key("state_key");
                     let json = ::serde_json::Value::Object(json);
                     if is_state {
@@ -243,6 +241,7 @@ impl Emitter {
                 let fallback_doc = format!(
                     " A `{discriminator}` the spec does not describe: the content's whole JSON."
                 );
+                let read_object = read_json_object();
                 (
                     quote! {
                         #(#structs)*
@@ -274,10 +273,7 @@ impl Emitter {
                         impl<'de> ::serde::Deserialize<'de> for #name {
                             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                                 use ::serde::de::Error as _;
-                                let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
-                        Ok(json) => json,
-                        Err(error) => return Err(error),
-                    };
+                                let json = #read_object;
                                 let value = json.get(#discriminator).and_then(|v| v.as_str()).map(str::to_owned);
                                 match value.as_deref() {
                                     #(Some(#values) => ::serde_json::from_value(::serde_json::Value::Object(json))
@@ -356,6 +352,7 @@ impl Emitter {
              whole JSON in `{}`.",
             kind.name, kind.fallback
         );
+        let read_object = read_json_object();
         quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -401,10 +398,7 @@ impl Emitter {
             impl<'de> ::serde::Deserialize<'de> for #enum_name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     use ::serde::de::Error as _;
-                    let json = match ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) {
-                        Ok(json) => json,
-                        Err(error) => return Err(error),
-                    };
+                    let json = #read_object;
                     let event_type = json.get("type").and_then(|v| v.as_str()).map(str::to_owned);
                     match event_type.as_deref() {
                         #(Some(#types) => ::serde_json::from_value(::serde_json::Value::Object(json))
@@ -416,4 +410,11 @@ impl Emitter {
             }
         }
     }
+}
+
+/// A `Deserialize` impl's reading of its input as a JSON object, returning its error.
+fn read_json_object() -> TokenStream {
+    value_or_return(
+        quote! { ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) },
+    )
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{EXTRA_HEADERS, EXTRA_PARAMS, Emitter, Gate, ident};
+use super::{EXTRA_HEADERS, EXTRA_PARAMS, Emitter, Gate, ident, value_or_return};
 use crate::ir::{
     ApiModule, FieldDef, FieldSource, OperationIr, RequestBody, ResponseIr, RustType, Scope,
     TypeDef, WireStyle,
@@ -244,7 +244,7 @@ impl Emitter {
             f.source == FieldSource::Header && f.wire.eq_ignore_ascii_case("content-type")
         });
         // The body, or the error of serializing it: `write_request` returns that error, so
-        // no `?` here (each costs a trait resolution in every operation's check).
+        // there is no early return here (see `value_or_return`).
         let body = match &op.request_body {
             RequestBody::None => quote! { Ok(#rt::Body { bytes: Vec::new(), content_type: None }) },
             RequestBody::Fields => quote! { #rt::json_body(self) },
@@ -280,12 +280,7 @@ impl Emitter {
                     match &op.request_body {
                         RequestBody::Fields => quote! { body.#field_name },
                         RequestBody::Binary { .. } => quote! { body.to_vec() },
-                        _ => quote! {
-                            match #rt::wire::request_json(body) {
-                                Ok(value) => value,
-                                Err(error) => return Err(error),
-                            }
-                        },
+                        _ => value_or_return(quote! { #rt::wire::request_json(body) }),
                     }
                 }
                 _ if params.len() <= MAX_PARAMS_TUPLE => {
@@ -297,39 +292,25 @@ impl Emitter {
                 _ => {
                     let at = Literal::usize_unsuffixed(index);
                     index += 1;
-                    quote! {
-                        match params.take(#at) {
-                            Ok(value) => value,
-                            Err(error) => return Err(error),
-                        }
-                    }
+                    value_or_return(quote! { params.take(#at) })
                 }
             };
             field_inits.push(quote! { #field_name: #value, });
         }
         // All parameters in one call when the runtime's tuples reach that far: one early
-        // return instead of one per parameter (each drops what came before it). Early returns
-        // are `match`es, not `?`: the compiler resolves `?`'s traits at every site.
+        // return instead of one per parameter (each drops what came before it).
         let take_params = if param_locals.is_empty() {
             TokenStream::new()
         } else {
-            quote! {
-                let (#(#param_locals,)*) = match params.values() {
-                    Ok(values) => values,
-                    Err(error) => return Err(error),
-                };
-            }
+            let values = value_or_return(quote! { params.values() });
+            quote! { let (#(#param_locals,)*) = #values; }
         };
         let uses_path_args = !params.is_empty();
         let body_parse = match &op.request_body {
             RequestBody::Fields if !params.is_empty() => {
                 uses_body = true;
-                quote! {
-                    let body: RequestBody = match #rt::wire::request_json(body) {
-                        Ok(body) => body,
-                        Err(error) => return Err(error),
-                    };
-                }
+                let read = value_or_return(quote! { #rt::wire::request_json(body) });
+                quote! { let body: RequestBody = #read; }
             }
             _ => TokenStream::new(),
         };

@@ -9,7 +9,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Emitter, ident};
+use super::{Emitter, ident, value_or_return};
 use crate::ir::{FieldDef, FieldSource, RustType, Scope, UnionDef};
 
 /// The most slots one tuple holds: the runtime's `de::Slots` is implemented for tuples up to
@@ -172,6 +172,7 @@ impl Emitter {
                 }
             }
         });
+        let read = value_or_return(quote! { #rt::de::union_value(deserializer) });
         quote! {
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -182,10 +183,7 @@ impl Emitter {
             }
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = match #rt::de::union_value(deserializer) {
-                        Ok(value) => value,
-                        Err(error) => return Err(error),
-                    };
+                    let value = #read;
                     #(#tries)*
                     Err(#rt::de::no_variant(#wire_name))
                 }
