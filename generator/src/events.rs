@@ -14,7 +14,7 @@
 //! The schemas go through the same load, resolve and model stages as the API, and the contents
 //! through the same type space.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -177,8 +177,8 @@ struct Kind<'a> {
     name: String,
     required: BTreeSet<String>,
     properties: BTreeSet<String>,
-    /// Kinds this one extends through `allOf`, transitively.
-    ancestors: BTreeSet<usize>,
+    /// Kinds this one extends through `allOf`, transitively (each once).
+    ancestors: Vec<usize>,
 }
 
 /// The event sets taken out of the resolved spec (they are not APIs), and the examples.
@@ -222,7 +222,7 @@ pub struct Plan<'a> {
     found: Vec<Found<'a>>,
     /// Event types in order, each with its base schema (index into `found`, if any) and its
     /// variants.
-    groups: BTreeMap<String, Group>,
+    groups: Vec<(String, Group)>,
     examples: Vec<FileId>,
 }
 
@@ -300,7 +300,7 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
                 .into_iter()
                 .collect(),
             properties: props.keys().cloned().collect(),
-            ancestors: BTreeSet::new(),
+            ancestors: Vec::new(),
         });
     }
     // Kinds that share a title (the older spec calls both `room_event` and `sync_room_event`
@@ -315,12 +315,13 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
         kinds.iter().enumerate().map(|(i, k)| (k.file, i)).collect();
     for (i, kind) in kinds.iter_mut().enumerate() {
         let mut stack = all_of_refs(sources, kind.file);
-        let mut seen = BTreeSet::new();
+        let mut seen = Vec::new();
         while let Some(f) = stack.pop() {
             if let Some(&k) = kind_of_file.get(&f)
                 && k != i
-                && seen.insert(k)
+                && !seen.contains(&k)
             {
+                seen.push(k);
                 stack.extend(all_of_refs(sources, f));
             }
         }
@@ -372,9 +373,14 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
         }
     }
 
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    let mut group_of_type: HashMap<&str, usize> = HashMap::default();
     for (i, f) in found.iter().enumerate() {
-        let group = groups.entry(f.event_type.clone()).or_default();
+        let index = *group_of_type.entry(&f.event_type).or_insert_with(|| {
+            groups.push((f.event_type.clone(), Group::default()));
+            groups.len() - 1
+        });
+        let group = &mut groups[index].1;
         match f.stem.split_once('$') {
             Some((_, variant)) => group.variants.push((variant.to_owned(), i)),
             None if group.base.is_none() => group.base = Some(i),
@@ -384,6 +390,7 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
             )),
         }
     }
+    crate::sort_stable_by(&mut groups, |a, b| a.0.cmp(&b.0));
     if diagnostics.is_empty() {
         Ok(Plan {
             kinds,
@@ -491,7 +498,9 @@ fn discriminator(
                 _ => continue 'keys,
             }
         }
-        let distinct: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+        let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
+        crate::sort_stable(&mut distinct);
+        distinct.dedup();
         if distinct.len() == values.len() {
             return Some((key.clone(), values));
         }
@@ -686,10 +695,13 @@ pub fn build(
     // Which event types each kind's enum holds: those declaring it, and for a kind no event
     // declares (a form: sync, stripped) those of every kind that has all its required keys,
     // unless a more specific such form extends it.
-    let declared: BTreeSet<usize> = contents.iter().map(|c| c.kind).collect();
+    let mut declared = vec![false; plan.kinds.len()];
+    for content in &contents {
+        declared[content.kind] = true;
+    }
     let fits = |form: usize, kind: usize| {
         let (f, k) = (&plan.kinds[form], &plan.kinds[kind]);
-        !declared.contains(&form) && f.required.is_subset(&k.properties)
+        !declared[form] && f.required.is_subset(&k.properties)
     };
     let mut kinds = Vec::new();
     for (k, kind) in plan.kinds.iter().enumerate() {

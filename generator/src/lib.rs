@@ -542,13 +542,13 @@ impl Config {
         let options = self.load_options();
         let run = || -> Result<Vec<String>, Error> {
             let spec = model::build(&resolve::resolve(load::load(&options)?)?)?;
-            let tags: std::collections::BTreeSet<&String> = spec
+            let tags: std::collections::BTreeSet<String> = spec
                 .apis
                 .iter()
                 .flat_map(|api| &api.operations)
-                .flat_map(|op| &op.tags)
+                .flat_map(|op| op.tags.iter().cloned())
                 .collect();
-            Ok(tags.into_iter().cloned().collect())
+            Ok(tags.into_iter().collect())
         };
         on_pipeline_thread(run)
     }

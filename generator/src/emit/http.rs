@@ -3,12 +3,11 @@
 //! axum router, and the client trait impls. Everything shared lives in the hand-written
 //! runtime; generated code only says which field goes where.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{EXTRA_HEADERS, EXTRA_PARAMS, Emitter, Gate, ident, value_or_return};
+use crate::HashMap;
 use crate::ir::{
     ApiModule, FieldDef, FieldSource, OperationIr, RequestBody, ResponseIr, RustType, Scope,
     TypeDef, WireStyle,
@@ -465,20 +464,27 @@ impl Emitter {
         // parameter names never conflict, and two paths have one positional path exactly when
         // they have one `model::route`: operations with the same method and route share one
         // handler, which tries them in turn (`shared_handler`).
-        let mut routes: BTreeMap<String, Vec<(String, Vec<&OperationIr>)>> = BTreeMap::new();
+        let mut routes: Vec<(String, Vec<MethodOps>)> = Vec::new();
+        let mut route_of_path: HashMap<String, usize> = HashMap::default();
         for op in &module.operations {
-            let methods_here = routes.entry(positional_path(&op.path)).or_default();
+            let path = positional_path(&op.path);
+            let index = *route_of_path.entry(path.clone()).or_insert_with(|| {
+                routes.push((path, Vec::new()));
+                routes.len() - 1
+            });
+            let methods_here = &mut routes[index].1;
             let method = op.method.as_str().to_owned();
             match methods_here.iter_mut().find(|(m, _)| *m == method) {
                 Some((_, ops)) => ops.push(op),
                 None => methods_here.push((method, vec![op])),
             }
         }
-        for (_, ops) in routes.values_mut().flatten() {
-            ops.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+        crate::sort_stable_by(&mut routes, |a, b| a.0.cmp(&b.0));
+        for (_, ops) in routes.iter_mut().flat_map(|(_, methods)| methods) {
+            crate::sort_stable_by(ops, |a, b| a.operation_id.cmp(&b.operation_id));
         }
         let mut shared_docs = Vec::new();
-        for methods_here in routes.values() {
+        for (_, methods_here) in &routes {
             for (method, ops) in methods_here {
                 if ops.len() < 2 {
                     continue;
@@ -501,9 +507,11 @@ impl Emitter {
                 .trim()
                 .replace('\n', " ");
             let doc = format!(" `{} {}`: {summary}", op.method, op.path);
+            let path = positional_path(&op.path);
             let others: Vec<String> = routes
-                .get(&positional_path(&op.path))
-                .and_then(|m| m.iter().find(|(m, _)| m == op.method.as_str()))
+                .binary_search_by(|(p, _)| p.cmp(&path))
+                .ok()
+                .and_then(|r| routes[r].1.iter().find(|(m, _)| m == op.method.as_str()))
                 .map(|(_, ops)| {
                     ops.iter()
                         .filter(|o| o.operation_id != op.operation_id)
@@ -743,14 +751,17 @@ fn names_operation_type(ty: &RustType) -> bool {
     }
 }
 
+/// An HTTP method and the operations that have it on one route.
+type MethodOps<'a> = (String, Vec<&'a OperationIr>);
+
 /// Operations whose success response has the shape of an earlier one's (same fields and
 /// types, headers, status, content type; docs aside), by operationId → the module of the
 /// first operation with that shape, which defines the one `Response` type the others
 /// re-export. A response naming a type of its own operation's module is never shared:
 /// two such types may have one name and different shapes.
-pub(super) fn shared_responses(module: &ApiModule) -> BTreeMap<String, String> {
-    let mut first_by_shape: BTreeMap<String, String> = BTreeMap::new();
-    let mut shared = BTreeMap::new();
+pub(super) fn shared_responses(module: &ApiModule) -> HashMap<String, String> {
+    let mut first_by_shape: HashMap<String, String> = HashMap::default();
+    let mut shared = HashMap::default();
     for op in &module.operations {
         let own_types = match &op.response {
             ResponseIr::Fields(def) => def.fields.iter().any(|f| names_operation_type(&f.ty)),

@@ -1241,19 +1241,22 @@ fn has_deprecated_fields(module: &ApiModule) -> bool {
 /// from the API module where its name is unique there, so `client_server::UserIdentifier`
 /// keeps working when a later spec release makes a second operation use it.
 fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
-    let mut owners: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    // (type name, operation), by name.
+    let mut owners: Vec<(&str, &str)> = Vec::new();
     for op in &module.operations {
         for def in &op.types {
-            owners.entry(def.name()).or_default().push(&op.ident);
+            owners.push((def.name(), &op.ident));
         }
     }
+    crate::sort_stable_by(&mut owners, |a, b| a.0.cmp(b.0));
     owners
-        .into_iter()
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|same_name| (same_name[0].0, same_name))
         // Names made from the operation's own parts (`ResponseBody`) mean nothing one level up.
         .filter(|(name, _)| !matches!(*name, "ResponseBody" | "Body"))
         .filter(|(name, ops)| ops.len() == 1 && module.types.iter().all(|t| t.name() != *name))
         .map(|(name, ops)| {
-            let op = ident(ops[0]);
+            let op = ident(ops[0].1);
             let name = ident(name);
             quote! { pub use self::#op::#name; }
         })

@@ -14,7 +14,6 @@ use super::{
     ExampleIr, FieldDef, FieldSource, Ir, IrOptions, OperationIr, RequestBody, ResponseIr,
     StructDef,
 };
-use crate::HashMap;
 use crate::diagnostic::{Diagnostic, Error};
 use crate::model::{
     Additional, Api, Body, BodyKind, ObjectSchema, Operation, ParamLocation, Parameter, Schema,
@@ -22,12 +21,13 @@ use crate::model::{
 };
 use crate::naming::{Acronyms, field_ident, singular, snake_case, unique, unraw, upper_camel};
 use crate::resolve::TargetId;
+use crate::{HashMap, HashSet};
 
 pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
     let mut modules = Vec::new();
     let mut examples = Vec::new();
     let mut module_names: HashMap<String, String> = HashMap::default();
-    let mut timeline_unions = std::collections::BTreeSet::new();
+    let mut timeline_unions = Vec::new();
     let acronyms = Acronyms::from_identifiers(
         spec.apis
             .iter()
@@ -57,7 +57,11 @@ pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
         modules,
         examples,
         warnings: spec.warnings.clone(),
-        timeline_unions: timeline_unions.into_iter().collect(),
+        timeline_unions: {
+            crate::sort_stable(&mut timeline_unions);
+            timeline_unions.dedup();
+            timeline_unions
+        },
     })
 }
 
@@ -118,8 +122,9 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
         let rules: [&dyn Fn(usize) -> String; 3] = [&by_path, &by_method, &by_capitals];
         for (level, rule) in rules.iter().enumerate() {
             let names: Vec<String> = (0..group.len()).map(rule).collect();
-            let distinct: std::collections::BTreeSet<&str> =
-                names.iter().map(String::as_str).collect();
+            let mut distinct: Vec<&str> = names.iter().map(String::as_str).collect();
+            crate::sort_stable(&mut distinct);
+            distinct.dedup();
             if distinct.len() == names.len() || level + 1 == rules.len() {
                 for (member, name) in group.iter().zip(names) {
                     idents[*member] = name;
@@ -147,7 +152,8 @@ struct ApiBuilder<'a> {
     /// Shared object schemas by title, for schemas that name one only by its title.
     titled: HashMap<String, Vec<TargetId>>,
     /// The timeline unions event fields became.
-    timeline_unions: std::collections::BTreeSet<super::TimelineUnion>,
+    /// The timeline unions met, each once.
+    timeline_unions: Vec<super::TimelineUnion>,
 }
 
 /// What a type is being built for: a name to derive from, the enclosing type's name, and
@@ -179,7 +185,7 @@ impl<'a> ApiBuilder<'a> {
             converted: HashMap::default(),
             in_progress: Vec::new(),
             titled: titled_objects(spec),
-            timeline_unions: std::collections::BTreeSet::new(),
+            timeline_unions: Vec::new(),
         }
     }
 
@@ -188,7 +194,7 @@ impl<'a> ApiBuilder<'a> {
         api_ident: String,
         acronyms: &Acronyms,
         examples: &mut Vec<ExampleIr>,
-        timeline_unions: &mut std::collections::BTreeSet<super::TimelineUnion>,
+        timeline_unions: &mut Vec<super::TimelineUnion>,
     ) -> super::ApiModule {
         let idents = operation_idents(self.api, acronyms);
         let mut operations = Vec::new();
@@ -778,8 +784,10 @@ impl<'a> ApiBuilder<'a> {
             return None;
         }
         let (enum_name, union) = event_enum_for(object, &self.options.event_kinds)?;
-        if let Some(union) = union {
-            self.timeline_unions.insert(union);
+        if let Some(union) = union
+            && !self.timeline_unions.contains(&union)
+        {
+            self.timeline_unions.push(union);
         }
         Some(enum_name)
     }
@@ -926,7 +934,7 @@ fn event_enum_for(
     kinds: &[super::EventKindShape],
 ) -> Option<(String, Option<super::TimelineUnion>)> {
     const STATE_KEY: &str = "state_key";
-    let required: std::collections::BTreeSet<&str> = object
+    let required: HashSet<&str> = object
         .properties
         .iter()
         .filter(|(_, p)| p.required)

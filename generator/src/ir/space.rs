@@ -7,7 +7,6 @@
 //! included — are one type, whatever route reached them. Docs and names are not part of a
 //! shape, so a copy of a schema with other wording is still the same type.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value as Json;
@@ -16,9 +15,9 @@ use super::{
     ApiModule, ExampleIr, FieldDef, OperationIr, ResponseIr, RustType, Scope, StringEnumDef,
     StructDef, TypeDef, UnionDef,
 };
-use crate::HashMap;
 use crate::diagnostic::Place;
 use crate::naming::{unique, unraw, upper_camel};
+use crate::{HashMap, HashSet};
 
 pub(super) type EntryId = usize;
 
@@ -244,8 +243,10 @@ fn shape(id: EntryId, def: &Def, group: &[usize]) -> Shape {
             Shape::Struct(fields)
         }
         Def::Enum(values) => {
-            let values: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-            Shape::Enum(values.into_iter().map(str::to_owned).collect())
+            let mut values = values.clone();
+            crate::sort_stable(&mut values);
+            values.dedup();
+            Shape::Enum(values)
         }
         Def::Union(members) => {
             let mut members: Vec<Ty> = members.iter().map(|(_, t)| remap(t)).collect();
@@ -340,6 +341,14 @@ enum Home {
     Operation(usize),
 }
 
+/// A module's place in a list of all modules: the API's first, then the operations'.
+fn home_index(home: Home) -> usize {
+    match home {
+        Home::Api => 0,
+        Home::Operation(index) => index + 1,
+    }
+}
+
 /// Finishes the space: interns, places, names, and writes the module.
 pub(super) fn finish(
     api_ident: String,
@@ -431,14 +440,15 @@ pub(super) fn finish_with(
             for ty in def_types(&entries[representative[g]].def) {
                 ty.entries(true, &mut out);
             }
-            let mut seen = BTreeSet::new();
+            let mut seen = HashSet::default();
             out.into_iter()
                 .map(|(e, direct)| (group[e], direct))
                 .filter(|edge| seen.insert(*edge))
                 .collect()
         })
         .collect();
-    let mut used_by: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); group_count];
+    // Each group's operations, ascending: operations are walked in index order.
+    let mut used_by: Vec<Vec<usize>> = vec![Vec::new(); group_count];
     for (index, op) in operations.iter().enumerate() {
         let mut stack: Vec<usize> = Vec::new();
         for ty in operation_types(op) {
@@ -447,7 +457,8 @@ pub(super) fn finish_with(
             stack.extend(out.into_iter().map(|(e, _)| group[e]));
         }
         while let Some(g) = stack.pop() {
-            if used_by[g].insert(index) {
+            if used_by[g].last() != Some(&index) {
+                used_by[g].push(index);
                 stack.extend(edges[g].iter().map(|(to, _)| *to));
             }
         }
@@ -463,16 +474,17 @@ pub(super) fn finish_with(
         .collect();
 
     // Names, per module.
-    let mut by_home: BTreeMap<Home, Vec<usize>> = BTreeMap::new();
+    // The groups of each module: index 0 the API's, 1 + i operation i's.
+    let mut by_home: Vec<Vec<usize>> = vec![Vec::new(); operations.len() + 1];
     for (g, h) in home.iter().enumerate() {
         if let (Some(h), false) = (h, matches!(entries[representative[g]].def, Def::Alias(_))) {
-            by_home.entry(*h).or_default().push(g);
+            by_home[home_index(*h)].push(g);
         }
     }
     let mut names: Vec<String> = vec![String::new(); group_count];
-    for (h, groups) in &by_home {
-        let mut reserved: BTreeSet<&str> = RESERVED_NAMES.iter().copied().collect();
-        if matches!(h, Home::Operation(_)) {
+    for (index, groups) in by_home.iter().enumerate().filter(|(_, g)| !g.is_empty()) {
+        let mut reserved: HashSet<&str> = RESERVED_NAMES.iter().copied().collect();
+        if index > 0 {
             reserved.extend(OPERATION_NAMES);
         }
         if let Placement::Shared { reserved: taken } = placement {
@@ -499,15 +511,15 @@ pub(super) fn finish_with(
     // Definitions, each once, in the module of its home, by name.
     let mut api_types: Vec<TypeDef> = Vec::new();
     let mut op_types: Vec<Vec<TypeDef>> = vec![Vec::new(); operations.len()];
-    for (h, groups) in &by_home {
+    for (index, groups) in by_home.iter().enumerate() {
         for g in groups {
             let entry = &entries[representative[*g]];
             let Some(def) = writer.type_def(*g, entry) else {
                 continue;
             };
-            match h {
-                Home::Api => api_types.push(def),
-                Home::Operation(op) => op_types[*op].push(def),
+            match index {
+                0 => api_types.push(def),
+                op => op_types[op - 1].push(def),
             }
         }
     }
@@ -613,7 +625,7 @@ fn place_key(place: &Place) -> (&str, &str) {
 /// want one name, a strictly better-ranked one keeps it and the others (all of them, on a
 /// tie) take their next qualified form. No counter: every name says where its type comes
 /// from, and the outcome does not depend on the order of files or paths.
-fn assign_names(hints: &[&NameHint], reserved: &BTreeSet<&str>) -> Vec<String> {
+fn assign_names(hints: &[&NameHint], reserved: &HashSet<&str>) -> Vec<String> {
     let candidates: Vec<Vec<String>> = hints.iter().map(|h| candidates(h)).collect();
     let mut level = vec![0usize; hints.len()];
     let name_at = |i: usize, level: &[usize]| -> String {
@@ -623,7 +635,8 @@ fn assign_names(hints: &[&NameHint], reserved: &BTreeSet<&str>) -> Vec<String> {
     // Every round moves at least one type one step down its list, which is finite.
     let rounds = candidates.iter().map(Vec::len).sum::<usize>() + 1;
     for _ in 0..rounds {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        // Each name's claimants; which group advances first does not matter.
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::default();
         for i in 0..hints.len() {
             groups.entry(name_at(i, &level)).or_default().push(i);
         }
@@ -759,7 +772,7 @@ fn back_edges(
     edges: &[Vec<(usize, bool)>],
     home: &[Option<Home>],
     names: &[String],
-) -> BTreeSet<(usize, usize)> {
+) -> HashSet<(usize, usize)> {
     let mut order: Vec<usize> = (0..edges.len()).filter(|g| home[*g].is_some()).collect();
     crate::sort_stable_by(&mut order, |a, b| {
         (home[*a], &names[*a]).cmp(&(home[*b], &names[*b]))
@@ -771,7 +784,7 @@ fn back_edges(
         Done,
     }
     let mut mark = vec![Mark::New; edges.len()];
-    let mut boxed = BTreeSet::new();
+    let mut boxed = HashSet::default();
     for start in order {
         if mark[start] != Mark::New {
             continue;
@@ -814,7 +827,7 @@ struct Writer<'a> {
     group: &'a [usize],
     home: &'a [Option<Home>],
     names: &'a [String],
-    boxed: &'a BTreeSet<(usize, usize)>,
+    boxed: &'a HashSet<(usize, usize)>,
 }
 
 impl Writer<'_> {
@@ -1109,7 +1122,7 @@ mod tests {
         let a = entry(Def::Pending, "Kind", Rank::Context, &["PushRule"], "/a");
         let b = entry(Def::Pending, "Kind", Rank::Context, &["Filter"], "/b");
         let c = entry(Def::Pending, "Kind", Rank::SharedTitle, &["Room"], "/c");
-        let reserved = BTreeSet::new();
+        let reserved = HashSet::default();
         // A title outranks property names: it keeps the plain name.
         let names = assign_names(&[&a.name, &b.name, &c.name], &reserved);
         assert_eq!(names, ["PushRuleKind", "FilterKind", "Kind"]);
@@ -1124,7 +1137,7 @@ mod tests {
     #[test]
     fn reserved_names_are_qualified() {
         let a = entry(Def::Pending, "Value", Rank::Context, &["Condition"], "/a");
-        let reserved: BTreeSet<&str> = RESERVED_NAMES.iter().copied().collect();
+        let reserved: HashSet<&str> = RESERVED_NAMES.iter().copied().collect();
         assert_eq!(assign_names(&[&a.name], &reserved), ["ConditionValue"]);
     }
 

@@ -2,8 +2,6 @@
 //! responses and security requirements. Where Swagger 2.0 and OpenAPI 3.x differ, the builder
 //! asks the document's [`Dialect`].
 
-use std::collections::BTreeMap;
-
 use crate::IndexMap;
 
 use super::openapi3::OpenApi3;
@@ -13,10 +11,10 @@ use super::{
     ParamLocation, ParamStyle, Parameter, Property, Response, Schema, SchemaKind, Status,
     template_variables,
 };
-use crate::HashSet;
 use crate::diagnostic::{Diagnostic, Diagnostics, Place};
 use crate::load::escape_pointer;
 use crate::resolve::{RNode, RValue, ResolvedSpec, TargetId};
+use crate::{HashMap, HashSet};
 use serde_json::Value as Json;
 
 /// What differs between Swagger 2.0 and OpenAPI 3.x. The builder calls these where a format
@@ -106,9 +104,9 @@ pub(super) struct DocumentContext {
     dialect: &'static dyn Dialect,
     base_path: String,
     base_variables: Vec<BaseVariable>,
-    security_schemes: BTreeMap<String, SecurityScheme>,
+    security_schemes: HashMap<String, SecurityScheme>,
     /// Schemes any document of the API declares, for documents that forget to.
-    api_security_schemes: BTreeMap<String, SecurityScheme>,
+    api_security_schemes: HashMap<String, SecurityScheme>,
     default_security: Option<Auth>,
     pub(super) consumes: Vec<String>,
     pub(super) produces: Vec<String>,
@@ -170,10 +168,10 @@ impl<'a> Builder<'a> {
         self.spec.deref(node)
     }
 
-    pub(super) fn security_schemes(&self, doc: &RNode) -> BTreeMap<String, SecurityScheme> {
+    pub(super) fn security_schemes(&self, doc: &RNode) -> HashMap<String, SecurityScheme> {
         let dialect = dialect_of(doc).unwrap_or(&OpenApi3);
         let schemes_node = dialect.security_schemes(self, doc);
-        let mut schemes = BTreeMap::new();
+        let mut schemes = HashMap::default();
         if let Some(map) = schemes_node.map(|n| self.deref(n)).and_then(RNode::as_map) {
             for (name, scheme) in map {
                 schemes.insert(name.clone(), classify_scheme(self.deref(scheme)));
@@ -186,7 +184,7 @@ impl<'a> Builder<'a> {
         &mut self,
         file: usize,
         doc: &RNode,
-        api_schemes: &BTreeMap<String, SecurityScheme>,
+        api_schemes: &HashMap<String, SecurityScheme>,
         operations: &mut Vec<(Operation, String)>,
     ) {
         let dialect: &'static dyn Dialect = if doc.get("swagger").is_some() {
@@ -312,7 +310,7 @@ impl<'a> Builder<'a> {
         &mut self,
         dialect: &'static dyn Dialect,
         doc: &RNode,
-        api_schemes: &BTreeMap<String, SecurityScheme>,
+        api_schemes: &HashMap<String, SecurityScheme>,
     ) -> DocumentContext {
         let (base_path, base_variables) = dialect.base_path(self, doc);
         let security_schemes = self.security_schemes(doc);
@@ -857,7 +855,7 @@ impl<'a> Builder<'a> {
             (&a.path, a.method).cmp(&(&b.path, b.method))
         });
         let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
-        let mut first_use: BTreeMap<String, (Method, String, Place)> = BTreeMap::new();
+        let mut first_use: HashMap<String, (Method, String, Place)> = HashMap::default();
         let mut out = Vec::with_capacity(kept.len());
         for (mut op, relative) in kept {
             match first_use.get(&op.operation_id) {

@@ -13,7 +13,6 @@ mod builder;
 mod openapi3;
 mod swagger2;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::IndexMap;
@@ -345,7 +344,7 @@ pub fn build_with_schemas(
     for api in &resolved.apis {
         let mut operations = Vec::new();
         // Documents of one API share security schemes; some use one they do not declare.
-        let mut api_schemes = BTreeMap::new();
+        let mut api_schemes = crate::HashMap::default();
         for (_, document) in &api.documents {
             api_schemes.extend(builder.security_schemes(document));
         }
