@@ -841,19 +841,16 @@ impl<'a> Builder<'a> {
         api: &str,
         mut operations: Vec<(Operation, String)>,
     ) -> Vec<Operation> {
+        // By path and method; operationId and place decide between operations that share both.
         crate::sort_stable_by(&mut operations, |(a, _), (b, _)| {
-            (route(&a.path), a.method, &a.operation_id, &a.path, &a.place).cmp(&(
-                route(&b.path),
+            (&a.path, a.method, &a.operation_id, &a.place).cmp(&(
+                &b.path,
                 b.method,
                 &b.operation_id,
-                &b.path,
                 &b.place,
             ))
         });
-        let mut kept = operations;
-        crate::sort_stable_by(&mut kept, |(a, _), (b, _)| {
-            (&a.path, a.method).cmp(&(&b.path, b.method))
-        });
+        let kept = operations;
         let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
         let mut first_use: HashMap<String, (Method, String, Place)> = HashMap::default();
         let mut out = Vec::with_capacity(kept.len());
