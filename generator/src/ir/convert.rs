@@ -151,8 +151,7 @@ struct ApiBuilder<'a> {
     in_progress: Vec<(TargetId, Option<EntryId>)>,
     /// Shared object schemas by title, for schemas that name one only by its title.
     titled: HashMap<String, Vec<TargetId>>,
-    /// The timeline unions event fields became.
-    /// The timeline unions met, each once.
+    /// The timeline unions event fields became, each once.
     timeline_unions: Vec<super::TimelineUnion>,
 }
 
