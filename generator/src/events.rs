@@ -373,14 +373,9 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
         }
     }
 
-    let mut groups: Vec<(String, Group)> = Vec::new();
-    let mut group_of_type: HashMap<&str, usize> = HashMap::default();
+    let mut by_type: crate::IndexMap<String, Group> = crate::IndexMap::default();
     for (i, f) in found.iter().enumerate() {
-        let index = *group_of_type.entry(&f.event_type).or_insert_with(|| {
-            groups.push((f.event_type.clone(), Group::default()));
-            groups.len() - 1
-        });
-        let group = &mut groups[index].1;
+        let group = by_type.entry(f.event_type.clone()).or_default();
         match f.stem.split_once('$') {
             Some((_, variant)) => group.variants.push((variant.to_owned(), i)),
             None if group.base.is_none() => group.base = Some(i),
@@ -390,6 +385,7 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
             )),
         }
     }
+    let mut groups: Vec<(String, Group)> = by_type.into_iter().collect();
     crate::sort_stable_by(&mut groups, |a, b| a.0.cmp(&b.0));
     if diagnostics.is_empty() {
         Ok(Plan {

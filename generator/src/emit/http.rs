@@ -464,21 +464,17 @@ impl Emitter {
         // parameter names never conflict, and two paths have one positional path exactly when
         // they have one `model::route`: operations with the same method and route share one
         // handler, which tries them in turn (`shared_handler`).
-        let mut routes: Vec<(String, Vec<MethodOps>)> = Vec::new();
-        let mut route_of_path: HashMap<String, usize> = HashMap::default();
+        let mut by_path: crate::IndexMap<String, Vec<MethodOps>> = crate::IndexMap::default();
         for op in &module.operations {
-            let path = positional_path(&op.path);
-            let index = *route_of_path.entry(path.clone()).or_insert_with(|| {
-                routes.push((path, Vec::new()));
-                routes.len() - 1
-            });
-            let methods_here = &mut routes[index].1;
+            let methods_here = by_path.entry(positional_path(&op.path)).or_default();
             let method = op.method.as_str().to_owned();
             match methods_here.iter_mut().find(|(m, _)| *m == method) {
                 Some((_, ops)) => ops.push(op),
                 None => methods_here.push((method, vec![op])),
             }
         }
+        // By path, with the crate's shared sort (sorting the map would compile a sort of its own).
+        let mut routes: Vec<(String, Vec<MethodOps>)> = by_path.into_iter().collect();
         crate::sort_stable_by(&mut routes, |a, b| a.0.cmp(&b.0));
         for (_, ops) in routes.iter_mut().flat_map(|(_, methods)| methods) {
             crate::sort_stable_by(ops, |a, b| a.operation_id.cmp(&b.operation_id));

@@ -850,11 +850,13 @@ impl<'a> Builder<'a> {
                 &b.place,
             ))
         });
-        let kept = operations;
-        let mut taken: HashSet<String> = kept.iter().map(|(o, _)| o.operation_id.clone()).collect();
+        let mut taken: HashSet<String> = operations
+            .iter()
+            .map(|(o, _)| o.operation_id.clone())
+            .collect();
         let mut first_use: HashMap<String, (Method, String, Place)> = HashMap::default();
-        let mut out = Vec::with_capacity(kept.len());
-        for (mut op, relative) in kept {
+        let mut out = Vec::with_capacity(operations.len());
+        for (mut op, relative) in operations {
             match first_use.get(&op.operation_id) {
                 None => {
                     first_use.insert(
