@@ -494,16 +494,21 @@ impl Config {
                 .collect();
             return Err(Error::new(diagnostics).with_sources(&texts));
         }
-        let events_module = match (&events, &event_plan) {
-            (Some(events), _) => Some(emit::EventsModule::Typed(events, &self.events)),
-            (None, Some(_)) => Some(emit::EventsModule::Json(
+        // The stages before emit are done with: their memory goes back to the allocator for
+        // emit's token trees, instead of the process growing by as much again.
+        let has_event_plan = event_plan.is_some();
+        drop(event_plan);
+        drop((resolved, spec, root_schemas, event_sources));
+        let events_module = match &events {
+            Some(events) => Some(emit::EventsModule::Typed(events, &self.events)),
+            None if has_event_plan => Some(emit::EventsModule::Json(
                 api_ir_options
                     .event_kinds
                     .iter()
                     .map(|kind| kind.enum_name.clone())
                     .collect(),
             )),
-            (None, None) => None,
+            None => None,
         };
         let code = emit::emit_with_events(
             &ir,

@@ -366,6 +366,11 @@ struct Loader {
 impl Loader {
     /// Reads and parses one file once; `referrer` is where a `$ref` asked for it.
     fn load_file(&mut self, path: &Path, referrer: Option<&Place>) -> Option<FileId> {
+        // A resolved `$ref` is already canonical: a file loaded before is found without
+        // asking the file system again.
+        if let Some(id) = self.set.by_path.get(path) {
+            return Some(*id);
+        }
         let canonical = match std::fs::canonicalize(path) {
             Ok(p) => p,
             Err(e) => {
@@ -451,6 +456,10 @@ impl Loader {
     }
 
     fn follow_references(&mut self) {
+        // Each distinct (folder, file part) is resolved once: resolving walks the path with a
+        // system call per component, and the same few files are referenced thousands of times.
+        let mut resolved_paths: HashMap<(PathBuf, String), Result<PathBuf, String>> =
+            HashMap::default();
         while let Some(id) = self.queue.pop() {
             let mut refs = Vec::new();
             collect_refs(
@@ -473,14 +482,22 @@ impl Loader {
                     continue;
                 }
                 let at = place(&name, found.loc, &found.pointer);
-                let mut stand_ins = Vec::new();
-                let resolved =
-                    resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
-                for s in stand_ins {
-                    if !self.set.files_read.contains(&s) {
-                        self.set.files_read.push(s);
+                let key = (dir.clone(), file_part.to_owned());
+                let resolved = match resolved_paths.get(&key) {
+                    Some(resolved) => resolved.clone(),
+                    None => {
+                        let mut stand_ins = Vec::new();
+                        let resolved =
+                            resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
+                        for s in stand_ins {
+                            if !self.set.files_read.contains(&s) {
+                                self.set.files_read.push(s);
+                            }
+                        }
+                        resolved_paths.insert(key, resolved.clone());
+                        resolved
                     }
-                }
+                };
                 match resolved {
                     Ok(path) => {
                         if let Some(target) = self.load_file(&path, Some(&at)) {

@@ -510,6 +510,39 @@ fn load_reports_every_broken_reference_with_its_place() {
     assert_eq!(bad.related[0].1.file.as_ref(), "api/cs/doc.yaml");
 }
 
+#[test]
+fn load_reports_a_broken_reference_at_each_place_it_is_written() {
+    // Resolved once per folder and spelling, reported once per reference.
+    let paths = "paths:\n".to_owned()
+        + &get_with_schema("/a", "getA", "$ref: definitions/missing.yaml")
+        + &get_with_schema("/b", "getB", "$ref: definitions/missing.yaml");
+    let other =
+        "paths:\n".to_owned() + &get_with_schema("/c", "getC", "$ref: definitions/missing.yaml");
+    let dir = tree(&[
+        ("api/cs/doc.yaml", &doc(&paths)),
+        ("api/cs/other.yaml", &doc(&other)),
+    ]);
+    let error = try_load(&dir).expect_err("three broken references");
+    let mut places: Vec<(String, String)> = error
+        .errors()
+        .map(|d| {
+            assert!(d.message.contains("missing.yaml"), "{d}");
+            let place = d.place.as_ref().expect("a place");
+            (place.file.to_string(), place.pointer.clone())
+        })
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            ("api/cs/doc.yaml", "/paths/~1a/get/responses/200/schema"),
+            ("api/cs/doc.yaml", "/paths/~1b/get/responses/200/schema"),
+            ("api/cs/other.yaml", "/paths/~1c/get/responses/200/schema"),
+        ]
+        .map(|(file, pointer)| (file.to_owned(), pointer.to_owned()))
+    );
+}
+
 // ============================================================================================
 // resolve
 

@@ -120,38 +120,85 @@ pub fn emit_with_events(
             },
         ),
     };
-    let modules = ir.modules.iter().map(|m| {
+    let mut sink = if options.formatted {
+        Sink::Collected(vec![TokenStream::new()])
+    } else {
+        Sink::Printed(Printer::new())
+    };
+    for module in &ir.modules {
         let version = options
             .spec_version
             .as_deref()
-            .or(m.spec_version.as_deref())
+            .or(module.spec_version.as_deref())
             .unwrap_or("latest");
         Emitter {
-            links: Links::new(version, &m.api_name),
+            links: Links::new(version, &module.api_name),
             ..emitter.clone()
         }
-        .api_module(m)
-    });
-    let events = events.map(|events| match events {
-        EventsModule::Typed(events, gate) => {
-            emitter.events_module(events, &ir.timeline_unions, gate)
-        }
-        EventsModule::Json(kinds) => events_stand_in(
-            kinds.iter().map(String::as_str),
-            &ir.timeline_unions,
-            TokenStream::new(),
-            " The events the API's fields hold, as JSON objects (generated without the \
-                 event types).",
-        ),
-    });
-    // Moved, not interpolated: `quote!` copies every stream it interpolates.
-    let mut tokens = TokenStream::new();
-    tokens.extend(modules);
-    tokens.extend(events);
-    if !options.formatted {
-        return Ok(unformatted(tokens));
+        .api_module(module, &mut sink);
     }
-    formatted(tokens)
+    if let Some(events) = events {
+        sink.tokens(match events {
+            EventsModule::Typed(events, gate) => {
+                emitter.events_module(events, &ir.timeline_unions, gate)
+            }
+            EventsModule::Json(kinds) => events_stand_in(
+                kinds.iter().map(String::as_str),
+                &ir.timeline_unions,
+                TokenStream::new(),
+                " The events the API's fields hold, as JSON objects (generated without the \
+                 event types).",
+            ),
+        });
+    }
+    match sink {
+        Sink::Printed(printer) => Ok(printer.finish()),
+        Sink::Collected(mut streams) => formatted(streams.pop().unwrap_or_default()),
+    }
+}
+
+/// Where the emitted items go, in order.
+enum Sink {
+    /// Printed as they come (unformatted output): one item's token tree at a time is alive,
+    /// never the whole file's, which was most of the generator's memory.
+    Printed(Printer),
+    /// Collected for `syn` and prettyplease, one stream per open brace (innermost last).
+    Collected(Vec<TokenStream>),
+}
+
+impl Sink {
+    /// Appends `tokens` (moved, not copied) at the current level.
+    fn tokens(&mut self, tokens: TokenStream) {
+        match self {
+            Sink::Printed(printer) => printer.tokens(tokens),
+            Sink::Collected(streams) => {
+                if let Some(current) = streams.last_mut() {
+                    current.extend([tokens]);
+                }
+            }
+        }
+    }
+
+    /// Opens a `{ ... }` group: what follows goes inside it until [`Sink::close_brace`].
+    fn open_brace(&mut self) {
+        match self {
+            Sink::Printed(printer) => printer.open_brace(),
+            Sink::Collected(streams) => streams.push(TokenStream::new()),
+        }
+    }
+
+    fn close_brace(&mut self) {
+        match self {
+            Sink::Printed(printer) => printer.close_brace(),
+            Sink::Collected(streams) => {
+                let body = streams.pop().unwrap_or_default();
+                let group = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
+                if let Some(current) = streams.last_mut() {
+                    current.extend([proc_macro2::TokenTree::Group(group)]);
+                }
+            }
+        }
+    }
 }
 
 /// The tokens parsed into a `syn::File` and printed by prettyplease.
@@ -239,14 +286,59 @@ fn rust_type_path(text: &str) -> Result<TokenStream, String> {
 /// follows each `;` and each `{ ... }`: the file is not one line of megabytes, a compiler
 /// message about it points somewhere useful, and clippy's layout lints see nothing odd (`} if`
 /// on one line looks like a missing `else`). A line break is whitespace like the space, so the
-/// tokens (and the compiled code) are the same.
-fn unformatted(tokens: TokenStream) -> String {
-    let mut out = String::with_capacity(1 << 20);
-    out.push_str(HEADER);
-    out.push('\n');
-    print_tokens(&mut out, tokens);
-    out.push('\n');
-    out
+/// tokens (and the compiled code) are the same. Tokens come in pieces (an item at a time, and
+/// the braces of a module around them) and print as the whole stream would.
+struct Printer {
+    out: String,
+    /// What goes before the next token at the current level (see [`print_tokens`]).
+    separator: &'static str,
+    /// A brace is open and nothing is printed inside it yet: `{}` if nothing comes, else a
+    /// line break after the `{`.
+    brace_pending: bool,
+}
+
+impl Printer {
+    fn new() -> Self {
+        let mut out = String::with_capacity(1 << 20);
+        out.push_str(HEADER);
+        out.push('\n');
+        Printer {
+            out,
+            separator: "",
+            brace_pending: false,
+        }
+    }
+
+    fn tokens(&mut self, tokens: TokenStream) {
+        if self.brace_pending && !tokens.is_empty() {
+            self.out.push('\n');
+            self.brace_pending = false;
+        }
+        print_tokens(&mut self.out, &mut self.separator, tokens);
+    }
+
+    fn open_brace(&mut self) {
+        if self.brace_pending {
+            self.out.push('\n');
+        }
+        self.out.push_str(self.separator);
+        self.out.push('{');
+        self.separator = "";
+        self.brace_pending = true;
+    }
+
+    fn close_brace(&mut self) {
+        if !std::mem::take(&mut self.brace_pending) {
+            self.out.push('\n');
+        }
+        self.out.push('}');
+        self.separator = "\n";
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push('\n');
+        self.out
+    }
 }
 
 /// The text that opens and closes a group of `delimiter`.
@@ -260,15 +352,15 @@ fn delimiters(delimiter: proc_macro2::Delimiter) -> (&'static str, &'static str)
     }
 }
 
-fn print_tokens(out: &mut String, tokens: TokenStream) {
+/// Prints `tokens`; `separator` is what goes before the next token: nothing at the start of a
+/// stream and after a joint punctuation mark, a line break after the end of an item or
+/// statement, else a space.
+fn print_tokens(out: &mut String, separator: &mut &'static str, tokens: TokenStream) {
     use proc_macro2::{Delimiter, Spacing, TokenTree};
     use std::fmt::Write as _;
-    // What goes before the next token: nothing at the start and after a joint punctuation
-    // mark, a line break after the end of an item or statement, else a space.
-    let mut separator = "";
     for token in tokens {
         out.push_str(separator);
-        separator = " ";
+        *separator = " ";
         match token {
             TokenTree::Group(group) => {
                 let (open, close) = delimiters(group.delimiter());
@@ -280,22 +372,22 @@ fn print_tokens(out: &mut String, tokens: TokenStream) {
                 out.push_str(open);
                 if brace && !stream.is_empty() {
                     out.push('\n');
-                    print_tokens(out, stream);
+                    print_tokens(out, &mut "", stream);
                     out.push('\n');
                 } else {
-                    print_tokens(out, stream);
+                    print_tokens(out, &mut "", stream);
                 }
                 out.push_str(close);
                 if brace {
-                    separator = "\n";
+                    *separator = "\n";
                 }
             }
             TokenTree::Punct(punct) => {
                 out.push(punct.as_char());
                 if punct.spacing() == Spacing::Joint {
-                    separator = "";
+                    *separator = "";
                 } else if punct.as_char() == ';' {
-                    separator = "\n";
+                    *separator = "\n";
                 }
             }
             other => {
@@ -371,21 +463,14 @@ impl Emitter {
         doc_attr(text, &self.links)
     }
 
-    fn api_module(&self, module: &ApiModule) -> TokenStream {
+    /// The API's module, into `sink` an item at a time.
+    fn api_module(&self, module: &ApiModule, sink: &mut Sink) {
         let name = ident(&module.ident);
         let doc = format!(
             " The {} API: {} operations.",
             module.api_name,
             module.operations.len()
         );
-        let types = module.types.iter().map(|t| self.type_def(t, Scope::Api));
-        let reexports = local_reexports(module);
-        let shared_responses = http::shared_responses(module);
-        let operations = module
-            .operations
-            .iter()
-            .map(|op| self.operation(module, op, shared_responses.get(&op.operation_id)));
-        let server = self.server_module(module);
         // Fields the spec deprecates are `#[deprecated]` for users; the generated code itself
         // (derives, conversions, the router) reads and writes them all.
         let deprecated = if has_deprecated_fields(module) {
@@ -394,20 +479,24 @@ impl Emitter {
             TokenStream::new()
         };
         // Early returns are `match`es (`value_or_return`), which clippy would have as `?`.
-        let allow = quote! { #deprecated #[allow(clippy::question_mark)] };
-        // The body is moved into its group, not interpolated: `quote!` copies every stream it
-        // interpolates, and these hold nearly all of the output.
-        let mut body = TokenStream::new();
-        body.extend(types);
-        body.extend(reexports);
-        body.extend(operations);
-        body.extend([server]);
-        let body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
-        quote! {
+        sink.tokens(quote! {
             #[doc = #doc]
-            #allow
-            pub mod #name #body
+            #deprecated #[allow(clippy::question_mark)]
+            pub mod #name
+        });
+        sink.open_brace();
+        for def in &module.types {
+            sink.tokens(self.type_def(def, Scope::Api));
         }
+        for reexport in local_reexports(module) {
+            sink.tokens(reexport);
+        }
+        let shared_responses = http::shared_responses(module);
+        for op in &module.operations {
+            sink.tokens(self.operation(module, op, shared_responses.get(&op.operation_id)));
+        }
+        sink.tokens(self.server_module(module));
+        sink.close_brace();
     }
 
     /// An operation's module. `shared_response` names the operation whose module defines
@@ -1355,5 +1444,75 @@ fn events_stand_in<'a>(
                 pub type #names = ::serde_json::Map<String, ::serde_json::Value>;
             )*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole stream printed at once, as the printer printed it before it took pieces.
+    fn printed_whole(tokens: TokenStream) -> String {
+        let mut out = format!("{HEADER}\n");
+        print_tokens(&mut out, &mut "", tokens);
+        out.push('\n');
+        out
+    }
+
+    /// `head { items }` given to a sink in pieces, as `api_module` gives it.
+    fn printed_in_pieces(head: &TokenStream, items: &[TokenStream]) -> String {
+        let mut sink = Sink::Printed(Printer::new());
+        sink.tokens(head.clone());
+        sink.open_brace();
+        for item in items {
+            sink.tokens(item.clone());
+        }
+        sink.close_brace();
+        sink.tokens(quote! { pub struct After; });
+        match sink {
+            Sink::Printed(printer) => printer.finish(),
+            Sink::Collected(_) => unreachable!("a printing sink"),
+        }
+    }
+
+    #[test]
+    fn a_module_printed_in_pieces_is_the_module_printed_whole() {
+        let head = quote! { #[doc = " A module."] pub mod api };
+        let cases: [Vec<TokenStream>; 4] = [
+            Vec::new(),
+            vec![TokenStream::new(), TokenStream::new()],
+            vec![quote! { pub struct A { pub b: u8 } }],
+            vec![
+                quote! { pub type A = u8; },
+                TokenStream::new(),
+                quote! { impl A { fn f() -> u8 { 1 } } pub mod inner {} },
+                quote! { pub use x::Y; },
+            ],
+        ];
+        for items in cases {
+            let mut body = TokenStream::new();
+            body.extend(items.iter().cloned());
+            let body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
+            let whole = printed_whole(quote! { #head #body pub struct After; });
+            assert_eq!(printed_in_pieces(&head, &items), whole);
+        }
+    }
+
+    #[test]
+    fn a_collecting_sink_builds_the_same_stream() {
+        let mut sink = Sink::Collected(vec![TokenStream::new()]);
+        sink.tokens(quote! { pub mod api });
+        sink.open_brace();
+        sink.tokens(quote! { pub struct A; });
+        sink.close_brace();
+        let Sink::Collected(mut streams) = sink else {
+            unreachable!("a collecting sink")
+        };
+        let expected = quote! { pub mod api { pub struct A; } };
+        assert_eq!(streams.len(), 1);
+        assert_eq!(
+            streams.pop().unwrap_or_default().to_string(),
+            expected.to_string()
+        );
     }
 }
