@@ -25,7 +25,7 @@
 pub mod build_script;
 pub mod diagnostic;
 #[doc(hidden)]
-pub mod doc;
+pub use matrix_codegen_text::doc;
 #[doc(hidden)]
 pub mod emit;
 #[doc(hidden)]

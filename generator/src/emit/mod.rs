@@ -17,6 +17,7 @@ use crate::ir::{
 };
 use crate::model::{Auth, BaseVariable};
 use crate::naming::unraw;
+use matrix_codegen_text::print::Printer;
 use serde::SerdeStruct;
 
 /// Settings of the emitted code.
@@ -123,7 +124,7 @@ pub fn emit_with_events(
     let mut sink = if options.formatted {
         Sink::Collected(vec![TokenStream::new()])
     } else {
-        Sink::Printed(Printer::new())
+        Sink::Printed(Printer::new(&format!("{HEADER}\n")))
     };
     for module in &ir.modules {
         let version = options
@@ -279,122 +280,6 @@ fn rust_type_path(text: &str) -> Result<TokenStream, String> {
         return Err("unbalanced `<`".into());
     }
     Ok(tokens)
-}
-
-/// The header and the tokens printed as `TokenStream`'s `Display` prints them (a space
-/// between tokens unless a punctuation mark is joined to the next), except that a line break
-/// follows each `;` and each `{ ... }`: the file is not one line of megabytes, a compiler
-/// message about it points somewhere useful, and clippy's layout lints see nothing odd (`} if`
-/// on one line looks like a missing `else`). A line break is whitespace like the space, so the
-/// tokens (and the compiled code) are the same. Tokens come in pieces (an item at a time, and
-/// the braces of a module around them) and print as the whole stream would.
-struct Printer {
-    out: String,
-    /// What goes before the next token at the current level (see [`print_tokens`]).
-    separator: &'static str,
-    /// A brace is open and nothing is printed inside it yet: `{}` if nothing comes, else a
-    /// line break after the `{`.
-    brace_pending: bool,
-}
-
-impl Printer {
-    fn new() -> Self {
-        let mut out = String::with_capacity(1 << 20);
-        out.push_str(HEADER);
-        out.push('\n');
-        Printer {
-            out,
-            separator: "",
-            brace_pending: false,
-        }
-    }
-
-    fn tokens(&mut self, tokens: TokenStream) {
-        if self.brace_pending && !tokens.is_empty() {
-            self.out.push('\n');
-            self.brace_pending = false;
-        }
-        print_tokens(&mut self.out, &mut self.separator, tokens);
-    }
-
-    fn open_brace(&mut self) {
-        if self.brace_pending {
-            self.out.push('\n');
-        }
-        self.out.push_str(self.separator);
-        self.out.push('{');
-        self.separator = "";
-        self.brace_pending = true;
-    }
-
-    fn close_brace(&mut self) {
-        if !std::mem::take(&mut self.brace_pending) {
-            self.out.push('\n');
-        }
-        self.out.push('}');
-        self.separator = "\n";
-    }
-
-    fn finish(mut self) -> String {
-        self.out.push('\n');
-        self.out
-    }
-}
-
-/// The text that opens and closes a group of `delimiter`.
-fn delimiters(delimiter: proc_macro2::Delimiter) -> (&'static str, &'static str) {
-    use proc_macro2::Delimiter;
-    match delimiter {
-        Delimiter::Parenthesis => ("(", ")"),
-        Delimiter::Brace => ("{", "}"),
-        Delimiter::Bracket => ("[", "]"),
-        Delimiter::None => ("", ""),
-    }
-}
-
-/// Prints `tokens`; `separator` is what goes before the next token: nothing at the start of a
-/// stream and after a joint punctuation mark, a line break after the end of an item or
-/// statement, else a space.
-fn print_tokens(out: &mut String, separator: &mut &'static str, tokens: TokenStream) {
-    use proc_macro2::{Delimiter, Spacing, TokenTree};
-    use std::fmt::Write as _;
-    for token in tokens {
-        out.push_str(separator);
-        *separator = " ";
-        match token {
-            TokenTree::Group(group) => {
-                let (open, close) = delimiters(group.delimiter());
-                let brace = group.delimiter() == Delimiter::Brace;
-                let stream = group.stream();
-                // The group shares its stream; with the group gone, iterating the stream takes
-                // its tokens instead of copying them (a copy per level of nesting, else).
-                drop(group);
-                out.push_str(open);
-                if brace && !stream.is_empty() {
-                    out.push('\n');
-                    print_tokens(out, &mut "", stream);
-                    out.push('\n');
-                } else {
-                    print_tokens(out, &mut "", stream);
-                }
-                out.push_str(close);
-                if brace {
-                    *separator = "\n";
-                }
-            }
-            TokenTree::Punct(punct) => {
-                out.push(punct.as_char());
-                if punct.spacing() == Spacing::Joint {
-                    *separator = "";
-                } else if punct.as_char() == ';' {
-                    *separator = "\n";
-                }
-            }
-            other => {
-                let _ = write!(out, "{other}");
-            }
-        }
-    }
 }
 
 #[derive(Clone)]
@@ -1450,53 +1335,6 @@ fn events_stand_in<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The whole stream printed at once, as the printer printed it before it took pieces.
-    fn printed_whole(tokens: TokenStream) -> String {
-        let mut out = format!("{HEADER}\n");
-        print_tokens(&mut out, &mut "", tokens);
-        out.push('\n');
-        out
-    }
-
-    /// `head { items }` given to a sink in pieces, as `api_module` gives it.
-    fn printed_in_pieces(head: &TokenStream, items: &[TokenStream]) -> String {
-        let mut sink = Sink::Printed(Printer::new());
-        sink.tokens(head.clone());
-        sink.open_brace();
-        for item in items {
-            sink.tokens(item.clone());
-        }
-        sink.close_brace();
-        sink.tokens(quote! { pub struct After; });
-        match sink {
-            Sink::Printed(printer) => printer.finish(),
-            Sink::Collected(_) => unreachable!("a printing sink"),
-        }
-    }
-
-    #[test]
-    fn a_module_printed_in_pieces_is_the_module_printed_whole() {
-        let head = quote! { #[doc = " A module."] pub mod api };
-        let cases: [Vec<TokenStream>; 4] = [
-            Vec::new(),
-            vec![TokenStream::new(), TokenStream::new()],
-            vec![quote! { pub struct A { pub b: u8 } }],
-            vec![
-                quote! { pub type A = u8; },
-                TokenStream::new(),
-                quote! { impl A { fn f() -> u8 { 1 } } pub mod inner {} },
-                quote! { pub use x::Y; },
-            ],
-        ];
-        for items in cases {
-            let mut body = TokenStream::new();
-            body.extend(items.iter().cloned());
-            let body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
-            let whole = printed_whole(quote! { #head #body pub struct After; });
-            assert_eq!(printed_in_pieces(&head, &items), whole);
-        }
-    }
 
     #[test]
     fn a_collecting_sink_builds_the_same_stream() {
