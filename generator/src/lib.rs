@@ -497,7 +497,7 @@ impl Config {
         // The stages before emit are done with: their memory goes back to the allocator for
         // emit's token trees, instead of the process growing by as much again.
         let has_event_plan = event_plan.is_some();
-        drop(event_plan);
+        drop(event_plan); // first: it borrows `resolved`
         drop((resolved, spec, root_schemas, event_sources));
         let events_module = match &events {
             Some(events) => Some(emit::EventsModule::Typed(events, &self.events)),

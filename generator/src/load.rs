@@ -482,10 +482,9 @@ impl Loader {
                     continue;
                 }
                 let at = place(&name, found.loc, &found.pointer);
-                let key = (dir.clone(), file_part.to_owned());
-                let resolved = match resolved_paths.get(&key) {
-                    Some(resolved) => resolved.clone(),
-                    None => {
+                let resolved = resolved_paths
+                    .entry((dir.clone(), file_part.to_owned()))
+                    .or_insert_with(|| {
                         let mut stand_ins = Vec::new();
                         let resolved =
                             resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
@@ -494,10 +493,9 @@ impl Loader {
                                 self.set.files_read.push(s);
                             }
                         }
-                        resolved_paths.insert(key, resolved.clone());
                         resolved
-                    }
-                };
+                    })
+                    .clone();
                 match resolved {
                     Ok(path) => {
                         if let Some(target) = self.load_file(&path, Some(&at)) {

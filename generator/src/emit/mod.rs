@@ -1,6 +1,7 @@
 //! Stage 5, emit: the IR as Rust source, built with `quote!`. Formatted output is checked by
 //! parsing into a `syn::File` and printed by `prettyplease`; unformatted output (what build
-//! scripts write by default) is the token stream's own printing, with neither step.
+//! scripts write by default) skips both: each item is printed as text
+//! (`matrix_codegen_text::print`) as soon as it is built.
 
 mod events;
 mod http;
