@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Emitter, Gate, ident, is_required, value_or_return};
+use super::{Emitter, Gate, Sink, ident, is_required, value_or_return};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
 use crate::ir::{
     FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
@@ -79,16 +79,18 @@ impl Emitter {
         }
     }
 
-    /// The `events` module; behind a feature, also its stand-in for when the feature is off,
-    /// where every enum an API field names is a JSON object (so the API compiles either way).
+    /// The `events` module, into `sink` an item at a time; behind a feature, also its
+    /// stand-in for when the feature is off, where every enum an API field names is a JSON
+    /// object (so the API compiles either way).
     pub(super) fn events_module(
         &self,
         events: &EventsIr,
         unions: &[TimelineUnion],
         gate: &Gate,
-    ) -> TokenStream {
+        sink: &mut Sink,
+    ) {
         let (cfg, stand_in) = match gate {
-            Gate::Off => return TokenStream::new(),
+            Gate::Off => return,
             Gate::Always => (TokenStream::new(), TokenStream::new()),
             Gate::Feature(feature) => {
                 let doc = format!(
@@ -106,32 +108,34 @@ impl Emitter {
                 )
             }
         };
-        let unions = unions.iter().map(|u| self.timeline_union(u));
-        let types = events.types.iter().map(|t| self.type_def(t, Scope::Api));
-        let contents = events
-            .contents
-            .iter()
-            .map(|c| self.event_content(c, events));
-        let kinds = events.kinds.iter().map(|k| self.event_kind(k, events));
         let doc = format!(
             " Typed events, from the spec's event schemas: {} event types, {} kinds.",
             events.contents.len(),
             events.kinds.len()
         );
-        quote! {
+        sink.tokens(quote! {
             #cfg
             #[doc = #doc]
             #[allow(deprecated)]
             // Early returns as `match`es, as in the API modules (`value_or_return`).
             #[allow(clippy::question_mark)]
-            pub mod events {
-                #(#types)*
-                #(#contents)*
-                #(#kinds)*
-                #(#unions)*
-            }
-            #stand_in
+            pub mod events
+        });
+        sink.open_brace();
+        for def in &events.types {
+            sink.tokens(self.type_def(def, Scope::Api));
         }
+        for content in &events.contents {
+            sink.tokens(self.event_content(content, events));
+        }
+        for kind in &events.kinds {
+            sink.tokens(self.event_kind(kind, events));
+        }
+        for union in unions {
+            sink.tokens(self.timeline_union(union));
+        }
+        sink.close_brace();
+        sink.tokens(stand_in);
     }
 
     /// An enum over a state kind's and a message-like kind's enums, told apart by whether

@@ -139,19 +139,18 @@ pub fn emit_with_events(
         }
         .api_module(module, &mut sink);
     }
-    if let Some(events) = events {
-        sink.tokens(match events {
-            EventsModule::Typed(events, gate) => {
-                emitter.events_module(events, &ir.timeline_unions, gate)
-            }
-            EventsModule::Json(kinds) => events_stand_in(
-                kinds.iter().map(String::as_str),
-                &ir.timeline_unions,
-                TokenStream::new(),
-                " The events the API's fields hold, as JSON objects (generated without the \
-                 event types).",
-            ),
-        });
+    match events {
+        Some(EventsModule::Typed(events, gate)) => {
+            emitter.events_module(events, &ir.timeline_unions, gate, &mut sink)
+        }
+        Some(EventsModule::Json(kinds)) => sink.tokens(events_stand_in(
+            kinds.iter().map(String::as_str),
+            &ir.timeline_unions,
+            TokenStream::new(),
+            " The events the API's fields hold, as JSON objects (generated without the \
+             event types).",
+        )),
+        None => {}
     }
     match sink {
         Sink::Printed(printer) => Ok(printer.finish()),
