@@ -611,8 +611,8 @@ fn autolink_open(out: &str) -> bool {
 }
 
 // Called for every character of every description, so written as plain loops: a build script
-// runs this code unoptimised (cargo's default for build-dependencies, and this workspace's
-// profile for the generator), where iterator adapters cost many times a loop.
+// runs this code unoptimised unless its workspace's profile says otherwise (cargo's default
+// for build-dependencies), where iterator adapters cost many times a loop.
 fn starts_with_at(chars: &[char], i: usize, pattern: &str) -> bool {
     let mut rest = chars.get(i..).unwrap_or_default().iter();
     for p in pattern.chars() {
