@@ -37,9 +37,10 @@ pub struct EmitOptions {
     /// "::matrix_api::runtime::identifiers::OwnedUserId")`). A `RustType::Formatted` whose
     /// format is not listed is printed as `String`.
     pub format_types: Vec<(String, String)>,
-    /// Print through `syn` and `prettyplease` (readable, one item per line). When false, the
-    /// token stream is printed as it is (`TokenStream`'s `Display`): the same tokens, so the
-    /// same compiled code, in a fraction of the time, but on very long lines.
+    /// Print through `syn` and `prettyplease` (readable, one item per line). When false, each
+    /// item is printed as soon as it is built, as `TokenStream`'s `Display` would print it
+    /// with a line break after each `;` and `}` (`matrix_codegen_text::print`): the same
+    /// tokens, so the same compiled code, in a fraction of the time and memory, on long lines.
     pub formatted: bool,
 }
 
