@@ -53,6 +53,7 @@ impl Printer {
         self.brace_pending = true;
     }
 
+    /// Closes the group [`Printer::open_brace`] opened (`{}` if nothing was printed in it).
     pub fn close_brace(&mut self) {
         if !std::mem::take(&mut self.brace_pending) {
             self.out.push('\n');
