@@ -494,10 +494,7 @@ fn discriminator(
                 _ => continue 'keys,
             }
         }
-        let mut distinct: Vec<&str> = values.iter().map(String::as_str).collect();
-        crate::sort_stable(&mut distinct);
-        distinct.dedup();
-        if distinct.len() == values.len() {
+        if crate::all_distinct(&values) {
             return Some((key.clone(), values));
         }
     }

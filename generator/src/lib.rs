@@ -667,6 +667,19 @@ pub(crate) fn sort_stable<T: Ord>(items: &mut [T]) {
     sort_stable_by(items, T::cmp);
 }
 
+/// [`sort_stable`], then each item once: a sorted set as a `Vec`.
+pub(crate) fn sort_unique<T: Ord>(items: &mut Vec<T>) {
+    sort_stable(items);
+    items.dedup();
+}
+
+/// Whether no two of `items` are equal.
+pub(crate) fn all_distinct<T: Ord>(items: &[T]) -> bool {
+    let mut distinct: Vec<&T> = items.iter().collect();
+    sort_unique(&mut distinct);
+    distinct.len() == items.len()
+}
+
 fn sorted_indices(len: usize, compare: &dyn Fn(usize, usize) -> std::cmp::Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|&a, &b| compare(a, b));
@@ -709,6 +722,15 @@ mod tests {
             let mut sorted = items;
             super::sort_stable_by(&mut sorted, |a, b| a.0.cmp(&b.0));
             prop_assert_eq!(sorted, expected);
+        }
+
+        #[test]
+        fn sort_unique_is_a_sorted_set(items in proptest::collection::vec(0u8..8, 0..32)) {
+            let set: std::collections::BTreeSet<u8> = items.iter().copied().collect();
+            prop_assert_eq!(super::all_distinct(&items), set.len() == items.len());
+            let mut unique = items;
+            super::sort_unique(&mut unique);
+            prop_assert_eq!(unique, set.into_iter().collect::<Vec<_>>());
         }
     }
 }

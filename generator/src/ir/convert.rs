@@ -58,8 +58,7 @@ pub(super) fn build(spec: &Spec, options: &IrOptions) -> Result<Ir, Error> {
         examples,
         warnings: spec.warnings.clone(),
         timeline_unions: {
-            crate::sort_stable(&mut timeline_unions);
-            timeline_unions.dedup();
+            crate::sort_unique(&mut timeline_unions);
             timeline_unions
         },
     })
@@ -122,10 +121,7 @@ fn operation_idents(api: &Api, acronyms: &Acronyms) -> Vec<String> {
         let rules: [&dyn Fn(usize) -> String; 3] = [&by_path, &by_method, &by_capitals];
         for (level, rule) in rules.iter().enumerate() {
             let names: Vec<String> = (0..group.len()).map(rule).collect();
-            let mut distinct: Vec<&str> = names.iter().map(String::as_str).collect();
-            crate::sort_stable(&mut distinct);
-            distinct.dedup();
-            if distinct.len() == names.len() || level + 1 == rules.len() {
+            if crate::all_distinct(&names) || level + 1 == rules.len() {
                 for (member, name) in group.iter().zip(names) {
                     idents[*member] = name;
                 }
@@ -151,7 +147,7 @@ struct ApiBuilder<'a> {
     in_progress: Vec<(TargetId, Option<EntryId>)>,
     /// Shared object schemas by title, for schemas that name one only by its title.
     titled: HashMap<String, Vec<TargetId>>,
-    /// The timeline unions event fields became, each once.
+    /// The timeline unions event fields became (repeats included; `build` drops them).
     timeline_unions: Vec<super::TimelineUnion>,
 }
 
@@ -783,11 +779,8 @@ impl<'a> ApiBuilder<'a> {
             return None;
         }
         let (enum_name, union) = event_enum_for(object, &self.options.event_kinds)?;
-        if let Some(union) = union
-            && !self.timeline_unions.contains(&union)
-        {
-            self.timeline_unions.push(union);
-        }
+        // Each once in the end: `build` sorts them and drops repeats.
+        self.timeline_unions.extend(union);
         Some(enum_name)
     }
 

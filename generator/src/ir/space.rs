@@ -244,14 +244,12 @@ fn shape(id: EntryId, def: &Def, group: &[usize]) -> Shape {
         }
         Def::Enum(values) => {
             let mut values = values.clone();
-            crate::sort_stable(&mut values);
-            values.dedup();
+            crate::sort_unique(&mut values);
             Shape::Enum(values)
         }
         Def::Union(members) => {
             let mut members: Vec<Ty> = members.iter().map(|(_, t)| remap(t)).collect();
-            crate::sort_stable(&mut members);
-            members.dedup();
+            crate::sort_unique(&mut members);
             Shape::Union(members)
         }
         Def::Pending | Def::Alias(_) => Shape::Unique(id),
