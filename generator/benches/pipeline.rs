@@ -153,7 +153,7 @@ mod stage {
         bencher.bench_local(|| ir::build(&spec).expect("lowers"));
     }
 
-    /// `quote!` → `syn::File` → `prettyplease`, with client and server code.
+    /// Templates → text → `syn::File` → `prettyplease`, with client and server code.
     #[divan::bench(args = inputs())]
     fn emit(bencher: Bencher, name: &str) {
         let ir = lowered(name);
@@ -161,7 +161,7 @@ mod stage {
         bencher.bench_local(|| emit::emit(&ir, &options).expect("emits"));
     }
 
-    /// `quote!` → printed tokens, no `syn` and no `prettyplease` (what `Config::compile`
+    /// Templates → text, no `syn` and no `prettyplease` (what `Config::compile`
     /// writes by default).
     #[divan::bench(args = inputs())]
     fn emit_unformatted(bencher: Bencher, name: &str) {

@@ -2699,9 +2699,9 @@ fn assert_all_fine(cases: &[(&str, &str, String)]) {
 }
 
 /// `naming::words` keeps every `char::is_alphanumeric`, which includes numerals that may not
-/// appear in a Rust identifier (`²`, `½`, `①`); `emit` then calls `proc_macro2::Ident::new`,
-/// which panics. Any spec name can carry one: an operationId, property, enum value, parameter,
-/// API folder.
+/// appear in a Rust identifier (`²`, `½`, `①`); emitted, they make code that does not parse
+/// (and `proc_macro2::Ident::new`, which emit called once, panicked). Any spec name can carry
+/// one: an operationId, property, enum value, parameter, API folder.
 #[test]
 fn names_with_non_identifier_characters_do_not_panic() {
     let op = |id: &str, params: &str| {

@@ -3,10 +3,10 @@
 //! keyed by `type`. Structs go through the emitter's own struct and field printing; the enums'
 //! serde impls, keyed by a JSON value, are written here.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use matrix_codegen_text::code;
+use matrix_codegen_text::code::Code;
 
-use super::{Emitter, Gate, Sink, ident, is_required, value_or_return};
+use super::{Emitter, Gate, ident, is_required, value_or_return};
 use crate::events::{ContentBody, ContentIr, EventsIr, KindIr};
 use crate::ir::{
     FieldDef, FieldSource, OperationIr, RequestBody, RustType, Scope, StructDef, TimelineUnion,
@@ -20,10 +20,10 @@ impl Emitter {
     /// For an operation whose path names the event type and whose body is an open object
     /// (sending a message, setting state): `Request::with_content`, which takes any event
     /// content and fills in the event type from it and the body from its JSON.
-    pub(super) fn event_constructor(&self, op: &OperationIr) -> TokenStream {
+    pub(super) fn event_constructor(&self, op: &OperationIr) -> Code {
         let runtime = &self.runtime;
         let RequestBody::Whole(body) = &op.request_body else {
-            return TokenStream::new();
+            return Code::new();
         };
         let fields = &op.request_fields;
         let is_event_type = |f: &&crate::ir::FieldDef| {
@@ -33,10 +33,10 @@ impl Emitter {
             .iter()
             .any(|f| f.ident == *body && f.ty == RustType::JsonObject && is_required(f));
         let Some(event_type) = fields.iter().find(is_event_type) else {
-            return TokenStream::new();
+            return Code::new();
         };
         if !open_body || event_type.ty != RustType::String || !is_required(event_type) {
-            return TokenStream::new();
+            return Code::new();
         }
         let required: Vec<_> = fields.iter().filter(|f| is_required(f)).collect();
         let params = required
@@ -45,19 +45,19 @@ impl Emitter {
             .map(|f| {
                 let name = ident(&f.ident);
                 let ty = self.rust_type(&f.ty, Scope::Operation);
-                quote! { #name: #ty }
+                code! { #name: #ty }
             });
         let args = required.iter().map(|f| {
             if f.ident == event_type.ident {
-                quote! { <C as #runtime::events::EventContent>::EVENT_TYPE.to_owned() }
+                code! { <C as #runtime::events::EventContent>::EVENT_TYPE.to_owned() }
             } else if f.ident == *body {
-                quote! { body }
+                code! { body }
             } else {
                 let name = ident(&f.ident);
-                quote! { #name }
+                code! { #name }
             }
         });
-        quote! {
+        code! {
             impl Request {
                 /// A `Request` that sends `content`: the event type is the content's
                 /// (`EventContent::EVENT_TYPE`), the body its JSON. Fails when the content
@@ -87,22 +87,22 @@ impl Emitter {
         events: &EventsIr,
         unions: &[TimelineUnion],
         gate: &Gate,
-        sink: &mut Sink,
+        sink: &mut Code,
     ) {
         let (cfg, stand_in) = match gate {
             Gate::Off => return,
-            Gate::Always => (TokenStream::new(), TokenStream::new()),
+            Gate::Always => (Code::new(), Code::new()),
             Gate::Feature(feature) => {
                 let doc = format!(
                     " The events the API's fields hold, as JSON objects (the `{feature}` \
                      feature, which types them, is off)."
                 );
                 (
-                    quote! { #[cfg(feature = #feature)] },
+                    code! { #[cfg(feature = #feature)] },
                     super::events_stand_in(
                         events.kinds.iter().map(|k| k.enum_name.as_str()),
                         unions,
-                        quote! { #[cfg(not(feature = #feature))] },
+                        code! { #[cfg(not(feature = #feature))] },
                         &doc,
                     ),
                 )
@@ -113,7 +113,7 @@ impl Emitter {
             events.contents.len(),
             events.kinds.len()
         );
-        sink.tokens(quote! {
+        sink.append(&code! {
             #cfg
             #[doc = #doc]
             #[allow(deprecated)]
@@ -121,26 +121,26 @@ impl Emitter {
             #[allow(clippy::question_mark)]
             pub mod events
         });
-        sink.open_brace();
+        sink.open('{');
         for def in &events.types {
-            sink.tokens(self.type_def(def, Scope::Api));
+            sink.append(&self.type_def(def, Scope::Api));
         }
         for content in &events.contents {
-            sink.tokens(self.event_content(content, events));
+            sink.append(&self.event_content(content, events));
         }
         for kind in &events.kinds {
-            sink.tokens(self.event_kind(kind, events));
+            sink.append(&self.event_kind(kind, events));
         }
         for union in unions {
-            sink.tokens(self.timeline_union(union));
+            sink.append(&self.timeline_union(union));
         }
-        sink.close_brace();
-        sink.tokens(stand_in);
+        sink.close('}');
+        sink.append(&stand_in);
     }
 
     /// An enum over a state kind's and a message-like kind's enums, told apart by whether
     /// the event has a `state_key`.
-    fn timeline_union(&self, union: &TimelineUnion) -> TokenStream {
+    fn timeline_union(&self, union: &TimelineUnion) -> Code {
         let name = ident(&union.name);
         let state = ident(&union.state);
         let message_like = ident(&union.message_like);
@@ -150,7 +150,7 @@ impl Emitter {
             union.state, union.message_like
         );
         let read_object = read_json_object();
-        quote! {
+        code! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[non_exhaustive]
@@ -201,7 +201,7 @@ impl Emitter {
         }
     }
 
-    fn event_content(&self, content: &ContentIr, events: &EventsIr) -> TokenStream {
+    fn event_content(&self, content: &ContentIr, events: &EventsIr) -> Code {
         let runtime = &self.runtime;
         let name = ident(&content.name);
         let event_type = &content.event_type;
@@ -216,7 +216,7 @@ impl Emitter {
                     },
                     Scope::Api,
                 ),
-                quote! { false },
+                code! { false },
             ),
             ContentBody::Variants {
                 discriminator,
@@ -247,7 +247,7 @@ impl Emitter {
                 );
                 let read_object = read_json_object();
                 (
-                    quote! {
+                    code! {
                         #(#structs)*
                         #doc
                         #[derive(Clone, Debug, PartialEq)]
@@ -288,11 +288,11 @@ impl Emitter {
                             }
                         }
                     },
-                    quote! { matches!(self, Self::#fallback(_)) },
+                    code! { matches!(self, Self::#fallback(_)) },
                 )
             }
         };
-        quote! {
+        code! {
             #definition
             impl #runtime::events::EventContent for #name {
                 const EVENT_TYPE: &'static str = #event_type;
@@ -307,29 +307,29 @@ impl Emitter {
     /// A field of a generic kind struct (`RoomEvent<C>`): these few structs keep serde's
     /// derive (the written-out impls of `serde.rs` take no generics), so the field carries
     /// its serde attributes.
-    fn kind_field(&self, field: &FieldDef) -> TokenStream {
+    fn kind_field(&self, field: &FieldDef) -> Code {
         let tokens = self.field(field, Scope::Api);
         let attr = if field.flatten {
-            quote! { #[serde(flatten)] }
+            code! { #[serde(flatten)] }
         } else {
             let rename = (unraw(&field.ident) != field.wire).then(|| {
                 let wire = &field.wire;
-                quote! { rename = #wire, }
+                code! { rename = #wire, }
             });
             if field.optional {
-                quote! { #[serde(#rename skip_serializing_if = "Option::is_none")] }
+                code! { #[serde(#rename skip_serializing_if = "Option::is_none")] }
             } else if field.nullable {
-                quote! { #[serde(#rename default)] }
+                code! { #[serde(#rename default)] }
             } else if rename.is_some() {
-                quote! { #[serde(#rename)] }
+                code! { #[serde(#rename)] }
             } else {
-                TokenStream::new()
+                Code::new()
             }
         };
-        quote! { #attr #tokens }
+        code! { #attr #tokens }
     }
 
-    fn event_kind(&self, kind: &KindIr, events: &EventsIr) -> TokenStream {
+    fn event_kind(&self, kind: &KindIr, events: &EventsIr) -> Code {
         let runtime = &self.runtime;
         let name = ident(&kind.name);
         let enum_name = ident(&kind.enum_name);
@@ -357,7 +357,10 @@ impl Emitter {
             kind.name, kind.fallback
         );
         let read_object = read_json_object();
-        quote! {
+        // What each variant repeats (a repetition's values are iterators).
+        let name_each = std::iter::repeat(&name);
+        let runtime_each = std::iter::repeat(&runtime);
+        code! {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[non_exhaustive]
@@ -370,7 +373,7 @@ impl Emitter {
             #[derive(Clone, Debug, PartialEq)]
             #[non_exhaustive]
             pub enum #enum_name {
-                #(#[doc = #type_docs] #variants(#name<#contents>),)*
+                #(#[doc = #type_docs] #variants(#name_each<#contents>),)*
                 /// An event type the spec does not describe: the event's whole JSON.
                 #fallback(::serde_json::Map<String, ::serde_json::Value>),
             }
@@ -386,7 +389,7 @@ impl Emitter {
                 /// not describe (kept as JSON).
                 pub fn is_unknown(&self) -> bool {
                     match self {
-                        #(Self::#variants(event) => #runtime::events::EventContent::is_unknown(&event.content),)*
+                        #(Self::#variants(event) => #runtime_each::events::EventContent::is_unknown(&event.content),)*
                         Self::#fallback(_) => true,
                     }
                 }
@@ -417,8 +420,8 @@ impl Emitter {
 }
 
 /// A `Deserialize` impl's reading of its input as a JSON object, returning its error.
-fn read_json_object() -> TokenStream {
+fn read_json_object() -> Code {
     value_or_return(
-        quote! { ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) },
+        code! { ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer) },
     )
 }

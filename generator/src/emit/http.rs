@@ -3,8 +3,8 @@
 //! axum router, and the client trait impls. Everything shared lives in the hand-written
 //! runtime; generated code only says which field goes where.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use matrix_codegen_text::code;
+use matrix_codegen_text::code::{Code, Ident};
 
 use super::{EXTRA_HEADERS, EXTRA_PARAMS, Emitter, Gate, ident, value_or_return};
 use crate::HashMap;
@@ -28,13 +28,13 @@ enum Scalar {
 }
 
 impl Scalar {
-    fn tokens(self, rt: &TokenStream) -> TokenStream {
+    fn tokens(self, rt: &Code) -> Code {
         match self {
-            Scalar::Text => quote! { #rt::Kind::Text },
-            Scalar::Integer => quote! { #rt::Kind::Integer },
-            Scalar::Number => quote! { #rt::Kind::Number },
-            Scalar::Bool => quote! { #rt::Kind::Bool },
-            Scalar::Json => quote! { #rt::Kind::Json },
+            Scalar::Text => code! { #rt::Kind::Text },
+            Scalar::Integer => code! { #rt::Kind::Integer },
+            Scalar::Number => code! { #rt::Kind::Number },
+            Scalar::Bool => code! { #rt::Kind::Bool },
+            Scalar::Json => code! { #rt::Kind::Json },
         }
     }
 }
@@ -48,11 +48,11 @@ enum Shape {
 }
 
 impl Shape {
-    fn tokens(self, rt: &TokenStream) -> TokenStream {
+    fn tokens(self, rt: &Code) -> Code {
         match self {
-            Shape::Primitive => quote! { #rt::wire::ParamShape::Primitive },
-            Shape::Array => quote! { #rt::wire::ParamShape::Array },
-            Shape::Object => quote! { #rt::wire::ParamShape::Object },
+            Shape::Primitive => code! { #rt::wire::ParamShape::Primitive },
+            Shape::Array => code! { #rt::wire::ParamShape::Array },
+            Shape::Object => code! { #rt::wire::ParamShape::Object },
         }
     }
 }
@@ -67,7 +67,7 @@ const MAX_PARAMS_TUPLE: usize = 16;
 struct Styled {
     shape: Shape,
     /// `runtime::wire::QueryStyle::…` or `PathStyle::…` (unused for headers).
-    style: TokenStream,
+    style: Code,
     explode: bool,
 }
 
@@ -86,10 +86,10 @@ impl Emitter {
                     Shape::Object => false,
                 };
                 let style = match style {
-                    ParamStyle::SpaceDelimited => quote! { #rt::wire::QueryStyle::SpaceDelimited },
-                    ParamStyle::PipeDelimited => quote! { #rt::wire::QueryStyle::PipeDelimited },
-                    ParamStyle::DeepObject => quote! { #rt::wire::QueryStyle::DeepObject },
-                    _ => quote! { #rt::wire::QueryStyle::Form },
+                    ParamStyle::SpaceDelimited => code! { #rt::wire::QueryStyle::SpaceDelimited },
+                    ParamStyle::PipeDelimited => code! { #rt::wire::QueryStyle::PipeDelimited },
+                    ParamStyle::DeepObject => code! { #rt::wire::QueryStyle::DeepObject },
+                    _ => code! { #rt::wire::QueryStyle::Form },
                 };
                 (!plain).then_some(Styled {
                     shape,
@@ -99,11 +99,11 @@ impl Emitter {
             }
             FieldSource::Path => {
                 let (plain, style) = match style {
-                    ParamStyle::Label => (false, quote! { #rt::wire::PathStyle::Label }),
-                    ParamStyle::Matrix => (false, quote! { #rt::wire::PathStyle::Matrix }),
+                    ParamStyle::Label => (false, code! { #rt::wire::PathStyle::Label }),
+                    ParamStyle::Matrix => (false, code! { #rt::wire::PathStyle::Matrix }),
                     _ => (
                         shape == Shape::Primitive,
-                        quote! { #rt::wire::PathStyle::Simple },
+                        code! { #rt::wire::PathStyle::Simple },
                     ),
                 };
                 (!plain).then_some(Styled {
@@ -114,7 +114,7 @@ impl Emitter {
             }
             FieldSource::Header => (shape != Shape::Primitive).then_some(Styled {
                 shape,
-                style: TokenStream::new(),
+                style: Code::new(),
                 explode,
             }),
             FieldSource::Body => None,
@@ -176,14 +176,14 @@ impl Emitter {
     /// `METADATA`'s `params`, the static table of the operation's parameters: one
     /// `runtime::Param` each (in the one const, not a second: each const item costs the
     /// compiler's checks of its own).
-    pub(super) fn param_table(&self, module: &ApiModule, op: &OperationIr) -> TokenStream {
+    pub(super) fn param_table(&self, module: &ApiModule, op: &OperationIr) -> Code {
         let rt = &self.runtime;
         let entries = self.params(op).into_iter().map(|field| {
             let wire = &field.wire;
             let place = match field.source {
-                FieldSource::Path => quote! { #rt::Place::Path },
-                FieldSource::Query => quote! { #rt::Place::Query },
-                _ => quote! { #rt::Place::Header },
+                FieldSource::Path => code! { #rt::Place::Path },
+                FieldSource::Query => code! { #rt::Place::Query },
+                _ => code! { #rt::Place::Header },
             };
             let (list, element) = match &field.ty {
                 RustType::Vec(inner) => (true, &**inner),
@@ -198,29 +198,29 @@ impl Emitter {
             .tokens(rt);
             // Path parameters are always required; `optional` is the field's `Option`.
             let required = !field.optional;
-            let mut entry = quote! { #rt::Param::new(#wire, #place, #scalar, #required) };
+            let mut entry = code! { #rt::Param::new(#wire, #place, #scalar, #required) };
             match styled {
                 Some(styled) => {
                     let (style, explode, shape) =
                         (&styled.style, styled.explode, styled.shape.tokens(rt));
                     entry = match field.source {
                         FieldSource::Query => {
-                            quote! { #entry.query_styled(#style, #explode, #shape) }
+                            code! { #entry.query_styled(#style, #explode, #shape) }
                         }
                         FieldSource::Path => {
-                            quote! { #entry.path_styled(#style, #explode, #shape) }
+                            code! { #entry.path_styled(#style, #explode, #shape) }
                         }
-                        _ => quote! { #entry.header_styled(#explode, #shape) },
+                        _ => code! { #entry.header_styled(#explode, #shape) },
                     };
                 }
                 None if list && field.source == FieldSource::Query => {
-                    entry = quote! { #entry.list() };
+                    entry = code! { #entry.list() };
                 }
                 None => {}
             }
             entry
         });
-        quote! { &[#(#entries),*] }
+        code! { &[#(#entries),*] }
     }
 
     /// `Request`'s impls of `OutgoingRequest` (client) and `IncomingRequest`
@@ -230,14 +230,14 @@ impl Emitter {
     /// The conversions of requests and responses are `#[inline]`: like generic code, they are
     /// then compiled to machine code in the crate that calls them, for the operations it uses,
     /// not for all of them in every build of this crate.
-    pub(super) fn request_conversions(&self, op: &OperationIr) -> TokenStream {
+    pub(super) fn request_conversions(&self, op: &OperationIr) -> Code {
         let rt = &self.runtime;
         let params = self.params(op);
 
         // Client side.
         let values = params.iter().map(|f| {
             let name = ident(&f.ident);
-            quote! { &self.#name }
+            code! { &self.#name }
         });
         let has_content_type_header = params.iter().any(|f| {
             f.source == FieldSource::Header && f.wire.eq_ignore_ascii_case("content-type")
@@ -245,11 +245,11 @@ impl Emitter {
         // The body, or the error of serializing it: `write_request` returns that error, so
         // there is no early return here (see `value_or_return`).
         let body = match &op.request_body {
-            RequestBody::None => quote! { Ok(#rt::Body { bytes: Vec::new(), content_type: None }) },
-            RequestBody::Fields => quote! { #rt::json_body(self) },
+            RequestBody::None => code! { Ok(#rt::Body { bytes: Vec::new(), content_type: None }) },
+            RequestBody::Fields => code! { #rt::json_body(self) },
             RequestBody::Whole(field) => {
                 let field_name = ident(field);
-                quote! { #rt::json_body(&self.#field_name) }
+                code! { #rt::json_body(&self.#field_name) }
             }
             RequestBody::Binary {
                 field,
@@ -257,11 +257,11 @@ impl Emitter {
             } => {
                 let field_name = ident(field);
                 let content_type = if has_content_type_header {
-                    quote! { None }
+                    code! { None }
                 } else {
-                    quote! { Some(#content_type) }
+                    code! { Some(#content_type) }
                 };
-                quote! { Ok(#rt::Body { bytes: self.#field_name.clone(), content_type: #content_type }) }
+                code! { Ok(#rt::Body { bytes: self.#field_name.clone(), content_type: #content_type }) }
             }
         };
         let extras_name = ident(EXTRA_PARAMS);
@@ -277,48 +277,48 @@ impl Emitter {
                 FieldSource::Body => {
                     uses_body = true;
                     match &op.request_body {
-                        RequestBody::Fields => quote! { body.#field_name },
-                        RequestBody::Binary { .. } => quote! { body.to_vec() },
-                        _ => value_or_return(quote! { #rt::wire::request_json(body) }),
+                        RequestBody::Fields => code! { body.#field_name },
+                        RequestBody::Binary { .. } => code! { body.to_vec() },
+                        _ => value_or_return(code! { #rt::wire::request_json(body) }),
                     }
                 }
                 _ if params.len() <= MAX_PARAMS_TUPLE => {
-                    let local = format_ident!("p{index}");
+                    let local = Ident::new(&format!("p{index}"));
                     index += 1;
                     param_locals.push(local.clone());
-                    quote! { #local }
+                    code! { #local }
                 }
                 _ => {
-                    let at = Literal::usize_unsuffixed(index);
+                    let at = Code::unsuffixed(index as u64);
                     index += 1;
-                    value_or_return(quote! { params.take(#at) })
+                    value_or_return(code! { params.take(#at) })
                 }
             };
-            field_inits.push(quote! { #field_name: #value, });
+            field_inits.push(code! { #field_name: #value, });
         }
         // All parameters in one call when the runtime's tuples reach that far: one early
         // return instead of one per parameter (each drops what came before it).
         let take_params = if param_locals.is_empty() {
-            TokenStream::new()
+            Code::new()
         } else {
-            let values = value_or_return(quote! { params.values() });
-            quote! { let (#(#param_locals,)*) = #values; }
+            let values = value_or_return(code! { params.values() });
+            code! { let (#(#param_locals,)*) = #values; }
         };
         let uses_path_args = !params.is_empty();
         let body_parse = match &op.request_body {
             RequestBody::Fields if !params.is_empty() => {
                 uses_body = true;
-                let read = value_or_return(quote! { #rt::wire::request_json(body) });
-                quote! { let body: RequestBody = #read; }
+                let read = value_or_return(code! { #rt::wire::request_json(body) });
+                code! { let body: RequestBody = #read; }
             }
-            _ => TokenStream::new(),
+            _ => Code::new(),
         };
         let construct = if params.is_empty() {
             if op.request_body == RequestBody::Fields {
                 uses_body = true;
                 // Assigned, not a struct update: a body without fields would leave the base
                 // unused.
-                quote! {
+                code! {
                     match #rt::wire::request_json::<Self>(body) {
                         Ok(mut request) => {
                             request.#extras_name = #rt::request_extras(parts);
@@ -328,27 +328,27 @@ impl Emitter {
                     }
                 }
             } else {
-                quote! { Ok(Self { #(#field_inits)* #extras_name: #rt::request_extras(parts) }) }
+                code! { Ok(Self { #(#field_inits)* #extras_name: #rt::request_extras(parts) }) }
             }
         } else {
-            quote! {
+            code! {
                 let mut params = #rt::Params::read(parts, path_args, &METADATA);
                 #take_params
                 Ok(Self { #(#field_inits)* #extras_name: params.extras() })
             }
         };
         let body_name = if uses_body {
-            quote! { body }
+            code! { body }
         } else {
-            quote! { _body }
+            code! { _body }
         };
         let args_name = if uses_path_args {
-            quote! { path_args }
+            code! { path_args }
         } else {
-            quote! { _path_args }
+            code! { _path_args }
         };
 
-        quote! {
+        code! {
             impl #rt::OutgoingRequest for Request {
                 type Response = Response;
                 const METADATA: &'static #rt::Metadata = &METADATA;
@@ -379,9 +379,9 @@ impl Emitter {
     }
 
     /// `Response`'s impls of `IncomingResponse` (client) and `OutgoingResponse` (server).
-    pub(super) fn response_conversions(&self, op: &OperationIr) -> TokenStream {
+    pub(super) fn response_conversions(&self, op: &OperationIr) -> Code {
         let rt = &self.runtime;
-        let status = Literal::u16_unsuffixed(op.success_status);
+        let status = Code::unsuffixed(op.success_status.into());
         let extra_name = ident(EXTRA_HEADERS);
         let header_names: Vec<&str> = op
             .response_headers
@@ -390,23 +390,23 @@ impl Emitter {
             .collect();
         let header_reads = op.response_headers.iter().map(|h| {
             let (name, wire) = (ident(&h.ident), &h.wire);
-            quote! { #name: #rt::wire::response_header(&parts.headers, #wire), }
+            code! { #name: #rt::wire::response_header(&parts.headers, #wire), }
         });
         let header_writes = op.response_headers.iter().map(|h| {
             let (name, wire) = (ident(&h.ident), &h.wire);
-            quote! { (#wire, self.#name.as_deref()) }
+            code! { (#wire, self.#name.as_deref()) }
         });
-        let own_reads = quote! {
+        let own_reads = code! {
             #(#header_reads)*
             #extra_name: #rt::wire::unclaimed_headers(&parts.headers, &[#(#header_names),*], #rt::wire::OWN_RESPONSE_HEADERS),
         };
         let (read, content_type, bytes) = match &op.response {
             ResponseIr::Binary { content_type, .. } => (
-                quote! {
+                code! {
                     Ok(Self { content_type: #rt::wire::content_type(&parts.headers), body: body.to_vec(), #own_reads })
                 },
-                quote! { self.content_type.as_deref().unwrap_or(#content_type) },
-                quote! { Ok(self.body.clone()) },
+                code! { self.content_type.as_deref().unwrap_or(#content_type) },
+                code! { Ok(self.body.clone()) },
             ),
             _ => (
                 {
@@ -414,9 +414,9 @@ impl Emitter {
                     // leave the base unused.
                     let header_assigns = op.response_headers.iter().map(|h| {
                         let (name, wire) = (ident(&h.ident), &h.wire);
-                        quote! { response.#name = #rt::wire::response_header(&parts.headers, #wire); }
+                        code! { response.#name = #rt::wire::response_header(&parts.headers, #wire); }
                     });
-                    quote! {
+                    code! {
                         match #rt::wire::response_json::<Self>(body) {
                             Ok(mut response) => {
                                 #(#header_assigns)*
@@ -427,11 +427,11 @@ impl Emitter {
                         }
                     }
                 },
-                quote! { "application/json" },
-                quote! { ::serde_json::to_vec(self) },
+                code! { "application/json" },
+                code! { ::serde_json::to_vec(self) },
             ),
         };
-        quote! {
+        code! {
             impl #rt::IncomingResponse for Response {
                 #[inline]
                 fn from_success_parts(
@@ -453,9 +453,9 @@ impl Emitter {
 
     /// The API's server trait (one method per operation, each answering 404 `M_UNRECOGNIZED`
     /// until implemented) and its axum router.
-    pub(super) fn server_module(&self, module: &ApiModule) -> TokenStream {
+    pub(super) fn server_module(&self, module: &ApiModule) -> Code {
         if matches!(self.server, Gate::Off) {
-            return TokenStream::new();
+            return Code::new();
         }
         let rt = &self.runtime;
         let gate = gate_attr(&self.server);
@@ -516,16 +516,16 @@ impl Emitter {
                 })
                 .unwrap_or_default();
             let shared_doc = if others.is_empty() {
-                TokenStream::new()
+                Code::new()
             } else {
                 let text = format!(
                     " Shares its route with {}: the router calls the first of them, by operationId, whose request the HTTP request parses as and whose method does not answer 404 `M_UNRECOGNIZED` (see `router_with`).",
                     others.join(", ")
                 );
-                quote! { #[doc = ""] #[doc = #text] }
+                code! { #[doc = ""] #[doc = #text] }
             };
             let (credential_param, credential_arg) = credentials(op, rt);
-            methods.push(quote! {
+            methods.push(code! {
                 #[doc = #doc]
                 #shared_doc
                 fn #method_name(
@@ -550,13 +550,13 @@ impl Emitter {
                         Some((handler_fn, op)) => {
                             handlers.push(handler_fn);
                             let name = handler_name(op);
-                            (quote! { #name::<S> }, op)
+                            (code! { #name::<S> }, op)
                         }
                         None => continue,
                     },
                 };
                 let metadata_module = ident(&metadata_op.ident);
-                table.push(quote! {
+                table.push(code! {
                     #rt::server::Route {
                         path: #path,
                         metadata: &super::#metadata_module::METADATA,
@@ -566,7 +566,7 @@ impl Emitter {
             }
         }
         let shared_doc = if shared_docs.is_empty() {
-            TokenStream::new()
+            Code::new()
         } else {
             let lines = [
                 "",
@@ -592,13 +592,13 @@ impl Emitter {
                 .into_iter()
                 .map(str::to_owned),
             );
-            quote! { #(#[doc = #lines])* }
+            code! { #(#[doc = #lines])* }
         };
         let api_doc = format!(
             " The {} API as a service: implement the operations you support; the others answer\n 404 `M_UNRECOGNIZED`.",
             module.api_name
         );
-        quote! {
+        code! {
             /// Serving this API: a trait with one method per operation, and an axum router.
             #gate
             pub mod server {
@@ -627,20 +627,20 @@ impl Emitter {
     /// The handler of a route one operation has, as a closure: one call to
     /// `runtime::server::handle` (or `handle_with` and the function that takes the operation's
     /// credential) with the trait's method.
-    fn single_handler(&self, op: &OperationIr) -> TokenStream {
+    fn single_handler(&self, op: &OperationIr) -> Code {
         let rt = &self.runtime;
         let method_name = ident(&op.ident);
         let credential = match &op.auth {
             Auth::None => None,
-            Auth::AccessToken => Some(quote! { required_token }),
-            Auth::OptionalAccessToken => Some(quote! { presented_token }),
-            Auth::Other(_) => Some(quote! { presented_authorization }),
+            Auth::AccessToken => Some(code! { required_token }),
+            Auth::OptionalAccessToken => Some(code! { presented_token }),
+            Auth::Other(_) => Some(code! { presented_authorization }),
         };
         match credential {
             None => {
-                quote! { |service, incoming| #rt::server::handle(service, incoming, S::#method_name) }
+                code! { |service, incoming| #rt::server::handle(service, incoming, S::#method_name) }
             }
-            Some(credential) => quote! {
+            Some(credential) => code! {
                 |service, incoming| #rt::server::handle_with(service, incoming, #rt::server::#credential, S::#method_name)
             },
         }
@@ -649,10 +649,7 @@ impl Emitter {
     /// The handler of a route several operations share (`ops`, in operationId order), and the
     /// operation whose metadata the route is prepared by: see `runtime::server::SharedRoute`
     /// for the rule. The handler is named after that operation.
-    fn shared_handler<'a>(
-        &self,
-        ops: &[&'a OperationIr],
-    ) -> Option<(TokenStream, &'a OperationIr)> {
+    fn shared_handler<'a>(&self, ops: &[&'a OperationIr]) -> Option<(Code, &'a OperationIr)> {
         let rt = &self.runtime;
         // The token is checked up front only when every operation needs one; otherwise each
         // operation that needs it checks it once the request parses as that operation.
@@ -665,21 +662,21 @@ impl Emitter {
             let method_name = ident(&op.ident);
             let op_module = ident(&op.ident);
             let call = match &op.auth {
-                Auth::None => quote! { service.#method_name(request).await },
-                Auth::AccessToken => quote! {
+                Auth::None => code! { service.#method_name(request).await },
+                Auth::AccessToken => code! {
                     match #rt::server::required_token(&incoming) {
                         Ok(access_token) => service.#method_name(access_token, request).await,
                         Err(error) => Err(error),
                     }
                 },
-                Auth::OptionalAccessToken => quote! {
+                Auth::OptionalAccessToken => code! {
                     service.#method_name(incoming.access_token.clone(), request).await
                 },
-                Auth::Other(_) => quote! {
+                Auth::Other(_) => code! {
                     service.#method_name(incoming.authorization.clone(), request).await
                 },
             };
-            quote! {
+            code! {
                 if let Some(request) = shared.parse::<super::#op_module::Request>(&incoming) {
                     let result = #call;
                     if let Some(response) = shared.answer(result) {
@@ -695,7 +692,7 @@ impl Emitter {
             gate_op.path,
             names.join(", then ")
         );
-        let handler = quote! {
+        let handler = code! {
             #[doc = #doc]
             fn #name<S: Api>(service: &S, incoming: #rt::server::Incoming) -> #rt::server::Reply<'_> {
                 Box::pin(async move {
@@ -710,26 +707,26 @@ impl Emitter {
 }
 
 /// The router's handler fn of the route `op` has (or, shared, is prepared by).
-fn handler_name(op: &OperationIr) -> proc_macro2::Ident {
-    format_ident!("serve_{}", op.ident)
+fn handler_name(op: &OperationIr) -> Ident {
+    Ident::new(&format!("serve_{}", op.ident))
 }
 
 /// How an operation's trait method takes its credential: (parameter, argument its default
 /// body passes on).
-fn credentials(op: &OperationIr, rt: &TokenStream) -> (TokenStream, TokenStream) {
+fn credentials(op: &OperationIr, rt: &Code) -> (Code, Code) {
     match &op.auth {
-        Auth::None => (TokenStream::new(), TokenStream::new()),
+        Auth::None => (Code::new(), Code::new()),
         Auth::AccessToken => (
-            quote! { access_token: #rt::server::AccessToken, },
-            quote! { access_token, },
+            code! { access_token: #rt::server::AccessToken, },
+            code! { access_token, },
         ),
         Auth::OptionalAccessToken => (
-            quote! { access_token: Option<#rt::server::AccessToken>, },
-            quote! { access_token, },
+            code! { access_token: Option<#rt::server::AccessToken>, },
+            code! { access_token, },
         ),
         Auth::Other(_) => (
-            quote! { authorization: Option<String>, },
-            quote! { authorization, },
+            code! { authorization: Option<String>, },
+            code! { authorization, },
         ),
     }
 }
@@ -831,10 +828,10 @@ fn positional_path(path: &str) -> String {
     out
 }
 
-fn gate_attr(gate: &Gate) -> TokenStream {
+fn gate_attr(gate: &Gate) -> Code {
     match gate {
-        Gate::Feature(feature) => quote! { #[cfg(feature = #feature)] },
-        _ => TokenStream::new(),
+        Gate::Feature(feature) => code! { #[cfg(feature = #feature)] },
+        _ => Code::new(),
     }
 }
 

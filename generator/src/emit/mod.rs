@@ -1,14 +1,14 @@
-//! Stage 5, emit: the IR as Rust source, built with `quote!`. Formatted output is checked by
-//! parsing into a `syn::File` and printed by `prettyplease`; unformatted output (what build
-//! scripts write by default) skips both: each item is printed as text
-//! (`matrix_codegen_text::print`) as soon as it is built.
+//! Stage 5, emit: the IR as Rust source, written as text from `quote!`-style templates
+//! (`matrix_codegen_text::code`). That text is the unformatted output (what build scripts
+//! write by default); formatted output parses it into a `syn::File` and prints it with
+//! `prettyplease`.
 
 mod events;
 mod http;
 mod serde;
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use matrix_codegen_text::code;
+use matrix_codegen_text::code::{Code, Ident};
 
 use crate::diagnostic::{Diagnostic, Error};
 use crate::doc::{Links, to_markdown_with};
@@ -18,7 +18,6 @@ use crate::ir::{
 };
 use crate::model::{Auth, BaseVariable};
 use crate::naming::unraw;
-use matrix_codegen_text::print::Printer;
 use serde::SerdeStruct;
 
 /// Settings of the emitted code.
@@ -37,10 +36,10 @@ pub struct EmitOptions {
     /// "::matrix_api::runtime::identifiers::OwnedUserId")`). A `RustType::Formatted` whose
     /// format is not listed is printed as `String`.
     pub format_types: Vec<(String, String)>,
-    /// Print through `syn` and `prettyplease` (readable, one item per line). When false, each
-    /// item is printed as soon as it is built, as `TokenStream`'s `Display` would print it
-    /// with a line break after each `;` and `}` (`matrix_codegen_text::print`): the same
-    /// tokens, so the same compiled code, in a fraction of the time and memory, on long lines.
+    /// Print through `syn` and `prettyplease` (readable, one item per line). When false, the
+    /// text as the templates write it, a line break after each `;` and `}`
+    /// (`matrix_codegen_text::code`): the same tokens, so the same compiled code, in a
+    /// fraction of the time, on long lines.
     pub formatted: bool,
 }
 
@@ -123,11 +122,8 @@ pub fn emit_with_events(
             },
         ),
     };
-    let mut sink = if options.formatted {
-        Sink::Collected(vec![TokenStream::new()])
-    } else {
-        Sink::Printed(Printer::new(&format!("{HEADER}\n")))
-    };
+    // Unformatted output is the file as it is written; formatted output prints it again.
+    let mut code = Code::after(&format!("{HEADER}\n"), 1 << 21);
     for module in &ir.modules {
         let version = options
             .spec_version
@@ -138,75 +134,34 @@ pub fn emit_with_events(
             links: Links::new(version, &module.api_name),
             ..emitter.clone()
         }
-        .api_module(module, &mut sink);
+        .api_module(module, &mut code);
     }
     match events {
         Some(EventsModule::Typed(events, gate)) => {
-            emitter.events_module(events, &ir.timeline_unions, gate, &mut sink)
+            emitter.events_module(events, &ir.timeline_unions, gate, &mut code)
         }
-        Some(EventsModule::Json(kinds)) => sink.tokens(events_stand_in(
+        Some(EventsModule::Json(kinds)) => code.append(&events_stand_in(
             kinds.iter().map(String::as_str),
             &ir.timeline_unions,
-            TokenStream::new(),
+            Code::new(),
             " The events the API's fields hold, as JSON objects (generated without the \
              event types).",
         )),
         None => {}
     }
-    match sink {
-        Sink::Printed(printer) => Ok(printer.finish()),
-        Sink::Collected(mut streams) => formatted(streams.pop().unwrap_or_default()),
+    let mut text = code.into_string();
+    text.push('\n');
+    if options.formatted {
+        formatted(&text[HEADER.len()..])
+    } else {
+        Ok(text)
     }
 }
 
-/// Where the emitted items go, in order.
-enum Sink {
-    /// Printed as they come (unformatted output): one item's token tree at a time is alive,
-    /// never the whole file's, which was most of the generator's memory.
-    Printed(Printer),
-    /// Collected for `syn` and prettyplease, one stream per open brace (innermost last).
-    Collected(Vec<TokenStream>),
-}
-
-impl Sink {
-    /// Appends `tokens` (moved, not copied) at the current level.
-    fn tokens(&mut self, tokens: TokenStream) {
-        match self {
-            Sink::Printed(printer) => printer.tokens(tokens),
-            Sink::Collected(streams) => {
-                if let Some(current) = streams.last_mut() {
-                    current.extend([tokens]);
-                }
-            }
-        }
-    }
-
-    /// Opens a `{ ... }` group: what follows goes inside it until [`Sink::close_brace`].
-    fn open_brace(&mut self) {
-        match self {
-            Sink::Printed(printer) => printer.open_brace(),
-            Sink::Collected(streams) => streams.push(TokenStream::new()),
-        }
-    }
-
-    fn close_brace(&mut self) {
-        match self {
-            Sink::Printed(printer) => printer.close_brace(),
-            Sink::Collected(streams) => {
-                let body = streams.pop().unwrap_or_default();
-                let group = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, body);
-                if let Some(current) = streams.last_mut() {
-                    current.extend([proc_macro2::TokenTree::Group(group)]);
-                }
-            }
-        }
-    }
-}
-
-/// The tokens parsed into a `syn::File` and printed by prettyplease.
+/// The code parsed into a `syn::File` and printed by prettyplease.
 #[cfg(feature = "format")]
-fn formatted(tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+fn formatted(code: &str) -> Result<String, Error> {
+    let file: syn::File = syn::parse_file(code).map_err(|e| {
         Error::single(Diagnostic::error(
             format!("internal error: the generated code does not parse: {e}"),
             None,
@@ -216,7 +171,7 @@ fn formatted(tokens: TokenStream) -> Result<String, Error> {
 }
 
 #[cfg(not(feature = "format"))]
-fn formatted(_: TokenStream) -> Result<String, Error> {
+fn formatted(_: &str) -> Result<String, Error> {
     Err(Error::single(Diagnostic::error(
         "formatted output needs matrix-codegen's `format` feature (syn and prettyplease); \
          enable it or use `Config::formatted(false)`",
@@ -226,12 +181,12 @@ fn formatted(_: TokenStream) -> Result<String, Error> {
 
 /// `text` as a Rust path (`::a::b`, `crate::runtime`): without syn, which only formatting
 /// needs, so it is checked token by token.
-fn rust_path(text: &str) -> Result<TokenStream, String> {
-    let tokens: TokenStream = text.parse().map_err(|e| format!("{e}"))?;
+fn rust_path(text: &str) -> Result<Code, String> {
+    let tokens: proc_macro2::TokenStream = text.parse().map_err(|e| format!("{e}"))?;
     let mut expect_ident = true;
     let mut pending_colon = false;
     let mut idents = 0;
-    for (i, token) in tokens.clone().into_iter().enumerate() {
+    for (i, token) in tokens.into_iter().enumerate() {
         match token {
             proc_macro2::TokenTree::Ident(_) if expect_ident && !pending_colon => {
                 expect_ident = false;
@@ -255,17 +210,17 @@ fn rust_path(text: &str) -> Result<TokenStream, String> {
     if idents == 0 || expect_ident || pending_colon {
         return Err("expected segments separated by `::`".into());
     }
-    Ok(tokens)
+    Code::lex(text).map_err(|e| format!("{e}"))
 }
 
 /// `text` as a type: a path, possibly with generic arguments (`a::B<c::D>`), checked by
 /// lexing it, checking the path before any `<` and that the angle brackets balance.
-fn rust_type_path(text: &str) -> Result<TokenStream, String> {
-    let tokens: TokenStream = text.parse().map_err(|e| format!("{e}"))?;
+fn rust_type_path(text: &str) -> Result<Code, String> {
+    let tokens: proc_macro2::TokenStream = text.parse().map_err(|e| format!("{e}"))?;
     let head = text.split('<').next().unwrap_or(text);
     rust_path(head)?;
     let mut depth = 0i32;
-    for token in tokens.clone() {
+    for token in tokens {
         if let proc_macro2::TokenTree::Punct(p) = token {
             match p.as_char() {
                 '<' => depth += 1,
@@ -280,13 +235,13 @@ fn rust_type_path(text: &str) -> Result<TokenStream, String> {
     if depth != 0 {
         return Err("unbalanced `<`".into());
     }
-    Ok(tokens)
+    Code::lex(text).map_err(|e| format!("{e}"))
 }
 
 #[derive(Clone)]
 struct Emitter {
     /// The runtime's path, e.g. `::matrix_api::runtime`.
-    runtime: TokenStream,
+    runtime: Code,
     /// String enums with one value (a discriminator such as `msgtype: m.text`), by name: their
     /// only variant. A required field of one is a constant, which `new` fills in itself.
     constants: crate::HashMap<String, String>,
@@ -295,47 +250,41 @@ struct Emitter {
     /// Where the links of the current API's docs lead.
     links: Links,
     /// (format, its Rust type)
-    format_types: Vec<(String, TokenStream)>,
+    format_types: Vec<(String, Code)>,
 }
 
 fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+        Some(raw) => Ident::new_raw(raw),
+        None => Ident::new(name),
     }
 }
 
-fn doc_attr(text: Option<&str>, links: &Links) -> TokenStream {
-    use proc_macro2::{Delimiter, Group, Literal, Punct, Spacing, TokenTree};
-    let mut tokens = TokenStream::new();
+fn doc_attr(text: Option<&str>, links: &Links) -> Code {
+    let mut code = Code::new();
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return tokens;
+        return code;
     };
-    // `#[doc = " line"]` per line, built as trees: a `quote!` per line and one to join them
-    // allocated and copied each line's stream twice, in the most frequent item of the output.
     let mut line = String::new();
     for markdown_line in to_markdown_with(text, links).lines() {
         line.clear();
         line.push(' ');
         line.push_str(markdown_line);
-        let attr = [
-            TokenTree::Ident(Ident::new("doc", Span::call_site())),
-            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
-            TokenTree::Literal(Literal::string(line.trim_end())),
-        ];
-        tokens.extend([
-            TokenTree::Punct(Punct::new('#', Spacing::Alone)),
-            TokenTree::Group(Group::new(Delimiter::Bracket, attr.into_iter().collect())),
-        ]);
+        code.token("#");
+        code.open('[');
+        code.token("doc");
+        code.token("=");
+        code.string_literal(line.trim_end());
+        code.close(']');
     }
-    tokens
+    code
 }
 
 /// `expr`'s `Ok` value, or a return of its error as it is: what `?` does, written out. Each `?`
 /// costs `cargo check` a resolution of `Try`, `FromResidual` and `From` at its site, and the
 /// generated code would have hundreds (the modules allow `clippy::question_mark` for this).
-fn value_or_return(expr: TokenStream) -> TokenStream {
-    quote! {
+fn value_or_return(expr: Code) -> Code {
+    code! {
         match #expr {
             Ok(value) => value,
             Err(error) => return Err(error),
@@ -345,12 +294,12 @@ fn value_or_return(expr: TokenStream) -> TokenStream {
 
 impl Emitter {
     /// The doc attributes of a spec description.
-    fn doc_attr(&self, text: Option<&str>) -> TokenStream {
+    fn doc_attr(&self, text: Option<&str>) -> Code {
         doc_attr(text, &self.links)
     }
 
     /// The API's module, into `sink` an item at a time.
-    fn api_module(&self, module: &ApiModule, sink: &mut Sink) {
+    fn api_module(&self, module: &ApiModule, sink: &mut Code) {
         let name = ident(&module.ident);
         let doc = format!(
             " The {} API: {} operations.",
@@ -360,29 +309,29 @@ impl Emitter {
         // Fields the spec deprecates are `#[deprecated]` for users; the generated code itself
         // (derives, conversions, the router) reads and writes them all.
         let deprecated = if has_deprecated_fields(module) {
-            quote! { #[allow(deprecated)] }
+            code! { #[allow(deprecated)] }
         } else {
-            TokenStream::new()
+            Code::new()
         };
         // Early returns are `match`es (`value_or_return`), which clippy would have as `?`.
-        sink.tokens(quote! {
+        sink.append(&code! {
             #[doc = #doc]
             #deprecated #[allow(clippy::question_mark)]
             pub mod #name
         });
-        sink.open_brace();
+        sink.open('{');
         for def in &module.types {
-            sink.tokens(self.type_def(def, Scope::Api));
+            sink.append(&self.type_def(def, Scope::Api));
         }
         for reexport in local_reexports(module) {
-            sink.tokens(reexport);
+            sink.append(&reexport);
         }
         let shared_responses = http::shared_responses(module);
         for op in &module.operations {
-            sink.tokens(self.operation(module, op, shared_responses.get(&op.operation_id)));
+            sink.append(&self.operation(module, op, shared_responses.get(&op.operation_id)));
         }
-        sink.tokens(self.server_module(module));
-        sink.close_brace();
+        sink.append(&self.server_module(module));
+        sink.close('}');
     }
 
     /// An operation's module. `shared_response` names the operation whose module defines
@@ -392,7 +341,7 @@ impl Emitter {
         module: &ApiModule,
         op: &OperationIr,
         shared_response: Option<&String>,
-    ) -> TokenStream {
+    ) -> Code {
         let name = ident(&op.ident);
         let runtime = &self.runtime;
         let mut doc = String::new();
@@ -429,26 +378,26 @@ impl Emitter {
         }
         let doc = self.doc_attr(Some(&doc));
 
-        let method = format_ident!("{}", op.method.as_str());
+        let method = Ident::new(op.method.as_str());
         let operation_id = &op.operation_id;
         let path = &op.path;
         let authentication = match &op.auth {
-            Auth::None => quote! { #runtime::Authentication::None },
-            Auth::AccessToken => quote! { #runtime::Authentication::AccessToken },
-            Auth::OptionalAccessToken => quote! { #runtime::Authentication::OptionalAccessToken },
-            Auth::Other(scheme) => quote! { #runtime::Authentication::Other(#scheme) },
+            Auth::None => code! { #runtime::Authentication::None },
+            Auth::AccessToken => code! { #runtime::Authentication::AccessToken },
+            Auth::OptionalAccessToken => code! { #runtime::Authentication::OptionalAccessToken },
+            Auth::Other(scheme) => code! { #runtime::Authentication::Other(#scheme) },
         };
         let rate_limited = op.rate_limited;
         let deprecated = op.deprecated;
         let added_in = match &op.added_in {
-            Some(v) => quote! { Some(#v) },
-            None => quote! { None },
+            Some(v) => code! { Some(#v) },
+            None => code! { None },
         };
 
         let path_defaults = op.base_variables.iter().map(|v| {
             let name = &v.name;
             let value = self.base_default(v);
-            quote! { (#name, #value) }
+            code! { (#name, #value) }
         });
         let request = self.request(op);
         let event_constructor = self.event_constructor(op);
@@ -460,15 +409,15 @@ impl Emitter {
                     " The response of `super::{owner}`: this operation's has the same shape."
                 );
                 (
-                    quote! { #[doc = #doc] pub use super::#owner::Response; },
-                    TokenStream::new(),
+                    code! { #[doc = #doc] pub use super::#owner::Response; },
+                    Code::new(),
                 )
             }
             None => (self.response(op), self.response_conversions(op)),
         };
         let types = op.types.iter().map(|t| self.type_def(t, Scope::Operation));
         let params = self.param_table(module, op);
-        quote! {
+        code! {
             #doc
             pub mod #name {
                 /// How this endpoint is reached.
@@ -519,19 +468,19 @@ impl Emitter {
             .unwrap_or_default()
     }
 
-    fn request(&self, op: &OperationIr) -> TokenStream {
+    fn request(&self, op: &OperationIr) -> Code {
         let has_params = op
             .request_fields
             .iter()
             .any(|f| f.source != FieldSource::Body);
         let body_is_json_fields = op.request_body == RequestBody::Fields;
         // A request whose body is its JSON object serializes to that body (parameters skipped).
-        let fields: Vec<TokenStream> = op
+        let fields: Vec<Code> = op
             .request_fields
             .iter()
             .map(|f| self.field(f, Scope::Operation))
             .collect();
-        let doc = quote! { #[doc = " The request: path, query and header parameters and the body's fields."] };
+        let doc = code! { #[doc = " The request: path, query and header parameters and the body's fields."] };
         let default = default_derive(&op.request_fields);
         let methods = self.struct_methods_with(
             &ident("Request"),
@@ -540,13 +489,13 @@ impl Emitter {
             &[EXTRA_PARAMS],
         );
         let rt = &self.runtime;
-        let extras_doc = quote! {
+        let extras_doc = code! {
             /// Query parameters and headers the spec does not list (vendor-prefixed or unstable
             /// ones): sent after the declared ones; a server finds here every query key and
             /// header no declared parameter claims.
         };
         let extras_name = ident(EXTRA_PARAMS);
-        let extras = quote! { #extras_doc pub #extras_name: #rt::Extras, };
+        let extras = code! { #extras_doc pub #extras_name: #rt::Extras, };
         let request_name = ident("Request");
         if !has_params && body_is_json_fields {
             let serde = self.struct_serde(&SerdeStruct {
@@ -556,7 +505,7 @@ impl Emitter {
                 deserialize: true,
                 scope: Scope::Operation,
             });
-            return quote! {
+            return code! {
                 #doc
                 #[derive(Clone, Debug #(, #default)*)]
                 #[non_exhaustive]
@@ -596,7 +545,7 @@ impl Emitter {
                 deserialize: true,
                 scope: Scope::Operation,
             });
-            return quote! {
+            return code! {
                 #doc
                 #[derive(Clone, Debug #(, #default)*)]
                 #[non_exhaustive]
@@ -625,18 +574,18 @@ impl Emitter {
             Some(field) => {
                 let ty = self.rust_type(&field.ty, Scope::Operation);
                 let ty = if field.nullable {
-                    quote! { Option<#ty> }
+                    code! { Option<#ty> }
                 } else {
                     ty
                 };
-                quote! {
+                code! {
                     /// The JSON body of the request.
                     pub type RequestBody = #ty;
                 }
             }
-            None => TokenStream::new(),
+            None => Code::new(),
         };
-        quote! {
+        code! {
             #doc
             #[derive(Clone, Debug #(, #default)*)]
             #[non_exhaustive]
@@ -649,23 +598,23 @@ impl Emitter {
         }
     }
 
-    fn response(&self, op: &OperationIr) -> TokenStream {
-        let headers: Vec<TokenStream> = op
+    fn response(&self, op: &OperationIr) -> Code {
+        let headers: Vec<Code> = op
             .response_headers
             .iter()
             .map(|f| self.field(f, Scope::Operation))
             .collect();
         let extra_name = ident(EXTRA_HEADERS);
-        let extra_doc = quote! {
+        let extra_doc = code! {
             /// Headers the spec does not list for this response: written after the declared
             /// ones; read with every header no declared one claims (not the body's framing:
             /// `Content-Type`, `Content-Length`, `Transfer-Encoding`, `Connection`).
         };
-        let extra = quote! { #extra_doc pub #extra_name: ::http::HeaderMap, };
+        let extra = code! { #extra_doc pub #extra_name: ::http::HeaderMap, };
         let response_name = ident("Response");
         let header_inits = op.response_headers.iter().map(|f| {
             let name = ident(&f.ident);
-            quote! { #name: None, }
+            code! { #name: None, }
         });
         match &op.response {
             ResponseIr::Fields(def) => {
@@ -691,7 +640,7 @@ impl Emitter {
                     deserialize: true,
                     scope: Scope::Operation,
                 });
-                quote! {
+                code! {
                     #doc
                     #[derive(Clone, Debug #(, #default)*)]
                     #[non_exhaustive]
@@ -714,7 +663,7 @@ impl Emitter {
                     .chain([EXTRA_HEADERS])
                     .collect();
                 let serde = self.transparent_serde(&response_name, &others);
-                quote! {
+                code! {
                     #doc
                     #[derive(Clone, Debug)]
                     #[non_exhaustive]
@@ -737,7 +686,7 @@ impl Emitter {
                 let doc = self.doc_attr(doc.as_deref().or(Some("The response body.")));
                 let content_doc =
                     format!(" The media type of `body` (the spec names `{content_type}`).");
-                quote! {
+                code! {
                     #doc
                     #[derive(Clone, Debug, Default)]
                     #[non_exhaustive]
@@ -755,7 +704,7 @@ impl Emitter {
     }
 
     /// One struct field (how it is read and written: `serde.rs`).
-    fn field(&self, field: &FieldDef, scope: Scope) -> TokenStream {
+    fn field(&self, field: &FieldDef, scope: Scope) -> Code {
         let name = ident(&field.ident);
         let mut doc_text = field.doc.clone().unwrap_or_default();
         if field.deprecated {
@@ -777,24 +726,24 @@ impl Emitter {
         }
         let doc = self.doc_attr(Some(&doc_text));
         let deprecated = if field.deprecated {
-            quote! { #[deprecated(note = "deprecated by the Matrix spec")] }
+            code! { #[deprecated(note = "deprecated by the Matrix spec")] }
         } else {
-            TokenStream::new()
+            Code::new()
         };
         let inner = self.rust_type(&field.ty, scope);
         let ty = if field.optional || field.nullable {
-            quote! { Option<#inner> }
+            code! { Option<#inner> }
         } else {
             inner
         };
         // Nested maps of maps are the spec's shape; naming each level would not help a reader.
         let complexity = if nesting(&field.ty) + usize::from(field.optional || field.nullable) >= 3
         {
-            quote! { #[allow(clippy::type_complexity)] }
+            code! { #[allow(clippy::type_complexity)] }
         } else {
-            TokenStream::new()
+            Code::new()
         };
-        quote! {
+        code! {
             #doc
             #deprecated
             #complexity
@@ -802,7 +751,7 @@ impl Emitter {
         }
     }
 
-    fn type_def(&self, def: &TypeDef, scope: Scope) -> TokenStream {
+    fn type_def(&self, def: &TypeDef, scope: Scope) -> Code {
         match def {
             TypeDef::Struct(s) => self.struct_def(s, scope),
             TypeDef::StringEnum(e) => self.string_enum(e),
@@ -810,7 +759,7 @@ impl Emitter {
         }
     }
 
-    fn struct_def(&self, def: &StructDef, scope: Scope) -> TokenStream {
+    fn struct_def(&self, def: &StructDef, scope: Scope) -> Code {
         let name = ident(&def.name);
         let doc = self.doc_attr(def.doc.as_deref());
         let fields = def.fields.iter().map(|f| self.field(f, scope));
@@ -823,7 +772,7 @@ impl Emitter {
             deserialize: true,
             scope,
         });
-        quote! {
+        code! {
             #doc
             #[derive(Clone, Debug, #(#default,)* PartialEq)]
             #[non_exhaustive]
@@ -837,7 +786,7 @@ impl Emitter {
 
     /// `new` with the required fields (where there are any: otherwise `Default` builds it),
     /// and for each optional field the spec gives a default, an accessor that reads it.
-    fn struct_methods(&self, name: &Ident, fields: &[FieldDef], scope: Scope) -> TokenStream {
+    fn struct_methods(&self, name: &Ident, fields: &[FieldDef], scope: Scope) -> Code {
         self.struct_methods_with(name, fields, scope, &[])
     }
 
@@ -845,7 +794,7 @@ impl Emitter {
     /// spec's (`extra_params`, `extra_headers`), never constructor arguments, always
     /// `Default::default()`.
     /// The value of a required field whose type has one value only (see `constants`).
-    fn constant(&self, field: &FieldDef, scope: Scope) -> Option<TokenStream> {
+    fn constant(&self, field: &FieldDef, scope: Scope) -> Option<Code> {
         let RustType::Named { name, .. } = &field.ty else {
             return None;
         };
@@ -854,7 +803,7 @@ impl Emitter {
         }
         let variant = ident(self.constants.get(name)?);
         let ty = self.rust_type(&field.ty, scope);
-        Some(quote! { #ty::#variant })
+        Some(code! { #ty::#variant })
     }
 
     fn struct_methods_with(
@@ -863,44 +812,44 @@ impl Emitter {
         fields: &[FieldDef],
         scope: Scope,
         extras: &[&str],
-    ) -> TokenStream {
+    ) -> Code {
         let required: Vec<&FieldDef> = fields
             .iter()
             .filter(|f| is_required(f) && self.constant(f, scope).is_none())
             .collect();
         let constructor = if required.is_empty() {
-            TokenStream::new()
+            Code::new()
         } else {
             let params = required.iter().map(|f| {
                 let name = ident(&f.ident);
                 let ty = self.rust_type(&f.ty, scope);
-                quote! { #name: #ty }
+                code! { #name: #ty }
             });
             let inits = fields.iter().map(|f| {
                 let name = ident(&f.ident);
                 if let Some(constant) = self.constant(f, scope) {
-                    quote! { #name: #constant }
+                    code! { #name: #constant }
                 } else if is_required(f) {
-                    quote! { #name }
+                    code! { #name }
                 } else if f.flatten {
-                    quote! { #name: Default::default() }
+                    code! { #name: Default::default() }
                 } else {
-                    quote! { #name: None }
+                    code! { #name: None }
                 }
             });
             let extra_inits = extras.iter().map(|e| {
                 let name = ident(e);
-                quote! { #name: Default::default() }
+                code! { #name: Default::default() }
             });
             let inits = inits.chain(extra_inits);
             let many = if required.len() > 7 {
-                quote! { #[allow(clippy::too_many_arguments)] }
+                code! { #[allow(clippy::too_many_arguments)] }
             } else {
-                TokenStream::new()
+                Code::new()
             };
             let doc =
                 format!(" A `{name}` with its required fields; every optional field is `None`.");
-            quote! {
+            code! {
                 #[doc = #doc]
                 #many
                 pub fn new(#(#params),*) -> Self {
@@ -908,14 +857,14 @@ impl Emitter {
                 }
             }
         };
-        let accessors: Vec<TokenStream> = fields
+        let accessors: Vec<Code> = fields
             .iter()
             .filter_map(|f| self.default_accessor(f, scope))
             .collect();
         if constructor.is_empty() && accessors.is_empty() {
-            return TokenStream::new();
+            return Code::new();
         }
-        quote! {
+        code! {
             impl #name {
                 #constructor
                 #(#accessors)*
@@ -925,34 +874,34 @@ impl Emitter {
 
     /// `limit_or_default()`: the field's value, or the spec's default where it is absent. The
     /// field itself stays as received, so a round trip keeps whether it was there.
-    fn default_accessor(&self, field: &FieldDef, scope: Scope) -> Option<TokenStream> {
+    fn default_accessor(&self, field: &FieldDef, scope: Scope) -> Option<Code> {
         let default = field.default.as_ref()?;
         if !field.optional {
             return None;
         }
         let name = ident(&field.ident);
-        let accessor = format_ident!("{}_or_default", unraw(&field.ident));
+        let accessor = Ident::new(&format!("{}_or_default", unraw(&field.ident)));
         let (ty, body) = match (&field.ty, default) {
             (RustType::Bool, serde_json::Value::Bool(b)) => {
-                (quote! { bool }, quote! { self.#name.unwrap_or(#b) })
+                (code! { bool }, code! { self.#name.unwrap_or(#b) })
             }
             (RustType::I64, serde_json::Value::Number(n)) => {
                 let n = n.as_i64()?;
-                (quote! { i64 }, quote! { self.#name.unwrap_or(#n) })
+                (code! { i64 }, code! { self.#name.unwrap_or(#n) })
             }
             (RustType::F64, serde_json::Value::Number(n)) => {
                 let n = n.as_f64()?;
-                (quote! { f64 }, quote! { self.#name.unwrap_or(#n) })
+                (code! { f64 }, code! { self.#name.unwrap_or(#n) })
             }
             (RustType::String, serde_json::Value::String(text)) => (
-                quote! { &str },
-                quote! { self.#name.as_deref().unwrap_or(#text) },
+                code! { &str },
+                code! { self.#name.as_deref().unwrap_or(#text) },
             ),
             (RustType::Vec(item), serde_json::Value::Array(items)) if items.is_empty() => {
                 let item = self.rust_type(item, scope);
                 (
-                    quote! { &[#item] },
-                    quote! { self.#name.as_deref().unwrap_or(&[]) },
+                    code! { &[#item] },
+                    code! { self.#name.as_deref().unwrap_or(&[]) },
                 )
             }
             _ => return None,
@@ -961,7 +910,7 @@ impl Emitter {
             " `{}`, or the spec's default (`{default}`) where it is absent.",
             field.ident
         );
-        Some(quote! {
+        Some(code! {
             #[doc = #doc]
             pub fn #accessor(&self) -> #ty {
                 #body
@@ -969,27 +918,27 @@ impl Emitter {
         })
     }
 
-    fn string_enum(&self, def: &StringEnumDef) -> TokenStream {
+    fn string_enum(&self, def: &StringEnumDef) -> Code {
         let name = ident(&def.name);
         let doc = self.doc_attr(def.doc.as_deref());
         let fallback = ident(&def.fallback);
         let variants = def.variants.iter().map(|(v, wire)| {
             let v = ident(v);
             let doc = format!(" `{wire}`");
-            quote! { #[doc = #doc] #v, }
+            code! { #[doc = #doc] #v, }
         });
         let to_str = def.variants.iter().map(|(v, wire)| {
             let v = ident(v);
-            quote! { Self::#v => #wire, }
+            code! { Self::#v => #wire, }
         });
         let from_str = def.variants.iter().map(|(v, wire)| {
             let v = ident(v);
-            quote! { #wire => Self::#v, }
+            code! { #wire => Self::#v, }
         });
         let runtime = &self.runtime;
         let fallback_doc =
             " A value this version of the spec does not list ([`Self::as_str`] reads it).";
-        quote! {
+        code! {
             #doc
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
@@ -1037,17 +986,17 @@ impl Emitter {
         }
     }
 
-    fn union(&self, def: &UnionDef, scope: Scope) -> TokenStream {
+    fn union(&self, def: &UnionDef, scope: Scope) -> Code {
         let name = ident(&def.name);
         let doc = self.doc_attr(def.doc.as_deref());
         let variants = def.variants.iter().map(|(v, ty)| {
             let v = ident(v);
             let ty = self.rust_type(ty, scope);
-            quote! { #v(#ty), }
+            code! { #v(#ty), }
         });
         let text = self.text_union_impls(def, scope);
         let serde = self.union_serde(def);
-        quote! {
+        code! {
             #doc
             #[derive(Clone, Debug, PartialEq)]
             #[non_exhaustive]
@@ -1068,14 +1017,14 @@ impl Emitter {
     }
 
     /// `Display` and `FromStr` (members tried in order) for a union of strings.
-    fn text_union_impls(&self, def: &UnionDef, scope: Scope) -> TokenStream {
+    fn text_union_impls(&self, def: &UnionDef, scope: Scope) -> Code {
         if !self.is_text_union(def) {
-            return TokenStream::new();
+            return Code::new();
         }
         let name = ident(&def.name);
         let display = def.variants.iter().map(|(v, _)| {
             let v = ident(v);
-            quote! { Self::#v(value) => ::std::fmt::Display::fmt(value, f), }
+            code! { Self::#v(value) => ::std::fmt::Display::fmt(value, f), }
         });
         let mut parses = Vec::new();
         let mut fallback = None;
@@ -1086,11 +1035,11 @@ impl Emitter {
                 _ => true,
             };
             if plain {
-                fallback = Some(quote! { Ok(Self::#v(value.to_owned())) });
+                fallback = Some(code! { Ok(Self::#v(value.to_owned())) });
                 break;
             }
             let ty = self.rust_type(ty, scope);
-            parses.push(quote! {
+            parses.push(code! {
                 match value.parse::<#ty>() {
                     Ok(parsed) => return Ok(Self::#v(parsed)),
                     Err(error) => errors.push(error.to_string()),
@@ -1098,17 +1047,17 @@ impl Emitter {
             });
         }
         let (errors_decl, end) = match fallback {
-            Some(end) if parses.is_empty() => (TokenStream::new(), end),
+            Some(end) if parses.is_empty() => (Code::new(), end),
             Some(end) => (
-                quote! { let mut errors: Vec<String> = Vec::new(); },
-                quote! { let _ = errors; #end },
+                code! { let mut errors: Vec<String> = Vec::new(); },
+                code! { let _ = errors; #end },
             ),
             None => (
-                quote! { let mut errors: Vec<String> = Vec::new(); },
-                quote! { Err(errors.join("; ")) },
+                code! { let mut errors: Vec<String> = Vec::new(); },
+                code! { Err(errors.join("; ")) },
             ),
         };
-        quote! {
+        code! {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self {
@@ -1129,7 +1078,7 @@ impl Emitter {
     }
 
     /// The Rust type of a typed string format, if it has one.
-    fn format_type(&self, format: &str) -> Option<&TokenStream> {
+    fn format_type(&self, format: &str) -> Option<&Code> {
         self.format_types
             .iter()
             .find(|(f, _)| f == format)
@@ -1137,57 +1086,57 @@ impl Emitter {
     }
 
     /// A type as written from `from` (shared types are one module up from operations).
-    fn rust_type(&self, ty: &RustType, from: Scope) -> TokenStream {
+    fn rust_type(&self, ty: &RustType, from: Scope) -> Code {
         match ty {
-            RustType::Bool => quote! { bool },
-            RustType::I64 => quote! { i64 },
-            RustType::F64 => quote! { f64 },
-            RustType::String => quote! { String },
-            RustType::Json => quote! { ::serde_json::Value },
-            RustType::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
-            RustType::Bytes => quote! { Vec<u8> },
+            RustType::Bool => code! { bool },
+            RustType::I64 => code! { i64 },
+            RustType::F64 => code! { f64 },
+            RustType::String => code! { String },
+            RustType::Json => code! { ::serde_json::Value },
+            RustType::JsonObject => code! { ::serde_json::Map<String, ::serde_json::Value> },
+            RustType::Bytes => code! { Vec<u8> },
             RustType::Vec(inner) => {
                 let inner = self.rust_type(inner, from);
-                quote! { Vec<#inner> }
+                code! { Vec<#inner> }
             }
             RustType::Formatted(format) => match self.format_type(format) {
                 Some(path) => path.clone(),
-                None => quote! { String },
+                None => code! { String },
             },
             RustType::Map { key, value } => {
                 let key = self.rust_type(key, from);
                 let value = self.rust_type(value, from);
-                quote! { ::std::collections::BTreeMap<#key, #value> }
+                code! { ::std::collections::BTreeMap<#key, #value> }
             }
             RustType::Tuple(items) => {
                 let items = items.iter().map(|i| self.rust_type(i, from));
-                quote! { (#(#items,)*) }
+                code! { (#(#items,)*) }
             }
             RustType::Option(inner) => {
                 let inner = self.rust_type(inner, from);
-                quote! { Option<#inner> }
+                code! { Option<#inner> }
             }
             RustType::Boxed(inner) => {
                 let inner = self.rust_type(inner, from);
-                quote! { Box<#inner> }
+                code! { Box<#inner> }
             }
             RustType::Named { scope, name } => {
                 let name = ident(name);
                 match (scope, from) {
-                    (Scope::Api, Scope::Operation) => quote! { super::#name },
-                    _ => quote! { #name },
+                    (Scope::Api, Scope::Operation) => code! { super::#name },
+                    _ => code! { #name },
                 }
             }
             RustType::Event { enum_name, raw } => {
                 // The `events` module sits beside the API modules.
                 let name = ident(enum_name);
                 let path = match from {
-                    Scope::Api => quote! { super::events::#name },
-                    Scope::Operation => quote! { super::super::events::#name },
+                    Scope::Api => code! { super::events::#name },
+                    Scope::Operation => code! { super::super::events::#name },
                 };
                 if *raw {
                     let runtime = &self.runtime;
-                    quote! { #runtime::events::Raw<#path> }
+                    code! { #runtime::events::Raw<#path> }
                 } else {
                     path
                 }
@@ -1215,7 +1164,7 @@ fn has_deprecated_fields(module: &ApiModule) -> bool {
 /// A type used by one operation lives in that operation's module; it is also re-exported
 /// from the API module where its name is unique there, so `client_server::UserIdentifier`
 /// keeps working when a later spec release makes a second operation use it.
-fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
+fn local_reexports(module: &ApiModule) -> Vec<Code> {
     // (type name, operation), by name.
     let mut owners: Vec<(&str, &str)> = Vec::new();
     for op in &module.operations {
@@ -1233,7 +1182,7 @@ fn local_reexports(module: &ApiModule) -> Vec<TokenStream> {
         .map(|(name, ops)| {
             let op = ident(ops[0].1);
             let name = ident(name);
-            quote! { pub use self::#op::#name; }
+            code! { pub use self::#op::#name; }
         })
         .collect()
 }
@@ -1264,9 +1213,9 @@ fn is_required(field: &FieldDef) -> bool {
 /// `Default`, derived only where no field is required: a default that invents a required
 /// value (an empty room ID) would build requests the server refuses. Interpolated as
 /// `#(#default,)*` or `#(, #default)*`, wherever it falls among the derives.
-fn default_derive(fields: &[FieldDef]) -> impl Iterator<Item = TokenStream> {
+fn default_derive(fields: &[FieldDef]) -> impl Iterator<Item = Code> {
     (!fields.iter().any(is_required))
-        .then(|| quote! { Default })
+        .then(|| code! { Default })
         .into_iter()
 }
 
@@ -1315,13 +1264,13 @@ fn constant_enums(
 fn events_stand_in<'a>(
     kind_enums: impl Iterator<Item = &'a str>,
     unions: &'a [crate::ir::TimelineUnion],
-    cfg: TokenStream,
+    cfg: Code,
     doc: &str,
-) -> TokenStream {
+) -> Code {
     let names = kind_enums
         .chain(unions.iter().map(|u| u.name.as_str()))
         .map(ident);
-    quote! {
+    code! {
         #cfg
         #[doc = #doc]
         pub mod events {
@@ -1330,28 +1279,5 @@ fn events_stand_in<'a>(
                 pub type #names = ::serde_json::Map<String, ::serde_json::Value>;
             )*
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_collecting_sink_builds_the_same_stream() {
-        let mut sink = Sink::Collected(vec![TokenStream::new()]);
-        sink.tokens(quote! { pub mod api });
-        sink.open_brace();
-        sink.tokens(quote! { pub struct A; });
-        sink.close_brace();
-        let Sink::Collected(mut streams) = sink else {
-            unreachable!("a collecting sink")
-        };
-        let expected = quote! { pub mod api { pub struct A; } };
-        assert_eq!(streams.len(), 1);
-        assert_eq!(
-            streams.pop().unwrap_or_default().to_string(),
-            expected.to_string()
-        );
     }
 }

@@ -6,8 +6,8 @@
 //! call of `de::serialize_struct` with the tuple of its fields: the per-field loops are the
 //! runtime's, compiled only where a build uses them, so `cargo check` has little per struct.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use matrix_codegen_text::code;
+use matrix_codegen_text::code::{Code, Ident};
 
 use super::{Emitter, ident, value_or_return};
 use crate::ir::{FieldDef, FieldSource, RustType, Scope, UnionDef};
@@ -32,36 +32,36 @@ pub(super) struct SerdeStruct<'a> {
 impl Emitter {
     /// `Serialize` (and `Deserialize` where asked) of a struct whose body fields are the keys
     /// of a JSON object.
-    pub(super) fn struct_serde(&self, def: &SerdeStruct<'_>) -> TokenStream {
+    pub(super) fn struct_serde(&self, def: &SerdeStruct<'_>) -> Code {
         let serialize = self.struct_serialize(def);
         let deserialize = if def.deserialize {
             self.struct_deserialize(def)
         } else {
-            TokenStream::new()
+            Code::new()
         };
-        quote! { #serialize #deserialize }
+        code! { #serialize #deserialize }
     }
 
     /// `Serialize` as one call of the runtime's `serialize_struct`: the declared fields as a
     /// tuple of entries (each its kind's `Entry`), then the map of unknown keys.
-    fn struct_serialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
+    fn struct_serialize(&self, def: &SerdeStruct<'_>) -> Code {
         let rt = &self.runtime;
         let name = def.name;
         let declared: Vec<&FieldDef> = body_fields(def).collect();
         let entries = nest(declared.iter().map(|f| {
             let field = ident(&f.ident);
             let kind = kind(f);
-            quote! { #rt::de::#kind::Entry(&self.#field) }
+            code! { #rt::de::#kind::Entry(&self.#field) }
         }));
         let wires = declared.iter().map(|f| &f.wire);
         let extra = match extra_field(def) {
             Some(f) => {
                 let field = ident(&f.ident);
-                quote! { &self.#field }
+                code! { &self.#field }
             }
-            None => quote! { &#rt::de::NoExtra },
+            None => code! { &#rt::de::NoExtra },
         };
-        quote! {
+        code! {
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     #rt::de::serialize_struct(serializer, &[#(#wires),*], #entries, #extra)
@@ -73,36 +73,36 @@ impl Emitter {
     /// `Deserialize` as one call of the runtime's `deserialize_struct` with the fields' slot
     /// types: the values come back in field order (the first required one absent is an error
     /// there), so the function has one early return and no per-field code but its literal.
-    fn struct_deserialize(&self, def: &SerdeStruct<'_>) -> TokenStream {
+    fn struct_deserialize(&self, def: &SerdeStruct<'_>) -> Code {
         let rt = &self.runtime;
         let name = def.name;
         let expecting = format!("struct {name}");
         let declared: Vec<&FieldDef> = body_fields(def).collect();
         let bindings = nest(declared.iter().map(|f| {
             let field = ident(&f.ident);
-            quote! { #field }
+            code! { #field }
         }));
         let slots = nest(declared.iter().map(|f| {
             let kind = kind(f);
             let ty = self.rust_type(&f.ty, def.scope);
             let ty = if f.nullable && !f.optional {
-                quote! { Option<#ty> }
+                code! { Option<#ty> }
             } else {
                 ty
             };
-            quote! { #rt::de::#kind::Slot<#ty> }
+            code! { #rt::de::#kind::Slot<#ty> }
         }));
         let wires = declared.iter().map(|f| &f.wire);
         let (extra_pattern, extra_type, extra_value) = match extra_field(def) {
             Some(f) => {
                 let field = ident(&f.ident);
                 let ty = self.rust_type(&f.ty, def.scope);
-                (quote! { #field }, ty, quote! { #field, })
+                (code! { #field }, ty, code! { #field, })
             }
             None => (
-                quote! { #rt::de::NoExtra },
-                quote! { #rt::de::NoExtra },
-                TokenStream::new(),
+                code! { #rt::de::NoExtra },
+                code! { #rt::de::NoExtra },
+                Code::new(),
             ),
         };
         let fields = declared.iter().map(|f| ident(&f.ident));
@@ -112,7 +112,7 @@ impl Emitter {
             .filter(|f| f.source != FieldSource::Body)
             .map(|f| ident(&f.ident))
             .chain(def.extras.iter().map(|e| ident(e)));
-        quote! {
+        code! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     match #rt::de::deserialize_struct::<D, #slots, #extra_type>(
@@ -132,12 +132,12 @@ impl Emitter {
 
     /// A response that is its whole body (`body`), with headers beside it that the body does
     /// not hold.
-    pub(super) fn transparent_serde(&self, name: &Ident, others: &[&str]) -> TokenStream {
+    pub(super) fn transparent_serde(&self, name: &Ident, others: &[&str]) -> Code {
         let others = others.iter().map(|o| {
             let field = ident(o);
-            quote! { #field: Default::default(), }
+            code! { #field: Default::default(), }
         });
-        quote! {
+        code! {
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     ::serde::Serialize::serialize(&self.body, serializer)
@@ -156,24 +156,24 @@ impl Emitter {
 
     /// An untagged union: written as its member; read by trying each member in order on the
     /// value read once.
-    pub(super) fn union_serde(&self, def: &UnionDef) -> TokenStream {
+    pub(super) fn union_serde(&self, def: &UnionDef) -> Code {
         let rt = &self.runtime;
         let name = ident(&def.name);
         let wire_name = &def.name;
         let writes = def.variants.iter().map(|(v, _)| {
             let v = ident(v);
-            quote! { Self::#v(value) => ::serde::Serialize::serialize(value, serializer), }
+            code! { Self::#v(value) => ::serde::Serialize::serialize(value, serializer), }
         });
         let tries = def.variants.iter().map(|(v, _)| {
             let v = ident(v);
-            quote! {
+            code! {
                 if let Some(value) = #rt::de::member(&value) {
                     return Ok(Self::#v(value));
                 }
             }
         });
-        let read = value_or_return(quote! { #rt::de::union_value(deserializer) });
-        quote! {
+        let read = value_or_return(code! { #rt::de::union_value(deserializer) });
+        code! {
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -222,15 +222,15 @@ fn kind(field: &FieldDef) -> Ident {
 
 /// Items as a tuple, `(a, b,)`; more than [`MAX_SLOTS_TUPLE`] of them as a tuple of tuples,
 /// so the runtime's impls for tuples up to that length cover any number of fields.
-fn nest(items: impl Iterator<Item = TokenStream>) -> TokenStream {
-    let mut items: Vec<TokenStream> = items.collect();
+fn nest(items: impl Iterator<Item = Code>) -> Code {
+    let mut items: Vec<Code> = items.collect();
     while items.len() > MAX_SLOTS_TUPLE {
         items = items
             .chunks(MAX_SLOTS_TUPLE)
-            .map(|chunk| quote! { (#(#chunk,)*) })
+            .map(|chunk| code! { (#(#chunk,)*) })
             .collect();
     }
-    quote! { (#(#items,)*) }
+    code! { (#(#items,)*) }
 }
 
 /// Whether reading an object without the field is an error: required, not `null`-able, and

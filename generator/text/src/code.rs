@@ -5,10 +5,14 @@
 //! by token into the next. Here a template appends its tokens' text to a `String` as it goes,
 //! and an interpolated piece is one copy of its text.
 //!
-//! The text is what [`crate::print`] prints for the same tokens: a space between tokens (none
-//! inside a multi-character punctuation mark such as `::` or `=>`), a line break after each `;`
-//! and each `{ ... }`, and a line break inside a non-empty `{ ... }`. Formatted output parses it
-//! (`syn`) and prints it again (prettyplease).
+//! The text has a space between tokens (none inside a multi-character punctuation mark such as
+//! `::` or `=>`), and a line break after each `;` and each `{ ... }` and inside a non-empty
+//! `{ ... }`: a file is not one line of megabytes, a compiler message about it points somewhere
+//! useful, and clippy's layout lints see nothing odd (`} if` on one line looks like a missing
+//! `else`). Whitespace is all that differs from other printings of the same tokens, so the
+//! compiled code is the same; the tests check each template against its `quote!` tokens as the
+//! generator printed them before. Formatted output parses the text (`syn`) and prints it again
+//! (prettyplease).
 
 use std::fmt::Write as _;
 
@@ -111,11 +115,12 @@ impl Code {
         self.separator = " ";
     }
 
-    /// An integer literal without a suffix (`200`).
-    pub fn unsuffixed(&mut self, value: u64) {
-        self.before_token();
-        let _ = write!(self.text, "{value}");
-        self.separator = " ";
+    /// An integer literal without a suffix (`200`), as code of its own.
+    pub fn unsuffixed(value: u64) -> Code {
+        let mut code = Code::new();
+        let _ = write!(code.text, "{value}");
+        code.separator = " ";
+        code
     }
 
     /// Opens a group: `delimiter` is `(`, `[` or `{`.
@@ -151,7 +156,7 @@ impl Code {
     }
 
     /// `text` lexed as Rust tokens (a path such as `crate::runtime` from a user's setting),
-    /// spaced as [`crate::print`] spaces a token stream.
+    /// spaced as a template's tokens.
     pub fn lex(text: &str) -> Result<Code, proc_macro2::LexError> {
         let mut code = Code::new();
         code.stream(text.parse()?);
@@ -198,13 +203,15 @@ impl std::fmt::Display for Code {
 pub struct Ident(String);
 
 impl Ident {
-    /// The identifier `name`, which must be one (the generator's names are).
+    /// The identifier `name`, which must be one (the generator's names are; tests check it).
     pub fn new(name: &str) -> Self {
+        debug_assert!(is_identifier(name), "`{name}` is not an identifier");
         Ident(name.to_owned())
     }
 
     /// The raw identifier `r#name`.
     pub fn new_raw(name: &str) -> Self {
+        debug_assert!(is_identifier(name), "`{name}` is not an identifier");
         Ident(format!("r#{name}"))
     }
 
@@ -218,6 +225,14 @@ impl std::fmt::Display for Ident {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Whether `name` is an identifier or keyword: ASCII (the generator's names are) letters, digits
+/// and `_`, not starting with a digit, not `_` alone.
+fn is_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && name != "_"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A value a template interpolates (`#value`), written as `quote`'s `ToTokens` writes it:
@@ -271,19 +286,24 @@ impl<T: ToCode> ToCode for Option<T> {
     }
 }
 
-macro_rules! suffixed_integers {
+macro_rules! suffixed_numbers {
     ($($ty:ident)*) => {$(
         impl ToCode for $ty {
             fn write_to(&self, code: &mut Code) {
                 code.before_token();
+                let start = code.text.len();
                 let _ = write!(code.text, concat!("{}", stringify!($ty)), self);
+                // A negative number is two tokens, `-` and the literal.
+                if code.text[start..].starts_with('-') {
+                    code.text.insert(start + 1, ' ');
+                }
                 code.separator = " ";
             }
         }
     )*};
 }
 
-suffixed_integers!(u8 u16 u32 u64 usize i8 i16 i32 i64 isize);
+suffixed_numbers!(u8 u16 u32 u64 usize i8 i16 i32 i64 isize f32 f64);
 
 /// What [`code!`]'s expansion calls; not an API.
 #[doc(hidden)]
@@ -481,17 +501,8 @@ macro_rules! __code_value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::print::Printer;
+    use crate::print::printed;
     use quote::quote;
-
-    /// What the printer prints for `tokens`, without its final line break.
-    fn printed(tokens: proc_macro2::TokenStream) -> String {
-        let mut printer = Printer::new("");
-        printer.tokens(tokens);
-        let mut text = printer.finish();
-        text.pop();
-        text
-    }
 
     /// Each template written as text is the same template printed from `quote!`'s tokens.
     macro_rules! same_as_quote {
@@ -508,6 +519,8 @@ mod tests {
         let quoted_raw = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
         let text = "a \"quote\", a \\ and a ' and \u{0}1 and \u{0}x, \n\t é ✓ \u{7f} \u{200b}";
         let number = 404u16;
+        let negative = -12i64;
+        let float = 1.5f64;
         let none: Option<Ident> = None;
         same_as_quote! {
             /// A doc comment.
@@ -522,8 +535,8 @@ mod tests {
             a::<b>(); c..=d; e |= f; g => h -> i; #[doc = "x"] j!{} k! [] l!()
         };
         assert_eq!(
-            code! { struct #name; #raw; #text #number #none x }.as_str(),
-            printed(quote! { struct #quoted_name; #quoted_raw; #text #number x })
+            code! { struct #name; #raw; #text #number #negative #float #none x }.as_str(),
+            printed(quote! { struct #quoted_name; #quoted_raw; #text #number #negative #float x })
         );
     }
 
