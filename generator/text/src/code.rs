@@ -1,4 +1,4 @@
-//! Rust source written as text, a token at a time, from `quote!`-style templates ([`code!`]).
+//! Rust source written as text, a token at a time, from `quote!`-style templates ([`code!`](crate::code!)).
 //!
 //! The generator used to build `proc_macro2` token trees and print them: every identifier and
 //! literal an allocation, every group a shared vector, every interpolated stream copied token
@@ -305,7 +305,7 @@ macro_rules! suffixed_numbers {
 
 suffixed_numbers!(u8 u16 u32 u64 usize i8 i16 i32 i64 isize f32 f64);
 
-/// What [`code!`]'s expansion calls; not an API.
+/// What [`code!`](crate::code!)'s expansion calls; not an API.
 #[doc(hidden)]
 pub mod __private {
     /// An iterator repeats by itself (taken by value)...
@@ -361,7 +361,7 @@ macro_rules! code {
     }};
 }
 
-/// Appends a [`code!`] template's tokens to the `Code` variable `$code`.
+/// Appends a [`code!`](crate::code!) template's tokens to the `Code` variable `$code`.
 #[macro_export]
 macro_rules! code_into {
     ($code:ident; $($template:tt)*) => {
