@@ -1,4 +1,5 @@
-//! Rust source written as text, a token at a time, from `quote!`-style templates ([`code!`](crate::code!)).
+//! Rust source written as text, a token at a time, from `quote!`-style templates
+//! ([`code!`](crate::code!)).
 //!
 //! The generator used to build `proc_macro2` token trees and print them: every identifier and
 //! literal an allocation, every group a shared vector, every interpolated stream copied token
