@@ -99,10 +99,10 @@ impl Code {
         let mut chars = value.chars();
         while let Some(ch) = chars.next() {
             match ch {
-                // `\0` before a digit would read as an octal escape to clippy.
+                // `\0` before an octal digit would read as an octal escape to clippy.
                 '\0' if chars
                     .as_str()
-                    .starts_with(|next: char| next.is_ascii_digit()) =>
+                    .starts_with(|next: char| ('0'..='7').contains(&next)) =>
                 {
                     self.text.push_str("\\x00")
                 }
@@ -578,6 +578,24 @@ mod tests {
             code.as_str(),
             printed(quote! { fn f() { let a = 1; if a { b } c } [] })
         );
+    }
+
+    proptest::proptest! {
+        /// Any string (descriptions carry any Unicode, control characters included) and any
+        /// number is written as `quote!` writes it.
+        #[test]
+        fn literals_are_written_as_quote_writes_them(
+            text in "\\PC*|[\\x00-\\x7f]*|.*",
+            integer: i64,
+            unsigned: u16,
+            float in -1e300f64..1e300,
+        ) {
+            let written = code! { #text #integer #unsigned #float };
+            proptest::prop_assert_eq!(
+                written.as_str(),
+                printed(quote! { #text #integer #unsigned #float })
+            );
+        }
     }
 
     #[test]
