@@ -17,8 +17,8 @@
 
 use std::fmt::Write as _;
 
-/// A piece of Rust source: whole tokens and balanced groups, and what goes before the next
-/// token appended to it.
+/// A piece of Rust source: whole tokens and groups (balanced once each [`Code::open`] has
+/// its [`Code::close`]), and what goes before the next token appended to it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Code {
     text: String,
@@ -36,8 +36,9 @@ impl Code {
         Code::default()
     }
 
-    /// Code whose text starts with `prelude` (a header comment, say) as it is; the first
-    /// token follows it directly. Not [`Code::is_empty`].
+    /// Code whose text starts with `prelude` (a header comment, say) as it is, with room for
+    /// `capacity` more bytes; the first token follows the prelude directly. Not
+    /// [`Code::is_empty`].
     pub fn after(prelude: &str, capacity: usize) -> Self {
         let mut text = String::with_capacity(prelude.len() + capacity);
         text.push_str(prelude);
