@@ -122,25 +122,30 @@ pub fn emit_with_events(
             },
         ),
     };
-    // Unformatted output is the file as it is written; formatted output prints it again.
-    let mut code = Code::after(&format!("{HEADER}\n"), 1 << 21);
+    // Each top-level item (an API's module, the events module) is written apart: formatted
+    // output parses and prints them in parallel; unformatted output is their text in order.
+    let mut pieces = Vec::with_capacity(ir.modules.len() + 1);
     for module in &ir.modules {
         let version = options
             .spec_version
             .as_deref()
             .or(module.spec_version.as_deref())
             .unwrap_or("latest");
+        let mut piece = Code::new();
         Emitter {
             links: Links::new(version, &module.api_name),
             ..emitter.clone()
         }
-        .api_module(module, &mut code);
+        .api_module(module, &mut piece);
+        pieces.push(piece);
     }
     match events {
         Some(EventsModule::Typed(events, gate)) => {
-            emitter.events_module(events, &ir.timeline_unions, gate, &mut code)
+            let mut piece = Code::new();
+            emitter.events_module(events, &ir.timeline_unions, gate, &mut piece);
+            pieces.push(piece);
         }
-        Some(EventsModule::Json(kinds)) => code.append(&events_stand_in(
+        Some(EventsModule::Json(kinds)) => pieces.push(events_stand_in(
             kinds.iter().map(String::as_str),
             &ir.timeline_unions,
             Code::new(),
@@ -149,29 +154,60 @@ pub fn emit_with_events(
         )),
         None => {}
     }
+    if options.formatted {
+        return formatted(&pieces);
+    }
+    let length = pieces.iter().map(|piece| piece.as_str().len() + 1).sum();
+    let mut code = Code::after(&format!("{HEADER}\n"), length);
+    for piece in &pieces {
+        code.append(piece);
+    }
     let mut text = code.into_string();
     text.push('\n');
-    if options.formatted {
-        formatted(&text[HEADER.len()..])
-    } else {
-        Ok(text)
-    }
+    Ok(text)
 }
 
-/// The code parsed into a `syn::File` and printed by prettyplease.
+/// The top-level items parsed into `syn::File`s and printed by prettyplease, each on a thread
+/// of its own: printed apart, they are the file printed whole. (A thread parses and prints
+/// its own items: syn's trees hold `proc_macro2` tokens, which cannot cross threads.)
 #[cfg(feature = "format")]
-fn formatted(code: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse_file(code).map_err(|e| {
-        Error::single(Diagnostic::error(
-            format!("internal error: the generated code does not parse: {e}"),
-            None,
-        ))
-    })?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+fn formatted(pieces: &[Code]) -> Result<String, Error> {
+    fn print(piece: &Code) -> Result<String, String> {
+        let file: syn::File = syn::parse_file(piece.as_str())
+            .map_err(|e| format!("internal error: the generated code does not parse: {e}"))?;
+        Ok(prettyplease::unparse(&file))
+    }
+    let printed: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = pieces
+            .iter()
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| {
+                let thread = std::thread::Builder::new()
+                    .name("matrix-codegen-format".into())
+                    .spawn_scoped(scope, || print(piece));
+                (piece, thread)
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|(piece, thread)| match thread {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err("internal error: formatting panicked".into())),
+                // No thread to spare: printed here instead.
+                Err(_) => print(piece),
+            })
+            .collect()
+    });
+    let mut text = format!("{HEADER}\n");
+    for piece in printed {
+        text.push_str(&piece.map_err(|e| Error::single(Diagnostic::error(e, None)))?);
+    }
+    Ok(text)
 }
 
 #[cfg(not(feature = "format"))]
-fn formatted(_: &str) -> Result<String, Error> {
+fn formatted(_: &[Code]) -> Result<String, Error> {
     Err(Error::single(Diagnostic::error(
         "formatted output needs matrix-codegen's `format` feature (syn and prettyplease); \
          enable it or use `Config::formatted(false)`",
