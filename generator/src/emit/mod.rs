@@ -1,7 +1,7 @@
 //! Stage 5, emit: the IR as Rust source, written as text from `quote!`-style templates
 //! (`matrix_codegen_text::code`). That text is the unformatted output (what build scripts
-//! write by default); formatted output parses it into a `syn::File` and prints it with
-//! `prettyplease`.
+//! write by default); formatted output parses it with `syn` and prints it with `prettyplease`,
+//! each top-level item on a thread of its own.
 
 mod events;
 mod http;
