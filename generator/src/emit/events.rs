@@ -79,7 +79,7 @@ impl Emitter {
         }
     }
 
-    /// The `events` module, into `sink` an item at a time; behind a feature, also its
+    /// The `events` module, appended to `out` an item at a time; behind a feature, also its
     /// stand-in for when the feature is off, where every enum an API field names is a JSON
     /// object (so the API compiles either way).
     pub(super) fn events_module(
@@ -87,7 +87,7 @@ impl Emitter {
         events: &EventsIr,
         unions: &[TimelineUnion],
         gate: &Gate,
-        sink: &mut Code,
+        out: &mut Code,
     ) {
         let (cfg, stand_in) = match gate {
             Gate::Off => return,
@@ -113,7 +113,7 @@ impl Emitter {
             events.contents.len(),
             events.kinds.len()
         );
-        sink.append(&code! {
+        out.append(&code! {
             #cfg
             #[doc = #doc]
             #[allow(deprecated)]
@@ -121,21 +121,21 @@ impl Emitter {
             #[allow(clippy::question_mark)]
             pub mod events
         });
-        sink.open('{');
+        out.open('{');
         for def in &events.types {
-            sink.append(&self.type_def(def, Scope::Api));
+            out.append(&self.type_def(def, Scope::Api));
         }
         for content in &events.contents {
-            sink.append(&self.event_content(content, events));
+            out.append(&self.event_content(content, events));
         }
         for kind in &events.kinds {
-            sink.append(&self.event_kind(kind, events));
+            out.append(&self.event_kind(kind, events));
         }
         for union in unions {
-            sink.append(&self.timeline_union(union));
+            out.append(&self.timeline_union(union));
         }
-        sink.close('}');
-        sink.append(&stand_in);
+        out.close('}');
+        out.append(&stand_in);
     }
 
     /// An enum over a state kind's and a message-like kind's enums, told apart by whether

@@ -334,8 +334,8 @@ impl Emitter {
         doc_attr(text, &self.links)
     }
 
-    /// The API's module, into `sink` an item at a time.
-    fn api_module(&self, module: &ApiModule, sink: &mut Code) {
+    /// The API's module, appended to `out` an item at a time.
+    fn api_module(&self, module: &ApiModule, out: &mut Code) {
         let name = ident(&module.ident);
         let doc = format!(
             " The {} API: {} operations.",
@@ -350,24 +350,24 @@ impl Emitter {
             Code::new()
         };
         // Early returns are `match`es (`value_or_return`), which clippy would have as `?`.
-        sink.append(&code! {
+        out.append(&code! {
             #[doc = #doc]
             #deprecated #[allow(clippy::question_mark)]
             pub mod #name
         });
-        sink.open('{');
+        out.open('{');
         for def in &module.types {
-            sink.append(&self.type_def(def, Scope::Api));
+            out.append(&self.type_def(def, Scope::Api));
         }
         for reexport in local_reexports(module) {
-            sink.append(&reexport);
+            out.append(&reexport);
         }
         let shared_responses = http::shared_responses(module);
         for op in &module.operations {
-            sink.append(&self.operation(module, op, shared_responses.get(&op.operation_id)));
+            out.append(&self.operation(module, op, shared_responses.get(&op.operation_id)));
         }
-        sink.append(&self.server_module(module));
-        sink.close('}');
+        out.append(&self.server_module(module));
+        out.close('}');
     }
 
     /// An operation's module. `shared_response` names the operation whose module defines
