@@ -495,7 +495,7 @@ impl Config {
             return Err(Error::new(diagnostics).with_sources(&texts));
         }
         // The stages before emit are done with: their memory goes back to the allocator for
-        // emit's token trees, instead of the process growing by as much again.
+        // emit's text, instead of the process growing by as much again.
         let has_event_plan = event_plan.is_some();
         drop(event_plan); // first: it borrows `resolved`
         drop((resolved, spec, root_schemas, event_sources));

@@ -83,13 +83,10 @@ impl Code {
     /// A punctuation character; `joint` when it is part of a multi-character mark with the
     /// next one (nothing between them).
     fn punct(&mut self, ch: char, joint: bool) {
-        self.before_token();
-        self.text.push(ch);
-        self.separator = match ch {
-            _ if joint => "",
-            ';' => "\n",
-            _ => " ",
-        };
+        self.token(ch.encode_utf8(&mut [0; 4]));
+        if joint {
+            self.separator = "";
+        }
     }
 
     /// A string literal holding `value`, escaped as `proc_macro2::Literal::string` escapes it.
@@ -194,14 +191,8 @@ impl Code {
     }
 }
 
-impl std::fmt::Display for Code {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 /// A Rust identifier, raw (`r#type`) or not.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident(String);
 
 impl Ident {
@@ -215,11 +206,6 @@ impl Ident {
     pub fn new_raw(name: &str) -> Self {
         debug_assert!(is_identifier(name), "`{name}` is not an identifier");
         Ident(format!("r#{name}"))
-    }
-
-    /// As written in code, `r#` included.
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -342,8 +328,9 @@ pub mod __private {
 
 /// Rust code from a template in `quote!`'s syntax: `#value` interpolates anything [`ToCode`],
 /// `#(...)*` and `#(...),*` repeat their contents once per item of the iterators (or
-/// vectors) they interpolate, in step, until the first runs out. Doc comments are written as
-/// `#[doc = r" ..."]` attributes, as `quote!` writes them.
+/// vectors) they interpolate, in step, until the first runs out; a value repeated unchanged is
+/// interpolated as `std::iter::repeat(&value)` (unlike `quote!`, which tells the two apart by
+/// type). Doc comments are written as `#[doc = r" ..."]` attributes, as `quote!` writes them.
 ///
 /// ```
 /// use matrix_codegen_text::code;
