@@ -5,11 +5,12 @@
 //! - a schema whose `type` property has a single-valued `enum` describes that event type;
 //! - the core schema its `allOf` refers to (one of `core-event-schema/`, with `type` and
 //!   `content` properties) is its kind;
-//! - files named `TYPE$VARIANT` describing the same event type as `TYPE` are variants of its
-//!   content, told apart by the content property that is a plain string in `TYPE` and a
-//!   single-valued `enum` in every variant (the discriminator);
+//! - files named `TYPE$VARIANT` (`TYPE#VARIANT` in releases before r0.5) describing the same
+//!   event type as `TYPE` are variants of its content, told apart by the content property that
+//!   is a plain string in `TYPE` and a single-valued `enum` in every variant (the
+//!   discriminator);
 //! - examples (`event-schemas/examples/`) belong to the schema of their file name, or of the
-//!   part before a `$`.
+//!   part before a `$` (`#`).
 //!
 //! The schemas go through the same load, resolve and model stages as the API, and the contents
 //! through the same type space.
@@ -232,6 +233,15 @@ struct Group {
     variants: Vec<(String, usize)>,
 }
 
+/// A file stem's event type and variant: `m.room.message$m.text` → (`m.room.message`,
+/// `m.text`). Releases before r0.5 wrote the separator `#`; neither is part of an event type.
+fn split_variant(stem: &str) -> (&str, Option<&str>) {
+    match stem.split_once(['$', '#']) {
+        Some((event_type, variant)) => (event_type, Some(variant)),
+        None => (stem, None),
+    }
+}
+
 fn stem_of(name: &str) -> String {
     let file = name.rsplit('/').next().unwrap_or(name);
     for ext in [".yaml", ".yml", ".json"] {
@@ -357,7 +367,7 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
         };
         // Where the schema does not list its type, its file name says it.
         let event_types = if values.is_empty() {
-            vec![stem.split('$').next().unwrap_or(&stem).to_owned()]
+            vec![split_variant(&stem).0.to_owned()]
         } else {
             values
         };
@@ -376,8 +386,8 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
     let mut by_type: crate::IndexMap<String, Group> = crate::IndexMap::default();
     for (i, f) in found.iter().enumerate() {
         let group = by_type.entry(f.event_type.clone()).or_default();
-        match f.stem.split_once('$') {
-            Some((_, variant)) => group.variants.push((variant.to_owned(), i)),
+        match split_variant(&f.stem).1 {
+            Some(variant) => group.variants.push((variant.to_owned(), i)),
             None if group.base.is_none() => group.base = Some(i),
             None => diagnostics.push(Diagnostic::error(
                 format!("two event schemas describe `{}`", f.event_type),
@@ -772,7 +782,7 @@ fn examples(
         let value = merged_json(sources, file, root, 0);
         let schema = by_stem
             .get(stem.as_str())
-            .or_else(|| stem.split_once('$').and_then(|(base, _)| by_stem.get(base)))
+            .or_else(|| by_stem.get(split_variant(&stem).0))
             .map(|f| {
                 let own = resolved.schema_json(f.node);
                 let content = value.get("content").cloned().unwrap_or_default();

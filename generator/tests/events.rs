@@ -185,6 +185,60 @@ fn examples_merge_their_references_under_their_own_keys() {
     assert!(schema.is_object());
 }
 
+/// Copies a folder tree, writing `from` as `to` in every file name.
+fn copy_renaming(source: &Path, target: &Path, from: &str, to: &str) {
+    std::fs::create_dir_all(target).expect("folder");
+    for entry in std::fs::read_dir(source).expect("readable fixture") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().replace(from, to);
+        if entry.file_type().expect("file type").is_dir() {
+            copy_renaming(&entry.path(), &target.join(name), from, to);
+        } else {
+            std::fs::copy(entry.path(), target.join(name)).expect("copied");
+        }
+    }
+}
+
+#[test]
+fn variant_files_named_with_a_hash_are_variants_as_with_a_dollar() {
+    // Releases before r0.5 named `m.room.message$m.text` `m.room.message#m.text`.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_renaming(&fixture("events_beside_api"), dir.path(), "$", "#");
+    assert!(
+        dir.path()
+            .join("event-schemas/schema/m.room.message#m.text.yaml")
+            .is_file()
+    );
+    let hashed = Config::new(dir.path().join("api"))
+        .generate()
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let dollar = generate("events_beside_api");
+    let variants = |generated: &Generated| -> Vec<(String, Vec<String>)> {
+        events(generated)
+            .contents
+            .iter()
+            .map(|c| {
+                let values = match &c.body {
+                    ContentBody::Variants { variants, .. } => {
+                        variants.iter().map(|v| v.value.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                (c.event_type.clone(), values)
+            })
+            .collect()
+    };
+    assert_eq!(variants(&hashed), variants(&dollar));
+    assert!(variants(&hashed).contains(&(
+        "m.room.message".to_owned(),
+        vec!["m.notice".to_owned(), "m.text".to_owned()]
+    )));
+    let examples = &events(&hashed).examples;
+    assert_eq!(examples.len(), 1);
+    assert_eq!(examples[0].name, "m.room.message#m.text.yaml");
+    assert!(examples[0].schema.is_some(), "the example has its schema");
+}
+
 #[test]
 fn the_module_is_deterministic_and_can_be_turned_off() {
     let first = generate("events_beside_api");
