@@ -113,3 +113,27 @@ fn every_key_order_reads_the_same() {
     assert_eq!(format!("{a:?}"), format!("{b:?}"));
     assert_eq!(a.sid, "a");
 }
+
+#[test]
+fn a_number_is_written_back_as_read_and_whole_numbers_go_out_whole() {
+    use matrix_api::runtime::Number;
+    use matrix_api_tests::fixtures::refs::client_server::Tag;
+    // `order` is `type: number`; `weight` also says `format: double`, so it is an `f64`.
+    for wire in [
+        json!({"name": "t", "order": 1}),
+        json!({"name": "t", "order": 1.0}),
+        json!({"name": "t", "order": 0.25, "weight": 0.5}),
+    ] {
+        let tag: Tag = serde_json::from_value(wire.clone()).expect("a tag");
+        assert_eq!(serde_json::to_value(&tag).expect("serializes"), wire);
+    }
+    let mut tag: Tag = serde_json::from_value(json!({"name": "t"})).expect("a tag");
+    tag.order = Number::from_f64(2.0);
+    tag.weight = Some(2.0);
+    assert_eq!(
+        serde_json::to_value(&tag).expect("serializes"),
+        json!({"name": "t", "order": 2, "weight": 2.0})
+    );
+    let read: Tag = serde_json::from_value(json!({"name": "t", "order": 3})).expect("a tag");
+    assert_eq!(read.order.as_ref().and_then(Number::as_i64), Some(3));
+}

@@ -39,6 +39,7 @@ pub mod de;
 mod error;
 pub mod events;
 pub mod identifiers;
+mod number;
 mod operation;
 #[doc(hidden)]
 pub mod wire;
@@ -49,6 +50,7 @@ pub mod client;
 pub mod server;
 
 pub use error::{AuthFlow, ErrorCode, FromHttpResponseError, IntoHttpError, MatrixError, UiaaInfo};
+pub use number::{Number, ParseNumberError};
 pub use operation::{
     Body, FromParams, IncomingRequest, IncomingResponse, Kind, OutgoingRequest, OutgoingResponse,
     Param, ParamValue, Params, Place, Styled, json_body, request_extras, write_request,

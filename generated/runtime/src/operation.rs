@@ -207,13 +207,13 @@ impl<T: Serialize + ?Sized> ParamValue for T {
 }
 
 /// A plain value's text: JSON text for [`Kind::Json`]; otherwise strings as they are,
-/// numbers as Rust prints them (`1` for a `1.0` number, as `Display` does), booleans
+/// integers as they are and other numbers as Rust prints an `f64` (`1` for `1.0`), booleans
 /// `true`/`false`, anything else as JSON text.
 fn plain_text(value: &serde_json::Value, kind: Kind) -> String {
     match value {
         _ if kind == Kind::Json => value.to_string(),
         serde_json::Value::String(text) => text.clone(),
-        serde_json::Value::Number(number) if kind == Kind::Number => number
+        serde_json::Value::Number(number) if kind == Kind::Number && number.is_f64() => number
             .as_f64()
             .map_or_else(|| number.to_string(), |n| n.to_string()),
         other => other.to_string(),
@@ -500,12 +500,7 @@ fn typed(text: &str, kind: Kind, name: &str) -> Result<serde_json::Value, Matrix
     Ok(match kind {
         Kind::Text => serde_json::Value::String(text.to_owned()),
         Kind::Integer => wire::parse_i64(text, name)?.into(),
-        Kind::Number => {
-            let number = wire::parse_f64(text, name)?;
-            serde_json::Number::from_f64(number)
-                .map(serde_json::Value::Number)
-                .ok_or_else(|| MatrixError::invalid_param(name, "not a finite number"))?
-        }
+        Kind::Number => wire::parse_number(text, name)?.into(),
         Kind::Bool => wire::parse_bool(text, name)?.into(),
         Kind::Json => {
             serde_json::from_str(text).map_err(|e| MatrixError::invalid_param(name, e))?

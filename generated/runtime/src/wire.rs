@@ -255,7 +255,8 @@ pub fn parse_i64(value: &str, name: &str) -> Result<i64, MatrixError> {
         .map_err(|e| MatrixError::invalid_param(name, e))
 }
 
-pub fn parse_f64(value: &str, name: &str) -> Result<f64, MatrixError> {
+/// A `number` parameter: an integer text stays an integer (`3`, not `3.0`).
+pub fn parse_number(value: &str, name: &str) -> Result<crate::Number, MatrixError> {
     value
         .parse()
         .map_err(|e| MatrixError::invalid_param(name, e))

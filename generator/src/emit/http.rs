@@ -144,7 +144,7 @@ impl Emitter {
         match ty {
             RustType::String => Scalar::Text,
             RustType::I64 => Scalar::Integer,
-            RustType::F64 => Scalar::Number,
+            RustType::F64 | RustType::Number => Scalar::Number,
             RustType::Bool => Scalar::Bool,
             RustType::Formatted(_) => Scalar::Text,
             RustType::Named { scope, name } => {

@@ -929,6 +929,14 @@ impl Emitter {
                 let n = n.as_f64()?;
                 (code! { f64 }, code! { self.#name.unwrap_or(#n) })
             }
+            (RustType::Number, serde_json::Value::Number(n)) => {
+                let n = n.as_f64()?;
+                let runtime = &self.runtime;
+                (
+                    code! { f64 },
+                    code! { self.#name.as_ref().map_or(#n, #runtime::Number::as_f64) },
+                )
+            }
             (RustType::String, serde_json::Value::String(text)) => (
                 code! { &str },
                 code! { self.#name.as_deref().unwrap_or(#text) },
@@ -1127,6 +1135,10 @@ impl Emitter {
             RustType::Bool => code! { bool },
             RustType::I64 => code! { i64 },
             RustType::F64 => code! { f64 },
+            RustType::Number => {
+                let runtime = &self.runtime;
+                code! { #runtime::Number }
+            }
             RustType::String => code! { String },
             RustType::Json => code! { ::serde_json::Value },
             RustType::JsonObject => code! { ::serde_json::Map<String, ::serde_json::Value> },

@@ -661,7 +661,11 @@ impl<'a> ApiBuilder<'a> {
             SchemaKind::Any | SchemaKind::Null | SchemaKind::Enum(_) => Ty::Json,
             SchemaKind::Boolean => Ty::Bool,
             SchemaKind::Integer => Ty::I64,
-            SchemaKind::Number => Ty::F64,
+            // JSON Schema's `number` holds integers too; only a float format makes it an `f64`.
+            SchemaKind::Number => match schema.format.as_deref() {
+                Some("float" | "double") => Ty::F64,
+                _ => Ty::Number,
+            },
             SchemaKind::Binary => Ty::Bytes,
             SchemaKind::String { values } if values.is_empty() => {
                 self.string_type(schema.format.as_deref())

@@ -208,7 +208,10 @@ impl TypeDef {
 pub enum RustType {
     Bool,
     I64,
+    /// A `type: number` of format `float` or `double`.
     F64,
+    /// Any other `type: number`: the runtime's `Number`, an integer or a fraction as written.
+    Number,
     String,
     /// `serde_json::Value`
     Json,

@@ -27,6 +27,7 @@ pub(super) enum Ty {
     Bool,
     I64,
     F64,
+    Number,
     String,
     Json,
     JsonObject,
@@ -835,6 +836,7 @@ impl Writer<'_> {
             Ty::Bool => RustType::Bool,
             Ty::I64 => RustType::I64,
             Ty::F64 => RustType::F64,
+            Ty::Number => RustType::Number,
             Ty::String => RustType::String,
             Ty::Json => RustType::Json,
             Ty::JsonObject => RustType::JsonObject,
@@ -953,7 +955,7 @@ fn variant_name(ty: &RustType) -> String {
         RustType::Named { name, .. } => name.clone(),
         RustType::Bool => "Bool".into(),
         RustType::I64 => "Integer".into(),
-        RustType::F64 => "Number".into(),
+        RustType::F64 | RustType::Number => "Number".into(),
         RustType::String => "String".into(),
         // `mx-user-id` → `UserId`.
         RustType::Formatted(format) => upper_camel(format.strip_prefix("mx-").unwrap_or(format)),
@@ -976,7 +978,7 @@ fn order_union_variants(variants: &mut [(String, RustType)]) {
             RustType::Vec(_) => 2,
             RustType::Bool => 3,
             RustType::I64 => 4,
-            RustType::F64 => 5,
+            RustType::F64 | RustType::Number => 5,
             // A checked string accepts less than any string.
             RustType::Formatted(_) => 6,
             RustType::String => 7,
