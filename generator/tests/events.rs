@@ -157,6 +157,37 @@ fn kinds_come_from_the_core_schemas_and_hold_the_types_that_fit() {
 }
 
 #[test]
+fn a_form_beside_the_event_schemas_is_a_kind_as_in_the_core_folder() {
+    // Releases before v1.2 kept `stripped_state.yaml` in `schema/`, not `core-event-schema/`.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_tree(&fixture("events_beside_api"), dir.path(), &str::to_owned);
+    let schemas = dir.path().join("event-schemas/schema");
+    std::fs::rename(
+        schemas.join("core-event-schema/stripped_state.yaml"),
+        schemas.join("stripped_state.yaml"),
+    )
+    .expect("moved");
+    let generated = Config::new(dir.path().join("api"))
+        .generate()
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let events = events(&generated);
+    assert!(events.kinds.iter().any(|k| k.name == "StrippedStateEvent"));
+    assert_eq!(
+        kind_members(events, "AnyStrippedStateEvent"),
+        ["m.room.topic"]
+    );
+    // Not an event type of its own.
+    assert!(
+        !events
+            .contents
+            .iter()
+            .any(|c| c.name.starts_with("StrippedState"))
+    );
+    // A schema that does name its event type stays an event, not a form.
+    assert!(!events.kinds.iter().any(|k| k.name.contains("Topic")));
+}
+
+#[test]
 fn a_map_content_keeps_its_keys() {
     let generated = generate("events_beside_api");
     let direct = events(&generated)
@@ -185,14 +216,14 @@ fn examples_merge_their_references_under_their_own_keys() {
     assert!(schema.is_object());
 }
 
-/// Copies a folder tree, writing `from` as `to` in every file name.
-fn copy_renaming(source: &Path, target: &Path, from: &str, to: &str) {
+/// Copies a folder tree, each file's name as `rename` gives it.
+fn copy_tree(source: &Path, target: &Path, rename: &dyn Fn(&str) -> String) {
     std::fs::create_dir_all(target).expect("folder");
     for entry in std::fs::read_dir(source).expect("readable fixture") {
         let entry = entry.expect("entry");
-        let name = entry.file_name().to_string_lossy().replace(from, to);
+        let name = rename(&entry.file_name().to_string_lossy());
         if entry.file_type().expect("file type").is_dir() {
-            copy_renaming(&entry.path(), &target.join(name), from, to);
+            copy_tree(&entry.path(), &target.join(name), rename);
         } else {
             std::fs::copy(entry.path(), target.join(name)).expect("copied");
         }
@@ -203,7 +234,9 @@ fn copy_renaming(source: &Path, target: &Path, from: &str, to: &str) {
 fn variant_files_named_with_a_hash_are_variants_as_with_a_dollar() {
     // Releases before r0.5 named `m.room.message$m.text` `m.room.message#m.text`.
     let dir = tempfile::tempdir().expect("temporary folder");
-    copy_renaming(&fixture("events_beside_api"), dir.path(), "$", "#");
+    copy_tree(&fixture("events_beside_api"), dir.path(), &|name| {
+        name.replace('$', "#")
+    });
     assert!(
         dir.path()
             .join("event-schemas/schema/m.room.message#m.text.yaml")

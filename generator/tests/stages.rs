@@ -1792,3 +1792,66 @@ required: [name]
     assert!(not_found.schema.is_some());
     assert_eq!(find(409).type_path, ir::JSON_TYPE_PATH);
 }
+
+#[test]
+fn model_reads_examples_written_as_json_text_as_that_json() {
+    // The oldest releases (r0.1, r0.2) wrote JSON examples as JSON text in a YAML string.
+    let swagger = doc(r#"paths:
+  "/things":
+    post:
+      operationId: postThing
+      parameters:
+        - in: body
+          name: body
+          schema:
+            type: object
+            properties:
+              a:
+                type: integer
+            example: |-
+              {"a": 1}
+      responses:
+        200:
+          description: Stored.
+          schema:
+            type: object
+            properties:
+              id:
+                type: string
+          examples:
+            application/json: |-
+              {"id": "x"}
+        404:
+          description: Not found.
+          examples:
+            application/json: |-
+              {"errcode": "M_NOT_FOUND"}
+  "/text":
+    get:
+      operationId: getText
+      responses:
+        200:
+          description: A string that happens to be JSON text.
+          schema:
+            type: string
+          examples:
+            application/json: '{"id": "x"}'
+"#);
+    let dir = tree(&[("api/cs/doc.yaml", &swagger)]);
+    let spec = spec(&dir);
+    let post = operation(&spec, "postThing");
+    let body = post.body.as_ref().expect("a body");
+    assert_eq!(body.examples[0].value, serde_json::json!({"a": 1}));
+    let ok = post.responses[0].body.as_ref().expect("a 200 body");
+    assert_eq!(ok.examples[0].value, serde_json::json!({"id": "x"}));
+    assert_eq!(
+        post.responses[1].unschematized_examples[0].value,
+        serde_json::json!({"errcode": "M_NOT_FOUND"})
+    );
+    // A string schema's example is a string, whatever its text.
+    let text = operation(&spec, "getText").responses[0]
+        .body
+        .as_ref()
+        .expect("a body");
+    assert_eq!(text.examples[0].value, serde_json::json!("{\"id\": \"x\"}"));
+}

@@ -807,7 +807,7 @@ impl<'a> Builder<'a> {
                 if let Some(value) = self.spec.to_json(example) {
                     unschematized_examples.push(Example {
                         name: None,
-                        value,
+                        value: example_value(value, None),
                         place: self.place(
                             example,
                             &format!("{pointer}/examples/{}", escape_pointer(media_type)),
@@ -929,7 +929,8 @@ impl<'a> Builder<'a> {
                     .unwrap_or(false);
                 schema.example = annotations
                     .get("example")
-                    .and_then(|e| self.spec.to_json(e));
+                    .and_then(|e| self.spec.to_json(e))
+                    .map(|e| example_value(e, Some(&schema)));
                 if schema.example.is_some() {
                     schema.example_schema = self.example_schema(node);
                 }
@@ -1139,6 +1140,9 @@ impl<'a> Builder<'a> {
             None if map.contains_key("items") => self.primitive_kind("array", map, node, pointer),
             None => SchemaKind::Any,
         };
+        if let Some(example) = schema.example.take() {
+            schema.example = Some(example_value(example, Some(&schema)));
+        }
         schema
     }
 
@@ -1367,6 +1371,29 @@ pub(super) fn parse_status(key: &str) -> Option<Status> {
 pub(super) fn is_json_media_type(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// An example as the spec means it. The oldest releases (r0.1, r0.2) wrote JSON examples as
+/// JSON text (`application/json: |- {"room_id": ...}`): a string example whose schema cannot
+/// be a string (an object, a list, a reference to a definition) or that has no schema, and
+/// whose text is a JSON object or array, is that object or array.
+pub(super) fn example_value(value: Json, schema: Option<&Schema>) -> Json {
+    let could_be_text = schema.is_some_and(|s| {
+        !matches!(
+            s.kind,
+            SchemaKind::Object(_)
+                | SchemaKind::Array(_)
+                | SchemaKind::Tuple(_)
+                | SchemaKind::Ref(_)
+        )
+    });
+    match &value {
+        Json::String(text) if !could_be_text => match serde_json::from_str::<Json>(text) {
+            Ok(parsed @ (Json::Object(_) | Json::Array(_))) => parsed,
+            _ => value,
+        },
+        _ => value,
+    }
 }
 
 /// A schema's own `example`, when the body gives none.

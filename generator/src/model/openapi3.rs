@@ -3,7 +3,9 @@
 
 use crate::IndexMap;
 
-use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
+use super::builder::{
+    Builder, Dialect, DocumentContext, example_value, is_json_media_type, schema_examples,
+};
 use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
 use crate::load::escape_pointer;
 use crate::resolve::RNode;
@@ -158,7 +160,7 @@ fn content(b: &mut Builder<'_>, content: Option<&RNode>, pointer: &str) -> Optio
     {
         examples.push(Example {
             name: None,
-            value,
+            value: example_value(value, schema.as_ref()),
             place: b.place(example, &format!("{media_pointer}/example")),
         });
     }
@@ -172,7 +174,7 @@ fn content(b: &mut Builder<'_>, content: Option<&RNode>, pointer: &str) -> Optio
             if let Some(value) = example.get("value").and_then(|v| b.spec.to_json(v)) {
                 examples.push(Example {
                     name: Some(name.clone()),
-                    value,
+                    value: example_value(value, schema.as_ref()),
                     place: b.place(
                         example,
                         &format!("{media_pointer}/examples/{}", escape_pointer(name)),

@@ -4,7 +4,9 @@
 
 use crate::IndexMap;
 
-use super::builder::{Builder, Dialect, DocumentContext, is_json_media_type, schema_examples};
+use super::builder::{
+    Builder, Dialect, DocumentContext, example_value, is_json_media_type, schema_examples,
+};
 use super::{BaseVariable, Body, BodyKind, Example, ParamLocation, ParamStyle, Schema, SchemaKind};
 use crate::load::escape_pointer;
 use crate::resolve::RNode;
@@ -76,7 +78,7 @@ impl Dialect for Swagger2 {
                 if let Some(value) = b.spec.to_json(example) {
                     examples.push(Example {
                         name: None,
-                        value,
+                        value: example_value(value, Some(&schema)),
                         place: b.place(
                             example,
                             &format!("{pointer}/examples/{}", escape_pointer(media_type)),
