@@ -4,7 +4,9 @@
 //! Everything is read from the schemas' own structure, by these rules:
 //! - a schema whose `type` property has a single-valued `enum` describes that event type;
 //! - the core schema its `allOf` refers to (one of `core-event-schema/`, with `type` and
-//!   `content` properties) is its kind;
+//!   `content` properties) is its kind; a schema beside the event schemas with `type` and
+//!   `content` properties that names no event type and refers to no core schema is a kind as
+//!   well (the stripped state form, kept there before v1.2);
 //! - files named `TYPE$VARIANT` (`TYPE#VARIANT` in releases before r0.5) describing the same
 //!   event type as `TYPE` are variants of its content, told apart by the content property that
 //!   is a plain string in `TYPE` and a single-valued `enum` in every variant (the
