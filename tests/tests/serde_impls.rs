@@ -136,4 +136,8 @@ fn a_number_is_written_back_as_read_and_whole_numbers_go_out_whole() {
     );
     let read: Tag = serde_json::from_value(json!({"name": "t", "order": 3})).expect("a tag");
     assert_eq!(read.order.as_ref().and_then(Number::as_i64), Some(3));
+    assert_eq!(read.order_or_default(), 3.0);
+    // Absent, the spec's default (`default: 1`).
+    let absent: Tag = serde_json::from_value(json!({"name": "t"})).expect("a tag");
+    assert_eq!(absent.order_or_default(), 1.0);
 }
