@@ -507,3 +507,30 @@ fn typed(text: &str, kind: Kind, name: &str) -> Result<serde_json::Value, Matrix
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_parameters_keep_integers_whole_both_ways() {
+        // Read: an integer text is an integer, so a `runtime::Number` field writes it back so.
+        assert_eq!(
+            typed("3", Kind::Number, "n").expect("a number"),
+            serde_json::json!(3)
+        );
+        assert_eq!(
+            typed("0.5", Kind::Number, "n").expect("a number"),
+            serde_json::json!(0.5)
+        );
+        assert!(typed("NaN", Kind::Number, "n").is_err());
+        // Written: an integer as it is; a fraction as Rust prints an `f64` (`1` for `1.0`).
+        assert_eq!(plain_text(&serde_json::json!(3), Kind::Number), "3");
+        assert_eq!(
+            plain_text(&serde_json::json!(18446744073709551615_u64), Kind::Number),
+            "18446744073709551615"
+        );
+        assert_eq!(plain_text(&serde_json::json!(1.0), Kind::Number), "1");
+        assert_eq!(plain_text(&serde_json::json!(0.25), Kind::Number), "0.25");
+    }
+}
