@@ -283,10 +283,7 @@ fn all_of_refs(sources: &SourceSet, file: FileId) -> Vec<FileId> {
         .into_iter()
         .flatten()
         .filter_map(|item| item.ref_target())
-        .filter_map(|target| {
-            let file_part = target.split('#').next().unwrap_or("");
-            sources.ref_file(file, file_part)
-        })
+        .filter_map(|target| sources.ref_file(file, sources.split_ref(file, target).0))
         .collect()
 }
 
@@ -830,7 +827,7 @@ fn merged_json(sources: &SourceSet, file: FileId, node: &Node, depth: usize) -> 
             if let Some(target) = node.ref_target()
                 && depth < EXAMPLE_REF_DEPTH
             {
-                let (file_part, pointer) = target.split_once('#').unwrap_or((target, ""));
+                let (file_part, pointer) = sources.split_ref(file, target);
                 let target_file = if file_part.is_empty() {
                     Some(file)
                 } else {

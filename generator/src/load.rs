@@ -164,6 +164,16 @@ impl SourceSet {
     pub fn ref_file(&self, from: FileId, file_part: &str) -> Option<FileId> {
         self.ref_files.get(&(from, file_part.to_owned())).copied()
     }
+
+    /// A `$ref`'s file part and fragment, seen from `from`: split at the first `#`, unless
+    /// the loader read the whole reference as a file name (a `#` in a file's name, written
+    /// unescaped, as releases r0.3 and r0.4 do).
+    pub fn split_ref<'r>(&self, from: FileId, reference: &'r str) -> (&'r str, &'r str) {
+        if self.ref_files.contains_key(&(from, reference.to_owned())) {
+            return (reference, "");
+        }
+        reference.split_once('#').unwrap_or((reference, ""))
+    }
 }
 
 /// What to load.
@@ -477,25 +487,51 @@ impl Loader {
             let name = self.set.files[id].name.clone();
             for found in refs {
                 let reference = found.target;
-                let file_part = reference.split('#').next().unwrap_or("");
+                let (mut file_part, fragment) =
+                    reference.split_once('#').unwrap_or((&reference, ""));
                 if file_part.is_empty() {
                     continue;
                 }
                 let at = place(&name, found.loc, &found.pointer);
-                let resolved = resolved_paths
-                    .entry((dir.clone(), file_part.to_owned()))
-                    .or_insert_with(|| {
-                        let mut stand_ins = Vec::new();
-                        let resolved =
-                            resolve_ref_path(&dir, file_part, &self.set.boundary, &mut stand_ins);
-                        for s in stand_ins {
-                            if !self.set.files_read.contains(&s) {
-                                self.set.files_read.push(s);
+                let mut resolve = |file_part: &str| {
+                    resolved_paths
+                        .entry((dir.clone(), file_part.to_owned()))
+                        .or_insert_with(|| {
+                            let mut stand_ins = Vec::new();
+                            let resolved = resolve_ref_path(
+                                &dir,
+                                file_part,
+                                &self.set.boundary,
+                                &mut stand_ins,
+                            );
+                            for s in stand_ins {
+                                if !self.set.files_read.contains(&s) {
+                                    self.set.files_read.push(s);
+                                }
                             }
-                        }
-                        resolved
-                    })
-                    .clone();
+                            resolved
+                        })
+                        .clone()
+                };
+                let mut resolved = resolve(file_part);
+                // Releases r0.3 and r0.4 name files with a `#` (`m.room.message#m.text`) and
+                // refer to them unescaped: a fragment that is no JSON pointer, after a file
+                // part that is no file, is part of the file's name if that names a file.
+                if resolved.is_err()
+                    && !fragment.is_empty()
+                    && !fragment.starts_with('/')
+                    && let Ok(path) = resolve(&reference)
+                {
+                    self.set.warnings.push(Diagnostic::warning(
+                        format!(
+                            "`$ref: {reference}`: read as the file `{reference}` (a `#` in a \
+                             file name is written `%23` in a reference)"
+                        ),
+                        Some(at.clone()),
+                    ));
+                    file_part = &reference;
+                    resolved = Ok(path);
+                }
                 match resolved {
                     Ok(path) => {
                         if let Some(target) = self.load_file(&path, Some(&at)) {

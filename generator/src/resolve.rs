@@ -432,7 +432,7 @@ impl Resolver<'_> {
 
     /// Whether the loader found the file `reference` names (its fragment is checked later).
     fn can_follow(&self, reference: &str, file: FileId) -> bool {
-        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (file_part, fragment) = self.set.split_ref(file, reference);
         let target = if file_part.is_empty() {
             Some(file)
         } else {
@@ -450,10 +450,7 @@ impl Resolver<'_> {
         loc: Loc,
         pointer: &str,
     ) -> Option<TargetId> {
-        let (file_part, fragment) = match reference.split_once('#') {
-            Some((f, p)) => (f, p),
-            None => (reference, ""),
-        };
+        let (file_part, fragment) = self.set.split_ref(file, reference);
         let target_file = if file_part.is_empty() {
             file
         } else {

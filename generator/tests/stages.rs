@@ -900,6 +900,61 @@ example:
 }
 
 #[test]
+fn resolve_reads_a_hash_in_a_file_name_when_the_fragment_is_no_pointer() {
+    // r0.3 and r0.4 name example files `m.room.message#m.text` and refer to them unescaped.
+    let schema = "type: object
+example:
+  hashed:
+    $ref: examples/m.room.message#m.text
+  pointer:
+    $ref: examples/event.json#/content
+  missing:
+    $ref: examples/missing#m.text";
+    let paths = "paths:\n".to_owned() + &get_with_schema("/x", "getX", schema);
+    let dir = tree(&[
+        ("api/cs/doc.yaml", &doc(&paths)),
+        (
+            "api/cs/examples/m.room.message#m.text",
+            "{\"type\": \"m.room.message\", \"content\": {\"msgtype\": \"m.text\"}}",
+        ),
+        (
+            "api/cs/examples/event.json",
+            "{\"type\": \"m.thing\", \"content\": {\"a\": 1}}",
+        ),
+    ]);
+    let resolved = resolved(&dir);
+    let example = at(response_schema(&resolved, "/x"), &["example"]);
+    assert_eq!(
+        resolved.to_json(example),
+        Some(serde_json::json!({
+            "hashed": {"type": "m.room.message", "content": {"msgtype": "m.text"}},
+            "pointer": {"a": 1},
+            "missing": {"$ref": "examples/missing#m.text"}
+        }))
+    );
+    let read_as_file = resolved
+        .warnings
+        .iter()
+        .find(|w| {
+            w.message
+                .contains("read as the file `examples/m.room.message#m.text`")
+        })
+        .expect("a warning for the unescaped `#`");
+    assert!(
+        read_as_file.to_string().contains("api/cs/doc.yaml:"),
+        "{read_as_file}"
+    );
+    assert!(
+        resolved
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("examples/missing#m.text")
+                && w.message.contains("no such file")),
+        "a file that is not there stays a dangling reference"
+    );
+}
+
+#[test]
 fn resolve_keeps_a_dangling_in_document_ref_in_an_example() {
     let schema = "type: object
 example:
