@@ -169,10 +169,19 @@ impl SourceSet {
     /// the loader read the whole reference as a file name (a `#` in a file's name, written
     /// unescaped, as releases r0.3 and r0.4 do).
     pub fn split_ref<'r>(&self, from: FileId, reference: &'r str) -> (&'r str, &'r str) {
-        if self.ref_files.contains_key(&(from, reference.to_owned())) {
-            return (reference, "");
+        match reference.split_once('#') {
+            // Only a fragment that is no JSON pointer can be part of a name: the map is looked
+            // up for those alone.
+            Some((_, fragment))
+                if !fragment.is_empty()
+                    && !fragment.starts_with('/')
+                    && self.ref_files.contains_key(&(from, reference.to_owned())) =>
+            {
+                (reference, "")
+            }
+            Some(split) => split,
+            None => (reference, ""),
         }
-        reference.split_once('#').unwrap_or((reference, ""))
     }
 }
 
@@ -524,8 +533,8 @@ impl Loader {
                 {
                     self.set.warnings.push(Diagnostic::warning(
                         format!(
-                            "`$ref: {reference}`: read as the file `{reference}` (a `#` in a \
-                             file name is written `%23` in a reference)"
+                            "`$ref: {reference}`: read as the file `{reference}`, whose name \
+                             holds a `#` (which a reference reads as the start of a fragment)"
                         ),
                         Some(at.clone()),
                     ));
