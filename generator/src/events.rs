@@ -295,15 +295,14 @@ pub fn plan<'a>(resolved: &'a ResolvedSpec, sets: &'a EventSources) -> Result<Pl
     // Releases before v1.2 kept the stripped state form (`stripped_state.yaml`) beside the
     // event schemas: a schema there with `type` and `content` properties whose `type` names
     // no event type and whose `allOf` refers to no core schema is a form of event as well.
+    // (The loop below keeps only those with both properties.)
     let forms_beside = sets.schemas.iter().filter(|(file, node)| {
-        properties(resolved, node).is_some_and(|props| {
-            props.contains_key("content")
-                && props
-                    .get("type")
-                    .is_some_and(|t| strings(resolved, resolved.deref(t).get("enum")).is_empty())
-        }) && !all_of_refs(sources, *file)
-            .iter()
-            .any(|f| core_files.contains(f))
+        properties(resolved, node)
+            .and_then(|props| props.get("type"))
+            .is_some_and(|t| strings(resolved, resolved.deref(t).get("enum")).is_empty())
+            && !all_of_refs(sources, *file)
+                .iter()
+                .any(|f| core_files.contains(f))
     });
     let mut kinds: Vec<Kind> = Vec::new();
     for (file, node) in sets.core.iter().chain(forms_beside) {
